@@ -106,7 +106,8 @@ _REGISTRARS: list = []
 def _load_registrars() -> None:
     import importlib
 
-    for name in ("addin.cli_check", "addin.cli_consolidate", "addin.cli_docs", "addin.cli_score", "addin.cli_addin"):
+    for name in ("addin.cli_check", "addin.cli_consolidate", "addin.cli_demo", "addin.cli_docs",
+                 "addin.cli_score", "addin.cli_addin"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

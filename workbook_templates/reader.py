@@ -7,6 +7,7 @@ messages. A file that is not one of ours is refused with a Chinese message, not 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,23 +67,23 @@ class ReturnedWorkbook:
         return str(self.info.get("city") or self.meta.get("city_name") or "").strip()
 
 
-def sniff(path: Path) -> None:
+def sniff(path: Path, data: bytes | None = None) -> None:
     """Raise ReadError for files that are not an .xlsx at all (old formats, encrypted, renamed)."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(8)
-            if head == OLE_MAGIC:
-                body = fh.read(1 << 20)
-                if ENCRYPTION_MARK in body:
-                    raise ReadError(path, "encrypted-file", "文件已加密（设置了打开密码），无法读取：请取消密码后重新报送")
-                raise ReadError(path, "unsupported-format",
-                                "文件为旧版 .xls 或 WPS .et 格式，请用 Excel 或 WPS 另存为 .xlsx 后重新报送")
-    except OSError as exc:
-        raise ReadError(path, "unreadable-file", f"无法打开文件：{exc.strerror or exc}") from None
+    if data is None:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise ReadError(path, "unreadable-file", f"无法打开文件：{exc.strerror or exc}") from None
+    head = data[:8]
+    if head == OLE_MAGIC:
+        if ENCRYPTION_MARK in data[: 1 << 20]:
+            raise ReadError(path, "encrypted-file", "文件已加密（设置了打开密码），无法读取：请取消密码后重新报送")
+        raise ReadError(path, "unsupported-format",
+                        "文件为旧版 .xls 或 WPS .et 格式，请用 Excel 或 WPS 另存为 .xlsx 后重新报送")
     if head[:4] != b"PK\x03\x04":
         raise ReadError(path, "unreadable-file", "不是 Excel 工作簿（.xlsx），可能是改了扩展名的其他文件")
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
     except zipfile.BadZipFile:
         raise ReadError(path, "unreadable-file", "文件已损坏，无法作为 .xlsx 打开，请重新保存后报送") from None
@@ -168,13 +169,21 @@ def read_meta(wb: python_calamine.CalamineWorkbook) -> dict[str, str] | None:
 
 
 def read_workbook(path: str | Path, contract: Contract | None = None,
-                  campaign_id: str | None = None) -> ReturnedWorkbook:
-    """Read a returned workbook; raise ReadError (Chinese message) if it is not one of ours."""
+                  campaign_id: str | None = None, data: bytes | None = None) -> ReturnedWorkbook:
+    """Read a returned workbook; raise ReadError (Chinese message) if it is not one of ours.
+
+    ``data``: the file's bytes when the caller has read them already (to hash them once).
+    """
     path = Path(path)
     contract = contract or load_contract()
-    sniff(path)
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ReadError(path, "unreadable-file", f"无法打开文件：{exc.strerror or exc}") from None
+    sniff(path, data)
     try:
-        wb = python_calamine.CalamineWorkbook.from_path(str(path))
+        wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises its own error types for corrupt parts
         raise ReadError(path, "unreadable-file", f"文件已损坏，无法读取（{type(exc).__name__}），请重新保存后报送") from None
     meta = read_meta(wb)

@@ -1,0 +1,94 @@
+"""Findings written out: the 校验结果 workbook, and annotated copies of the returned files."""
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import quote_sheetname
+from openpyxl.worksheet.hyperlink import Hyperlink
+
+from addin.atomic import atomic_path
+from addin.findings import ERROR, WARNING, Finding, sort_key
+
+FILLS = {ERROR: PatternFill("solid", fgColor="FFC7CE"), WARNING: PatternFill("solid", fgColor="FFEB9C")}
+INFO_FILL = PatternFill("solid", fgColor="DDEBF7")
+HEADERS = ("文件", "工作表", "单元格", "列", "严重程度", "问题类型", "代码", "说明", "依据", "填写值")
+WIDTHS = (34, 14, 8, 18, 8, 20, 28, 70, 26, 16)
+
+
+def write_text(cell, value) -> None:
+    """Put ``value`` in ``cell`` so that a leading = + - @ stays text (data_type 's')."""
+    cell.value = value
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        cell.data_type = "s"
+
+
+def write_findings_xlsx(findings: list[Finding], path: Path, files: dict[str, Path] | None = None) -> Path:
+    """One row a finding; the cell column links to the offending cell of the file (relative link)."""
+    path = Path(path)
+    files = files or {}
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "校验结果"
+    for c, (h, w) in enumerate(zip(HEADERS, WIDTHS), 1):
+        cell = ws.cell(1, c, h)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="1F4E78")
+        ws.column_dimensions[cell.column_letter].width = w
+    for r, f in enumerate(sorted(findings, key=sort_key), 2):
+        values = (f.file, f.sheet, f.cell, f.column, f.severity, f.name, f.code, f.message, f.basis, f.value)
+        for c, v in enumerate(values, 1):
+            write_text(ws.cell(r, c), v)
+        ws.cell(r, 8).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.cell(r, 5).fill = FILLS.get(f.severity, INFO_FILL)
+        src = files.get(f.file)
+        if src and f.sheet and f.cell:
+            target = os.path.relpath(Path(src).resolve(), path.resolve().parent)
+            link = ws.cell(r, 3)
+            link.hyperlink = Hyperlink(ref=link.coordinate, target=target.replace(os.sep, "/"),
+                                       location=f"{quote_sheetname(f.sheet)}!{f.cell}", tooltip="打开文件并定位到该单元格")
+            link.font = Font(color="0563C1", underline="single")
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:J{max(1, len(findings) + 1)}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return path
+
+
+def annotated_name(src: Path) -> str:
+    return f"{src.stem}（校验标注）{src.suffix if src.suffix.lower() == '.xlsx' else '.xlsx'}"
+
+
+def annotate_copy(src: Path, findings: list[Finding], out_dir: Path) -> Path:
+    """A copy of ``src`` in ``out_dir`` with offending cells filled and commented; ``src`` is never written."""
+    src = Path(src)
+    out = Path(out_dir) / annotated_name(src)
+    if out.resolve() == src.resolve():
+        raise ValueError(f"标注副本不能覆盖原文件：{src}")
+    wb = load_workbook(src)  # read into memory; the original file is not opened for writing
+    by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for f in findings:
+        if f.sheet in wb.sheetnames and f.cell:
+            by_cell[(f.sheet, f.cell)].append(f)
+    for (sheet, cell), items in by_cell.items():
+        ws = wb[sheet]
+        was_protected = ws.protection.sheet
+        c = ws[cell]
+        worst = min(items, key=lambda f: {ERROR: 0, WARNING: 1}.get(f.severity, 2))
+        c.fill = FILLS.get(worst.severity, INFO_FILL)
+        text = "\n".join(f"【{f.severity}】{f.message}" + (f"（依据：{f.basis}）" if f.basis else "") for f in items)
+        c.comment = Comment(text[:2000], "质量月助手")
+        c.comment.width, c.comment.height = 320, 120
+        ws.protection.sheet = was_protected
+    with atomic_path(out) as tmp:
+        wb.save(tmp)
+    return out

@@ -1,0 +1,108 @@
+"""`qm check`: validate returned workbooks, print findings per file, write results and annotated copies."""
+from __future__ import annotations
+
+import shutil
+import sys
+from collections import Counter
+from pathlib import Path
+
+from addin.findings import ERROR, INFO, WARNING, Finding, count_by_severity, sort_key
+
+UNREADABLE = {"unreadable-file", "unsupported-format", "encrypted-file", "template-mismatch"}
+
+
+def check_one(job: tuple[Path, object]) -> tuple[Path, list[Finding]]:
+    path, campaign = job
+    from addin.validate import validate_workbook
+
+    try:
+        return path, validate_workbook(path, campaign)
+    except Exception as exc:  # a bug must not stop the batch: report the file and go on
+        return path, [Finding(code="unreadable-file", file=path.name,
+                              message=f"读取或校验时出错（{type(exc).__name__}：{exc}），请将此文件反馈给技术支持")]
+
+
+def _width(s: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
+
+
+def _pad(s: str, w: int) -> str:
+    return s + " " * max(0, w - _width(s))
+
+
+def print_findings(path: Path, findings: list[Finding], out=sys.stdout, limit: int = 200) -> None:
+    counts = count_by_severity(findings)
+    if not findings:
+        print(f"✔ {path.name}：未发现问题", file=out)
+        return
+    if any(f.code in UNREADABLE for f in findings):
+        f = findings[0]
+        print(f"✘ {path.name}：{f.message}", file=out)
+        return
+    print(f"▶ {path.name}：错误 {counts[ERROR]} 个，警告 {counts[WARNING]} 个，提示 {counts[INFO]} 个", file=out)
+    print("  " + _pad("位置", 22) + _pad("级别", 6) + "说明", file=out)
+    for f in sorted(findings, key=sort_key)[:limit]:
+        where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or "—")
+        basis = f"［{f.basis}］" if f.basis else ""
+        print("  " + _pad(where, 22) + _pad(f.severity, 6) + f.message + basis, file=out)
+    if len(findings) > limit:
+        print(f"  ……另有 {len(findings) - limit} 条，完整清单请用 --xlsx 输出", file=out)
+
+
+def cmd_check(args) -> int:
+    from addin.annotate import annotate_copy, write_findings_xlsx
+    from addin.batch import collect_files, run_parallel
+    from addin.cli import _campaign
+
+    campaign = _campaign(args)
+    files, problems = collect_files(args.paths)
+    for p in problems:
+        print(f"✘ {p}", file=sys.stderr)
+    if not files:
+        print("错误：没有找到要校验的 Excel 文件", file=sys.stderr)
+        return 2
+    results = list(run_parallel(check_one, [(f, campaign) for f in files], jobs=args.jobs,
+                                label="校验", progress=None if not args.quiet else False))
+    all_findings: list[Finding] = []
+    unreadable = bool(problems)
+    for path, findings in results:
+        if not args.quiet:
+            print_findings(path, findings)
+        all_findings.extend(findings)
+        unreadable |= any(f.code in UNREADABLE for f in findings)
+    counts = count_by_severity(all_findings)
+    by_code = Counter(f.name for f in all_findings)
+    print(f"\n共校验 {len(files)} 个文件：错误 {counts[ERROR]} 个，警告 {counts[WARNING]} 个，提示 {counts[INFO]} 个")
+    if by_code:
+        print("问题类型：" + "，".join(f"{k} {v}" for k, v in by_code.most_common()))
+    if args.xlsx:
+        out = write_findings_xlsx(all_findings, Path(args.xlsx), {p.name: p for p in files})
+        print(f"校验结果已写入：{out}")
+    if args.annotate:
+        out_dir = Path(args.annotate)
+        written = 0
+        for path, findings in results:
+            if findings and not any(f.code in UNREADABLE for f in findings):
+                try:
+                    annotate_copy(path, findings, out_dir)
+                    written += 1
+                except (ValueError, OSError) as exc:
+                    print(f"✘ {path.name}：无法写标注副本（{exc}）", file=sys.stderr)
+        print(f"已在 {out_dir} 写入 {written} 个标注副本（原文件未改动）")
+    if unreadable:
+        return 2
+    return 1 if counts[ERROR] else 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "check", help="校验报送的工作簿",
+        description="校验各市报送的工作簿：格式、必填项、可选值、日期、代码校验位，并按国家标准复核抽测判定。"
+                    "退出码：0 无错误，1 有错误，2 有文件无法读取或用法错误。",
+    )
+    p.add_argument("paths", nargs="+", metavar="路径", help="工作簿文件或目录（目录下的 .xlsx 全部校验）")
+    p.add_argument("--xlsx", metavar="输出文件", help="把全部问题写入“校验结果”工作簿（含指向单元格的链接）")
+    p.add_argument("--annotate", metavar="目录", help="在该目录写入标注副本：问题单元格标色并加批注，原文件不改动")
+    p.add_argument("--jobs", type=int, default=None, metavar="N", help="并行进程数（默认按 CPU 核数）")
+    p.add_argument("-q", "--quiet", action="store_true", help="只输出汇总行")
+    p.set_defaults(func=cmd_check)

@@ -1,0 +1,301 @@
+"""Validation of a returned workbook into findings, and its normalised records.
+
+Every check reads the contract (types, choices, bounds, windows) or the rule catalog
+(spot-check judgments); the cross-field checks at the end are the ones the notice's
+activities call for. Each finding names file, sheet, cell and column; judgments name
+their basis (standard and clause).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from addin import normalize as nz
+from addin.codes import check_credit_code, check_id_number
+from addin.findings import Finding
+from addin.judge import judge
+from addin.settings import Campaign
+from workbook_templates.contract import Column, Contract, load_contract
+from workbook_templates.reader import ReadError, ReturnedWorkbook, Row, read_workbook
+
+PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
+URL_RE = re.compile(r"^https?://\S+$", re.I)
+VERDICTS = ("合格", "不合格", "需复检")
+
+
+@dataclass
+class Record:
+    """One row after normalisation: values by column key, plus where it came from."""
+    row: int
+    values: dict[str, Any]
+    cells: dict[str, str]
+
+
+@dataclass
+class Validated:
+    file: str
+    findings: list[Finding] = field(default_factory=list)
+    info: dict[str, Any] = field(default_factory=dict)
+    records: dict[str, list[Record]] = field(default_factory=dict)
+    workbook: ReturnedWorkbook | None = None
+
+
+def _show(v: Any) -> str:
+    if isinstance(v, dt.datetime):
+        return f"{v:%Y-%m-%d %H:%M}" if (v.hour or v.minute) else f"{v:%Y-%m-%d}"
+    if isinstance(v, dt.date):
+        return f"{v:%Y-%m-%d}"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+class _Checker:
+    def __init__(self, campaign: Campaign, contract: Contract, file: str):
+        self.campaign = campaign
+        self.contract = contract
+        self.file = file
+        self.findings: list[Finding] = []
+
+    def add(self, code: str, sheet: str, cell: str, column: str, message: str, basis: str = "", value: Any = None):
+        self.findings.append(Finding(code=code, message=message, file=self.file, sheet=sheet, cell=cell,
+                                     column=column, basis=basis, value="" if value is None else _show(value)))
+
+    # -- one cell --------------------------------------------------------------
+    def value(self, sheet: str, col: Column, raw: Any, cell: str) -> Any:
+        """The normalised value of one non-empty cell, or None after reporting why it is unusable."""
+        t = col.type
+        title = col.title
+        if t in ("int", "number"):
+            x = nz.parse_number(raw)
+            if x is None:
+                self.add("type-error", sheet, cell, title, f"“{title}”应为数值，填写的“{_show(raw)}”无法识别为数字", value=raw)
+                return None
+            if t == "int":
+                if abs(x - round(x)) > 1e-9:
+                    self.add("type-error", sheet, cell, title, f"“{title}”应为整数，填写的是 {_show(raw)}", value=raw)
+                    return None
+                x = int(round(x))
+            lo, hi = col.min, col.max
+            if (lo is not None and x < lo) or (hi is not None and x > hi):
+                rng = f"{_show(float(lo)) if lo is not None else ''}～{_show(float(hi)) if hi is not None else ''}"
+                self.add("out-of-range", sheet, cell, title, f"“{title}”应在 {rng} 之间，填写的是 {_show(x)}", value=raw)
+                return None
+            return x
+        if t == "date":
+            d = nz.parse_date(raw, default_year=self.campaign.year)
+            if d is None:
+                self.add("type-error", sheet, cell, title, f"“{title}”应为日期（如 {self.campaign.activity_start:%Y-%m-%d}），填写的“{_show(raw)}”不是有效日期", value=raw)
+                return None
+            if col.window and not self.campaign.in_window(d):
+                c = self.campaign
+                self.add("date-outside-campaign", sheet, cell, title,
+                         f"“{title}”为 {d:%Y-%m-%d}，不在活动期间（{c.activity_start:%Y-%m-%d} 至 {c.activity_end:%Y-%m-%d}）",
+                         basis=c.doc_number, value=raw)
+            return d
+        text = nz.clean_text(raw)
+        if text is None:
+            return None
+        if t == "yesno":
+            yn = nz.parse_yes_no(text)
+            if yn is None:
+                self.add("not-in-choices", sheet, cell, title, f"“{title}”应填“是”或“否”，填写的是“{text}”", value=raw)
+                return None
+            return "是" if yn else "否"
+        if t == "choice":
+            choices = self.contract.choices(col)
+            folded = nz.to_halfwidth(text).replace(" ", "")
+            match = next((c for c in choices if nz.to_halfwidth(c).replace(" ", "") == folded), None)
+            if match is None:
+                shown = "、".join(choices[:10]) + ("等" if len(choices) > 10 else "")
+                self.add("not-in-choices", sheet, cell, title, f"“{title}”填写的“{text}”不在可选范围内（{shown}）", value=raw)
+                return None
+            return match
+        if t == "credit_code":
+            res = check_credit_code(text)
+            if not res.ok:
+                self.add("invalid-credit-code", sheet, cell, title, f"“{title}”{res.message}", basis="GB 32100-2015", value=raw)
+            return res.normalized or text
+        if t == "idno":
+            res = check_id_number(text)
+            if not res.ok:
+                # never echo an ID number into a finding: it is personal data
+                self.add("invalid-id-number", sheet, cell, title, f"“{title}”{res.message}", basis="GB 11643-1999")
+            return res.normalized or text
+        if t == "phone":
+            phone = nz.to_halfwidth(text).replace("（", "(").replace("）", ")")
+            phone = re.sub(r"[()\s]", "", phone).replace("—", "-")
+            if not PHONE_RE.match(phone):
+                self.add("type-error", sheet, cell, title, f"“{title}”不是有效的电话号码", value=None)
+            return phone
+        if t == "url":
+            url = nz.to_halfwidth(text)
+            if not URL_RE.match(url):
+                self.add("type-error", sheet, cell, title, f"“{title}”应为以 http:// 或 https:// 开头的网址，填写的是“{text}”", value=raw)
+            return url
+        if t == "numbers":
+            if nz.parse_numbers(text) is None:
+                self.add("type-error", sheet, cell, title, f"“{title}”应为一个或多个数值（用顿号或逗号分隔），填写的“{text}”无法识别", value=raw)
+            return text
+        return text
+
+    # -- one sheet ---------------------------------------------------------------
+    def table(self, sheet_key: str, rows: list[Row]) -> list[Record]:
+        sheet = self.contract.sheet(sheet_key)
+        out: list[Record] = []
+        seen: dict[tuple, int] = {}
+        for row in rows:
+            values: dict[str, Any] = {}
+            for col in sheet.columns:
+                cell = row.cells.get(col.key, "")
+                if col.key not in row.values:
+                    if col.required and cell:
+                        self.add("missing-required", sheet.title, cell, col.title, f"第 {row.row} 行“{col.title}”为必填项，未填写")
+                    continue
+                values[col.key] = self.value(sheet.title, col, row.values[col.key], cell)
+            signature = tuple(_show(row.values.get(c.key, "")).strip() for c in sheet.columns)
+            first = seen.get(signature)
+            if first is not None:
+                cell = f"A{row.row}"
+                self.add("duplicate-row", sheet.title, cell, sheet.columns[0].title, f"第 {row.row} 行与第 {first} 行内容完全相同，疑为重复填报")
+            else:
+                seen[signature] = row.row
+            record = Record(row.row, values, row.cells)
+            check = _ROW_CHECKS.get(sheet_key)
+            if check:
+                check(self, sheet.title, record, row)
+            out.append(record)
+        return out
+
+    def info(self, wb: ReturnedWorkbook) -> dict[str, Any]:
+        sheet = next(s for s in self.contract.sheets if s.kind == "form")
+        values: dict[str, Any] = {}
+        for col in sheet.columns:
+            cell = wb.info.cells.get(col.key, "")
+            if col.key not in wb.info.values:
+                if col.required and col.key != "city_code":
+                    self.add("missing-required", sheet.title, cell, col.title, f"基本信息“{col.title}”为必填项，未填写")
+                continue
+            values[col.key] = self.value(sheet.title, col, wb.info.values[col.key], cell)
+        meta_code = str(wb.meta.get("city_code") or "")
+        city = self.campaign.city_by_name(str(values.get("city") or "")) if values.get("city") else None
+        if meta_code and city and city.code != meta_code:
+            self.add("city-mismatch", sheet.title, wb.info.cells.get("city", ""), "城市",
+                     f"基本信息中的城市“{values.get('city')}”与本表下发时的城市代码 {meta_code} 不一致")
+        elif values.get("city") and not city:
+            self.add("city-mismatch", sheet.title, wb.info.cells.get("city", ""), "城市",
+                     f"城市“{values.get('city')}”不在本次活动的城市名单中")
+        return values
+
+
+# -- cross-field checks, one function per sheet ------------------------------------
+def _spotcheck(ck: _Checker, title: str, rec: Record, row: Row) -> None:
+    v, cells = rec.values, rec.cells
+    sheet = ck.contract.sheet("spotcheck")
+    t = {c.key: c.title for c in sheet.columns}
+    stated = v.get("stated")
+    result = None
+    if v.get("item") is not None or row.get("item") is not None:
+        item = v.get("item") or nz.clean_text(row.get("item"))
+        if row.get("measured") is not None and item:
+            j = judge(item, nz.clean_text(row.get("grade")), row.get("measured"),
+                      spec=row.get("spec"), design=v.get("design"))
+            rec.values["judgment"] = j.result
+            rec.values["basis"] = j.basis
+            rec.values["judgment_message"] = j.message
+            result = j.result
+            if j.result == "无规则":
+                ck.add("judgment-no-rule", title, cells.get("item", ""), t["item"], j.message)
+            elif j.result == "数据不足":
+                ck.add("judgment-insufficient", title, cells.get("measured", ""), t["measured"], j.message, basis=j.basis)
+            elif stated is not None and stated != j.result:
+                ck.add("judgment-mismatch", title, cells.get("stated", ""), t["stated"],
+                       f"填写的判定为“{stated}”，按标准复核应为“{j.result}”：{j.message}", basis=j.basis, value=stated)
+    nonconforming = result == "不合格" or stated == "不合格"
+    if nonconforming:
+        if not v.get("notice_no"):
+            ck.add("nonconforming-without-notice", title, cells.get("notice_no", ""), t["notice_no"],
+                   "抽测不合格，但未填写整改通知书编号（通知第（五）项：应立即下发整改通知书）", basis=ck.campaign.doc_number)
+        elif not v.get("deadline") and "deadline" not in row.values:
+            ck.add("nonconforming-without-notice", title, cells.get("deadline", ""), t["deadline"],
+                   "抽测不合格，已下发整改通知书但未填写整改期限", basis=ck.campaign.doc_number)
+    issued, deadline = v.get("notice_date"), v.get("deadline")
+    if isinstance(issued, dt.date) and isinstance(deadline, dt.date) and deadline < issued:
+        ck.add("deadline-before-issue", title, cells.get("deadline", ""), t["deadline"],
+               f"整改期限 {deadline:%Y-%m-%d} 早于通知下发日期 {issued:%Y-%m-%d}", value=deadline)
+
+
+def _complaints(ck: _Checker, title: str, rec: Record, row: Row) -> None:
+    v, cells = rec.values, rec.cells
+    t = {c.key: c.title for c in ck.contract.sheet("complaints").columns}
+    if v.get("verified") in ("属实", "部分属实") and not v.get("level") and "level" not in row.values:
+        ck.add("complaint-verified-without-level", title, cells.get("level", ""), t["level"],
+               "投诉核查属实，但未填写问题等级（额外奖励依问题大小确定）", basis=ck.campaign.doc_number)
+    reward = v.get("reward")
+    if isinstance(reward, (int, float)) and reward > 0 and v.get("real_name") == "否":
+        ck.add("complaint-reward-without-real-name", title, cells.get("reward", ""), t["reward"],
+               f"非实名投诉发放了奖励 {_show(reward)} 元（通知第（七）项：红包奖励针对实名登记的投诉）",
+               basis=ck.campaign.doc_number, value=reward)
+    received, closed = v.get("date"), v.get("closed")
+    if isinstance(received, dt.date) and isinstance(closed, dt.date) and closed < received:
+        ck.add("complaint-closed-before-received", title, cells.get("closed", ""), t["closed"],
+               f"办结日期 {closed:%Y-%m-%d} 早于受理日期 {received:%Y-%m-%d}", value=closed)
+
+
+def _appraisal(ck: _Checker, title: str, rec: Record, row: Row) -> None:
+    v, cells = rec.values, rec.cells
+    t = {c.key: c.title for c in ck.contract.sheet("appraisal").columns}
+    no_measure = "measure" not in row.values or v.get("measure") == "无需处理"
+    if v.get("grade") in ("C级", "D级") and no_measure:
+        label = "局部危房" if v.get("grade") == "C级" else "整幢危房"
+        ck.add("appraisal-no-measure", title, cells.get("measure", ""), t["measure"],
+               f"鉴定为{v.get('grade')}（{label}），应填写处理措施（观察使用、处理使用、停止使用或整体拆除）",
+               basis="JGJ 125-2016 第6.1.4条、第7.0节")
+    unqualified = v.get("agency_qual") == "不具备" or v.get("appraiser_qual") == "不具备"
+    if unqualified and v.get("bad_record") != "是":
+        who = "鉴定机构" if v.get("agency_qual") == "不具备" else "鉴定人员"
+        ck.add("appraisal-unqualified-no-record", title, cells.get("bad_record", ""), t["bad_record"],
+               f"{who}不具备相应资质或资格，按通知第（八）项应认定不良行为记录", basis=ck.campaign.doc_number)
+
+
+_ROW_CHECKS = {"spotcheck": _spotcheck, "complaints": _complaints, "appraisal": _appraisal}
+
+
+def validate_returned(wb: ReturnedWorkbook, campaign: Campaign, contract: Contract | None = None,
+                      file_label: str | None = None) -> Validated:
+    contract = contract or load_contract()
+    ck = _Checker(campaign, contract, file_label or wb.path.name)
+    if wb.meta.get("schema_version") != contract.schema_version:
+        ck.add("schema-version", "", "", "",
+               f"模板版本为 {wb.meta.get('schema_version')}，当前版本为 {contract.schema_version}，请核对栏目是否一致")
+    info = ck.info(wb)
+    records: dict[str, list[Record]] = {}
+    for key, data in wb.sheets.items():
+        title = data.sheet.title
+        if not data.present:
+            ck.add("missing-sheet", title, "", "", f"缺少工作表“{title}”")
+            records[key] = []
+            continue
+        for missing in data.missing_columns:
+            ck.add("missing-column", title, "", missing, f"工作表“{title}”缺少列“{missing}”（表头被修改或删除）")
+        for extra in data.unknown_columns:
+            ck.add("unknown-column", title, "", extra, f"工作表“{title}”有模板之外的列“{extra}”，汇总时忽略")
+        records[key] = ck.table(key, data.rows)
+    return Validated(file=ck.file, findings=ck.findings, info=info, records=records, workbook=wb)
+
+
+def read_error_finding(err: ReadError) -> Finding:
+    code = err.code if err.code in ("unreadable-file", "unsupported-format", "encrypted-file", "template-mismatch") else "unreadable-file"
+    return Finding(code=code, message=err.message, file=err.path.name)
+
+
+def validate_workbook(path: str | Path, campaign: Campaign, contract: Contract | None = None) -> list[Finding]:
+    """Read and validate one file; an unreadable file gives one finding instead of an exception."""
+    try:
+        wb = read_workbook(path, contract, campaign_id=campaign.id)
+    except ReadError as err:
+        return [read_error_finding(err)]
+    return validate_returned(wb, campaign, contract).findings
