@@ -1,0 +1,573 @@
+"""Spot-check judgments: measured values + the rule catalog -> 合格 / 不合格 / 需复检.
+
+The catalog is data (``addin/rules/*.toml``, loaded in file-name order; an extra TOML
+file or folder can replace rules by ``id`` or add new ones). :func:`judge` picks the
+rule for an item, grade and spec, evaluates it and explains the result in Chinese.
+
+Results
+- 合格 / 不合格: the rule decided.
+- 需复检: pass rate in the re-sampling band (GB 50204-2015 E.0.5 / F.0.4).
+- 无规则: the catalog has no rule for this item, grade or spec. Never read as a pass.
+- 数据不足: a needed input (values, grade, spec, design value) is missing or unreadable.
+
+Comparisons use decimal arithmetic on the values as typed, so 1.10 × 7.5 is 8.25
+exactly and 30.3 − 20.3 is 10.0. Limits are inclusive (a value equal to the limit
+passes). :func:`judge` never raises for any cell input; only loading a broken TOML
+file raises :class:`RuleError`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import statistics
+import string
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+from .normalize import clean_text, parse_number, parse_numbers, to_halfwidth
+
+__all__ = [
+    "PASS", "FAIL", "RECHECK", "NO_RULE", "NO_DATA", "RESULTS", "METHODS",
+    "Rule", "Judgment", "RuleError",
+    "judge", "catalog", "items", "load_catalog", "normalize_grade",
+]
+
+PASS, FAIL, RECHECK, NO_RULE, NO_DATA = "合格", "不合格", "需复检", "无规则", "数据不足"
+RESULTS = (PASS, FAIL, RECHECK, NO_RULE, NO_DATA)
+
+# method -> limit keys it needs (optional keys are checked where used)
+METHODS: dict[str, tuple[str, ...]] = {
+    "min_each": ("min",),
+    "max_each": ("max",),
+    "range_each": ("min", "max"),
+    "deviation_rate": ("dev_min", "dev_max", "pass_rate", "recheck_rate"),
+    "rebound": ("k", "min_areas", "floor"),
+    "mean_min_ratio": ("mean_ratio", "min_ratio"),
+}
+_OPTIONAL_LIMITS = {"deviation_rate": ("cap_factor",)}
+_REQUIRED = ("id", "item", "method", "limits", "standard", "clause", "message", "message_ok")
+_OPTIONAL = ("grades", "quantity", "unit", "confidence", "source", "basis", "grade_prefix",
+             "spec", "spec_min", "spec_max", "spec_over", "spec_label", "spec_unit",
+             "spec_adjust", "message_recheck", "message_cap")
+
+
+class RuleError(ValueError):
+    """A rule file that cannot be used; the message is Chinese and names file and rule."""
+
+
+# ---------------------------------------------------------------- helpers
+
+def _dec(x: Any) -> Decimal:
+    """Exact decimal of a number as it would be typed (repr of the float)."""
+    if isinstance(x, Decimal):
+        return x
+    return Decimal(repr(float(x)))
+
+
+def _fmt(x: Any, places: int = 4) -> str:
+    """398.0 -> '398', 7.41 -> '7.41', Decimal('8.250') -> '8.25'."""
+    try:
+        d = _dec(x).quantize(Decimal(1).scaleb(-places))
+    except Exception:
+        return str(x)
+    text = format(d, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _signed(x: Any) -> str:
+    text = _fmt(x)
+    return text if text.startswith("-") or text == "0" else "+" + text
+
+
+def _pct(fraction: Decimal) -> str:
+    return _fmt((fraction * 100).quantize(Decimal("0.1")), 1) + "%"
+
+
+def _render(template: str, ctx: Mapping[str, Any]) -> str:
+    """str.format_map that leaves unknown placeholders as they are and never raises."""
+
+    class _Keep(dict):
+        def __missing__(self, key: str) -> str:
+            return "{" + key + "}"
+
+    try:
+        return string.Formatter().vformat(template, (), _Keep(ctx))
+    except (ValueError, IndexError, KeyError, AttributeError, TypeError):
+        return template
+
+
+def normalize_grade(grade: Any) -> str | None:
+    """'hrb400e', 'HRB 400E', 'ＨＲＢ４００Ｅ', 'HRB-400E' -> 'HRB400E'; 'c30' -> 'C30'."""
+    text = clean_text(grade)
+    if text is None:
+        return None
+    text = re.sub(r"[\s\-_·]+", "", to_halfwidth(text)).upper()
+    return text or None
+
+
+def _item_key(item: Any) -> str:
+    return re.sub(r"\s+", "", to_halfwidth(clean_text(item) or ""))
+
+
+# ---------------------------------------------------------------- model
+
+@dataclass(frozen=True)
+class SpecBand:
+    """Conditions on the spec number: spec_min <= d <= spec_max, d > spec_over."""
+
+    spec_min: Decimal | None = None
+    spec_max: Decimal | None = None
+    spec_over: Decimal | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.spec_min is None and self.spec_max is None and self.spec_over is None
+
+    def contains(self, d: Decimal) -> bool:
+        return ((self.spec_min is None or d >= self.spec_min)
+                and (self.spec_max is None or d <= self.spec_max)
+                and (self.spec_over is None or d > self.spec_over))
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One catalog entry (see the comments at the top of each rules/*.toml)."""
+
+    id: str
+    item: str
+    method: str
+    limits: Mapping[str, Any]
+    standard: str
+    clause: str
+    message: str
+    message_ok: str
+    grades: tuple[str, ...] = ()
+    quantity: str = ""
+    unit: str = ""
+    confidence: str = "U"
+    source: str = ""
+    basis_text: str = ""
+    grade_prefix: str = ""
+    band: SpecBand = SpecBand()
+    spec_label: str = "规格"
+    spec_unit: str = ""
+    spec_adjust: tuple[tuple[SpecBand, Decimal], ...] = ()
+    message_recheck: str = ""
+    message_cap: str = ""
+
+    @property
+    def basis(self) -> str:
+        return self.basis_text or f"{self.standard} {self.clause}".strip()
+
+    def limit(self, key: str, grade: str | None = None) -> Decimal | None:
+        """A limit as Decimal; a per-grade table is looked up with *grade*."""
+        value = self.limits.get(key)
+        if isinstance(value, Mapping):
+            value = value.get(grade) if grade else None
+        return None if value is None else _dec(value)
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any], origin: str = "") -> "Rule":
+        rid = str(raw.get("id", "?"))
+        where = f"规则文件 {origin} 中的规则 {rid}"
+
+        def bad(msg: str) -> RuleError:
+            return RuleError(f"{where}：{msg}")
+
+        missing = [k for k in _REQUIRED if k not in raw]
+        if missing:
+            raise bad("缺少字段 " + "、".join(missing))
+        unknown = sorted(set(raw) - set(_REQUIRED) - set(_OPTIONAL))
+        if unknown:
+            raise bad("有未知字段 " + "、".join(unknown))
+        method, limits = raw["method"], raw["limits"]
+        if method not in METHODS:
+            raise bad(f"未知的判定方法 {method}（可用：{'、'.join(METHODS)}）")
+        if not isinstance(limits, Mapping):
+            raise bad("limits 应为表")
+        for key in METHODS[method]:
+            if key not in limits:
+                raise bad(f"判定方法 {method} 需要限值 {key}")
+        for key, value in limits.items():
+            values = value.values() if isinstance(value, Mapping) else [value]
+            if not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                       and math.isfinite(v) for v in values):
+                raise bad(f"限值 {key} 应为数字或按牌号的数字表")
+        grades_raw = raw.get("grades", [])
+        if not isinstance(grades_raw, list) or not all(isinstance(g, str) for g in grades_raw):
+            raise bad("grades 应为牌号字符串的列表")
+        grades = tuple(normalize_grade(g) or "" for g in grades_raw)
+        norm_limits = {k: ({normalize_grade(g): x for g, x in v.items()} if isinstance(v, Mapping) else v)
+                       for k, v in limits.items()}
+        stray = {g for v in norm_limits.values() if isinstance(v, Mapping) for g in v} - set(grades)
+        if stray:
+            raise bad("按牌号给出的限值中有 grades 未列出的牌号 " + "、".join(sorted(stray)))
+        if method == "deviation_rate" and not raw.get("message_recheck"):
+            raise bad("判定方法 deviation_rate 需要 message_recheck")
+        if "cap_factor" in limits and not raw.get("message_cap"):
+            raise bad("限值 cap_factor 需要 message_cap")
+        if method in ("rebound", "mean_min_ratio") and not raw.get("grade_prefix"):
+            raise bad(f"判定方法 {method} 需要 grade_prefix（如 C 或 M）")
+        if raw.get("confidence", "U") not in ("C", "P", "U"):
+            raise bad("confidence 应为 C、P 或 U")
+        try:
+            band = _band(raw, "spec_")
+            adjust = tuple((_band(a, "spec_"), _dec(a["delta"])) for a in raw.get("spec_adjust", []))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise bad(f"规格范围或折减写法有误（{exc}）") from None
+        return cls(
+            id=rid, item=str(raw["item"]), method=method, limits=norm_limits,
+            standard=str(raw["standard"]), clause=str(raw["clause"]),
+            message=str(raw["message"]), message_ok=str(raw["message_ok"]),
+            grades=grades, quantity=str(raw.get("quantity", "")), unit=str(raw.get("unit", "")),
+            confidence=raw.get("confidence", "U"), source=str(raw.get("source", "")),
+            basis_text=str(raw.get("basis", "")), grade_prefix=str(raw.get("grade_prefix", "")),
+            band=band, spec_label=str(raw.get("spec_label", "规格")),
+            spec_unit=str(raw.get("spec_unit", "")), spec_adjust=adjust,
+            message_recheck=str(raw.get("message_recheck", "")),
+            message_cap=str(raw.get("message_cap", "")),
+        )
+
+
+def _band(raw: Mapping[str, Any], prefix: str) -> SpecBand:
+    def get(key: str) -> Decimal | None:
+        value = raw.get(prefix + key)
+        return None if value is None else _dec(value)
+
+    exact = raw.get(prefix.rstrip("_"))  # `spec = 2.5` is shorthand for spec_min = spec_max = 2.5
+    if exact is not None:
+        exact = _dec(exact)
+        return SpecBand(exact, exact, None)
+    return SpecBand(get("min"), get("max"), get("over"))
+
+
+@dataclass(frozen=True)
+class Judgment:
+    """The outcome of :func:`judge`.
+
+    result: one of RESULTS. basis: standard + clause ('' without a rule).
+    message: Chinese explanation naming measured values and limits.
+    rule_id: the catalog rule used, or None. details: computed quantities
+    (values, limit, worst, n_fail, pass_rate, fcu_e, confidence, …), plain floats.
+    """
+
+    result: str
+    basis: str = ""
+    message: str = ""
+    rule_id: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.result == PASS
+
+
+# ---------------------------------------------------------------- catalog
+
+def _load_file(path: Any, origin: str) -> list[Rule]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(f"无法读取规则文件 {origin}：{exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(f"规则文件 {origin} 不是有效的 TOML：{exc}") from None
+    entries = data.get("rule", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise RuleError(f"规则文件 {origin}：应使用 [[rule]] 表数组")
+    return [Rule.from_dict(entry, origin) for entry in entries]
+
+
+def _merge(base: list[Rule], extra: Iterable[Rule]) -> list[Rule]:
+    out = list(base)
+    index = {r.id: i for i, r in enumerate(out)}
+    for rule in extra:
+        if rule.id in index:
+            out[index[rule.id]] = rule
+        else:
+            index[rule.id] = len(out)
+            out.append(rule)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _packaged() -> tuple[Rule, ...]:
+    folder = resources.files("addin").joinpath("rules")
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
+    rules: list[Rule] = []
+    for f in files:
+        rules = _merge(rules, _load_file(f, f"addin/rules/{f.name}"))
+    return tuple(rules)
+
+
+def load_catalog(extra_path: str | Path | None = None) -> list[Rule]:
+    """The packaged rules, then those of *extra_path* (a .toml file or a folder of them).
+
+    An extra rule with an existing ``id`` replaces it in place; new ids are appended.
+    When several rules fit one judgment, the first in catalog order wins.
+    Raises RuleError for a missing or broken extra file.
+    """
+    rules = list(_packaged())
+    if extra_path is None:
+        return rules
+    path = Path(extra_path)
+    if path.is_dir():
+        files = sorted(path.glob("*.toml"))
+    elif path.is_file():
+        files = [path]
+    else:
+        raise RuleError(f"找不到规则文件 {path}")
+    for f in files:
+        rules = _merge(rules, _load_file(f, str(f)))
+    return rules
+
+
+def catalog() -> list[Rule]:
+    """The packaged catalog (a fresh list each call)."""
+    return list(_packaged())
+
+
+def items(rules: Sequence[Rule] | None = None) -> list[str]:
+    """The distinct item names in catalog order (for drop-down lists)."""
+    seen: dict[str, None] = {}
+    for rule in catalog() if rules is None else rules:
+        seen.setdefault(rule.item, None)
+    return list(seen)
+
+
+# ---------------------------------------------------------------- selection
+
+def _select(rules: Sequence[Rule], item: Any, grade: str | None,
+            spec: Decimal | None, spec_raw: Any) -> Rule | Judgment:
+    key = _item_key(item)
+    if not key:
+        return Judgment(NO_DATA, message="未填写检测项目")
+    cands = [r for r in rules if _item_key(r.item) == key]
+    if not cands:
+        return Judgment(NO_RULE, message=f"规则库中没有检测项目“{clean_text(item)}”的判定规则，请人工判定")
+    name = cands[0].item
+    if any(r.grades for r in cands):
+        fitting = [r for r in cands if not r.grades or grade in r.grades]
+        if not fitting:
+            known = "、".join(dict.fromkeys(g for r in cands for g in r.grades))
+            if grade is None:
+                return Judgment(NO_DATA, message=f"“{name}”需要填写牌号（可选：{known}）")
+            return Judgment(NO_RULE, message=f"规则库中没有牌号 {grade} 的“{name}”规则"
+                                             f"（已有：{known}），请人工判定")
+        cands = fitting
+    if any(not r.band.empty for r in cands):
+        fitting = [r for r in cands if r.band.empty or (spec is not None and r.band.contains(spec))]
+        if not fitting:
+            label, unit = cands[0].spec_label, cands[0].spec_unit
+            if spec is None:
+                shown = f"，“{clean_text(spec_raw)}”无法识别" if clean_text(spec_raw) else ""
+                return Judgment(NO_DATA, message=f"“{name}”需要填写{label}（{unit}）{shown}")
+            return Judgment(NO_RULE, message=f"{label} {_fmt(spec)} {unit} 不在“{name}”"
+                                             f"{('（' + grade + '）') if grade else ''}规则的适用范围内，请人工判定")
+        cands = fitting
+    return cands[0]
+
+
+# ---------------------------------------------------------------- evaluators
+
+def _each(rule: Rule, vals: list[float], grade: str | None, spec: Decimal | None,
+          ctx: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    lo = rule.limit("min", grade) if rule.method in ("min_each", "range_each") else None
+    hi = rule.limit("max", grade) if rule.method in ("max_each", "range_each") else None
+    if (rule.method != "max_each" and lo is None) or (rule.method != "min_each" and hi is None):
+        return NO_RULE, {}
+    note = ""
+    if rule.spec_adjust and lo is not None:
+        if spec is None:
+            note = f"（未填写{rule.spec_label}，按未折减的标准值判定）"
+        else:
+            for band, delta in rule.spec_adjust:
+                if band.contains(spec):
+                    lo += delta
+                    note = f"（{rule.spec_label} {_fmt(spec)} {rule.spec_unit}，按表注折减 {_fmt(-delta)}{rule.unit}）"
+                    break
+    ds = [_dec(v) for v in vals]
+    fails = [v for v, d in zip(vals, ds) if (lo is not None and d < lo) or (hi is not None and d > hi)]
+
+    def excess(d: Decimal) -> Decimal:
+        return max((lo - d) if lo is not None else Decimal(0), (d - hi) if hi is not None else Decimal(0))
+
+    if rule.method == "min_each":
+        worst, limit = min(vals), lo
+    elif rule.method == "max_each":
+        worst, limit = max(vals), hi
+    else:
+        worst = max(vals, key=lambda v: (excess(_dec(v)), abs(v)))
+        limit = None
+    ctx.update(worst=_fmt(worst), n_fail=len(fails), adjust_note=note,
+               limit=_fmt(limit) if limit is not None else "",
+               min=_fmt(lo) if lo is not None else "", max=_fmt(hi) if hi is not None else "")
+    details = {"worst": worst, "n_fail": len(fails), "fails": fails,
+               "limit": float(limit) if limit is not None else None,
+               "min": float(lo) if lo is not None else None,
+               "max": float(hi) if hi is not None else None}
+    return (FAIL if fails else PASS), details
+
+
+def _deviation_rate(rule: Rule, vals: list[float], design: Any,
+                    ctx: dict[str, Any]) -> tuple[str, dict[str, Any], str]:
+    base = parse_number(design)
+    if base is None or base <= 0:
+        shown = f"（“{clean_text(design)}”无法识别）" if clean_text(design) else ""
+        return NO_DATA, {}, f"“{rule.item}”需要填写设计值（mm）{shown}"
+    lim = {k: rule.limit(k) for k in ("dev_min", "dev_max", "pass_rate", "recheck_rate", "cap_factor")}
+    dmin, dmax, p_pass, p_recheck, cap = (lim[k] for k in
+                                          ("dev_min", "dev_max", "pass_rate", "recheck_rate", "cap_factor"))
+    devs = [_dec(v) - _dec(base) for v in vals]
+    n, n_pass = len(devs), sum(1 for d in devs if dmin <= d <= dmax)
+    rate = Decimal(n_pass) / Decimal(n)
+    beyond: list[tuple[float, Decimal]] = []
+    if cap is not None:
+        cmin, cmax = dmin * cap, dmax * cap
+        beyond = [(v, d) for v, d in zip(vals, devs) if d < cmin or d > cmax]
+        ctx.update(cap_min=_signed(cmin), cap_max=_signed(cmax))
+    ctx.update(design=_fmt(base), n_pass=n_pass, rate=_pct(rate), pass_pct=_pct(p_pass),
+               recheck_pct=_pct(p_recheck), dev_min=_signed(dmin), dev_max=_signed(dmax))
+    details = {"design": base, "deviations": [float(d) for d in devs], "n_pass": n_pass,
+               "pass_rate": float(rate), "n_beyond_cap": len(beyond)}
+    if beyond:
+        value, dev = max(beyond, key=lambda vd: abs(vd[1]))
+        ctx.update(cap_value=_fmt(value), cap_dev=_signed(dev))
+        return FAIL, details, rule.message_cap
+    if n_pass >= p_pass * n:
+        return PASS, details, rule.message_ok
+    if n_pass >= p_recheck * n:
+        return RECHECK, details, rule.message_recheck
+    return FAIL, details, rule.message
+
+
+def _design_grade(rule: Rule, grade: str | None) -> Decimal | Judgment:
+    """The number in a strength grade ('C30' -> 30, 'M7.5' -> 7.5)."""
+    prefix = rule.grade_prefix
+    if grade is None:
+        return Judgment(NO_DATA, message=f"“{rule.item}”需要填写设计强度等级（如 {prefix}30）")
+    m = re.fullmatch(re.escape(prefix) + r"(\d+(?:\.\d+)?)", grade)
+    if not m or Decimal(m.group(1)) <= 0:
+        return Judgment(NO_RULE, message=f"“{grade}”不是“{rule.item}”可用的强度等级"
+                                         f"（应写作 {prefix}30 这样的形式），请人工判定")
+    return Decimal(m.group(1))
+
+
+def _rebound(rule: Rule, vals: list[float], fk: Decimal, ctx: dict[str, Any]) -> tuple[str, dict]:
+    k, min_areas, floor = rule.limit("k"), rule.limit("min_areas"), rule.limit("floor")
+    ds = [_dec(v) for v in vals]
+    n = len(ds)
+    details: dict[str, Any] = {"fcu_k": float(fk), "n": n, "fcu_min": min(vals)}
+    mean = sd = None
+    if n >= 2:  # decimal statistics: exact inputs, no overflow
+        mean, sd = statistics.mean(ds), statistics.stdev(ds)
+        details.update(mean=float(mean), sd=float(sd))
+    if any(d < floor for d in ds):
+        details["fcu_e"] = f"<{floor:.1f}"
+        estimate = f"有测区换算强度低于 {floor:.1f} MPa，推定值 fcu,e < {floor:.1f} MPa"
+        result = FAIL
+    elif n < min_areas:
+        fcu_e = min(ds)
+        details["fcu_e"] = float(fcu_e)
+        estimate = f"测区数 {n}（少于 {_fmt(min_areas)} 个），推定值取最小测区换算值 fcu,e = {_fmt(fcu_e, 2)} MPa"
+        result = PASS if fcu_e >= fk else FAIL
+    else:
+        fcu_e = mean - k * sd
+        details["fcu_e"] = float(fcu_e)
+        estimate = (f"测区数 {n}，平均值 {_fmt(mean, 2)} MPa，标准差 {_fmt(sd, 2)} MPa，"
+                    f"推定值 fcu,e = m − {_fmt(k)}s = {_fmt(fcu_e, 2)} MPa")
+        result = PASS if fcu_e >= fk else FAIL
+        if (mean < 25 and sd > Decimal("4.5")) or (mean >= 25 and sd > Decimal("5.5")):
+            details["batch_sd_exceeded"] = True
+            estimate += "（若为批量检测：标准差超限，该批应全部按单个构件检测）"
+    ctx.update(estimate=estimate, fcu_k=_fmt(fk), fcu_e=str(details["fcu_e"]))
+    return result, details
+
+
+def _mean_min_ratio(rule: Rule, vals: list[float], design: Decimal,
+                    ctx: dict[str, Any]) -> tuple[str, dict]:
+    ds = [_dec(v) for v in vals]
+    mean = sum(ds) / len(ds)
+    low = min(ds)
+    mean_limit = rule.limit("mean_ratio") * design
+    min_limit = rule.limit("min_ratio") * design
+    grade = ctx["grade"]
+    failures = []
+    if mean < mean_limit:
+        failures.append(f"平均值 {_fmt(mean, 2)} MPa 低于 {_fmt(mean_limit)} MPa"
+                        f"（{rule.limit('mean_ratio'):.2f}×{grade}）")
+    if low < min_limit:
+        failures.append(f"最小一组 {_fmt(low)} MPa 低于 {_fmt(min_limit)} MPa"
+                        f"（{rule.limit('min_ratio'):.2f}×{grade}）")
+    ctx.update(mean=_fmt(mean, 2), min=_fmt(low), mean_limit=_fmt(mean_limit),
+               min_limit=_fmt(min_limit), failures="；".join(failures))
+    details = {"design": float(design), "mean": float(mean), "min": float(low),
+               "mean_limit": float(mean_limit), "min_limit": float(min_limit)}
+    return (FAIL if failures else PASS), details
+
+
+# ---------------------------------------------------------------- judge
+
+def judge(item: str, grade: str | None, values: Any, spec: Any = None, design: Any = None,
+          *, rules: Sequence[Rule] | None = None) -> Judgment:
+    """Judge one spot-check row.
+
+    item: one of :func:`items` (full-/half-width and spaces are tolerated).
+    grade: 牌号 or strength grade ('HRB400E', 'C30', 'M7.5'), normalised.
+    values: measured values: a cell string ('402、398'), a number or a list.
+    spec: nominal diameter (mm) for rebar, cross-section (mm²) for wire.
+    design: design value in mm for covers and dimensions.
+    rules: a catalog from :func:`load_catalog` (default: the packaged one).
+    """
+    g = normalize_grade(grade)
+    spec_num = parse_number(spec)
+    spec_dec = _dec(spec_num) if spec_num is not None else None
+    picked = _select(catalog() if rules is None else rules, item, g, spec_dec, spec)
+    if isinstance(picked, Judgment):
+        return picked
+    rule = picked
+    design_value: Decimal | None = None
+    if rule.grade_prefix:
+        got = _design_grade(rule, g)
+        if isinstance(got, Judgment):
+            return Judgment(got.result, rule.basis, got.message, rule.id, {"confidence": rule.confidence})
+        design_value = got
+
+    base = {"confidence": rule.confidence, "standard": rule.standard, "clause": rule.clause}
+    vals = parse_numbers(values)
+    if vals is None:
+        shown = clean_text(values) if isinstance(values, str) else None
+        msg = f"实测值“{shown}”无法识别为数字" if shown else "未填写实测值"
+        return Judgment(NO_DATA, rule.basis, f"{rule.item}：{msg}", rule.id, base)
+
+    ctx: dict[str, Any] = {
+        "item": rule.item, "grade": g or "", "unit": rule.unit, "quantity": rule.quantity,
+        "n": len(vals), "values": "、".join(_fmt(v) for v in vals),
+        "spec": _fmt(spec_dec) if spec_dec is not None else "",
+        "standard": rule.standard, "clause": rule.clause,
+    }
+    template = ""
+    if rule.method in ("min_each", "max_each", "range_each"):
+        result, details = _each(rule, vals, g, spec_dec, ctx)
+        if result == NO_RULE:
+            return Judgment(NO_RULE, rule.basis, f"规则 {rule.id} 缺少牌号 {g} 的限值，请人工判定",
+                            rule.id, base)
+    elif rule.method == "deviation_rate":
+        result, details, template = _deviation_rate(rule, vals, design, ctx)
+        if result == NO_DATA:
+            return Judgment(NO_DATA, rule.basis, template, rule.id, base)
+    elif rule.method == "rebound":
+        result, details = _rebound(rule, vals, design_value, ctx)
+    else:  # mean_min_ratio
+        result, details = _mean_min_ratio(rule, vals, design_value, ctx)
+    if not template:
+        template = rule.message_ok if result == PASS else rule.message
+    details = {**base, "values": vals, "n": len(vals), **details}
+    return Judgment(result, rule.basis, _render(template, ctx), rule.id, details)

@@ -1,0 +1,327 @@
+"""Normalisation of what city clerks type into the workbooks.
+
+Every public function here is pure and total: whatever it is given (None, text in
+full-width characters, floats from Excel, NaN, odd objects) it returns a value or
+``None``; it never raises.
+
+Conventions
+- "Full-width" (全角) ASCII variants U+FF01..U+FF5E and the ideographic space
+  U+3000 are folded to ASCII by :func:`to_halfwidth`.
+- Percent values stay in percent units: ``'12.5%'`` -> ``12.5``.
+- Dates use the Excel 1900 date system for serial numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import numbers
+import re
+from decimal import Decimal
+
+__all__ = [
+    "to_halfwidth",
+    "clean_text",
+    "parse_date",
+    "parse_number",
+    "parse_numbers",
+    "parse_verdict",
+    "parse_yes_no",
+    "PASS",
+    "FAIL",
+]
+
+PASS = "合格"
+FAIL = "不合格"
+
+# Characters that are invisible but survive copy-paste from web pages and WeChat.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# Minus-like characters that people type for a negative sign.
+_MINUS = str.maketrans({"\u2212": "-", "\ufe63": "-", "\u2010": "-", "\u2011": "-"})
+
+
+def _as_text(v: object) -> str | None:
+    """Best-effort ``str`` of *v*; ``None`` for None or when ``str()`` fails."""
+    if v is None:
+        return None
+    if isinstance(v, str):
+        return v
+    try:
+        return str(v)
+    except Exception:  # a hostile __str__ must not break a UDF
+        return None
+
+
+def _real(v: object) -> float | None:
+    """A finite float for real numbers and Decimals (bool excluded), else None."""
+    if isinstance(v, bool) or not isinstance(v, (numbers.Real, Decimal)):
+        return None
+    try:
+        x = float(v)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return x if math.isfinite(x) else None
+
+
+def to_halfwidth(s: str) -> str:
+    """Fold full-width ASCII variants (０-９, Ａ-ｚ, ．，：－ …) to ASCII and U+3000 to a space.
+
+    Chinese punctuation that has no ASCII twin (、。《》) is left alone.
+    Non-string input is converted with ``str``; None gives ``''``.
+    """
+    text = _as_text(s)
+    if not text:
+        return ""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if 0xFF01 <= code <= 0xFF5E:
+            out.append(chr(code - 0xFEE0))
+        elif code == 0x3000:
+            out.append(" ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def clean_text(v: object) -> str | None:
+    """Strip, drop zero-width characters, collapse internal whitespace; None when empty.
+
+    Integral floats (how Excel hands over whole numbers) lose their ``.0``.
+    Full-width punctuation inside Chinese text is kept as typed.
+    """
+    if isinstance(v, float) and math.isfinite(v) and v.is_integer():
+        v = int(v)
+    text = _as_text(v)
+    if text is None:
+        return None
+    text = " ".join(text.translate(_INVISIBLE).split())
+    return text or None
+
+
+# ---------------------------------------------------------------- dates
+
+_EXCEL_EPOCH = _dt.date(1899, 12, 30)  # serial 61 -> 1900-03-01 (Lotus leap-year bug)
+_MAX_SERIAL = 2958465  # 9999-12-31
+_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "三": 3, "四": 4,
+              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_TIME_TAIL = re.compile(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
+_YMD = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?")
+_MD = re.compile(r"(\d{1,2})(?:月(\d{1,2})[日号]?|[-/.](\d{1,2}))")
+
+
+def _safe_date(y: int, m: int, d: int) -> _dt.date | None:
+    try:
+        return _dt.date(y, m, d)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _from_serial(x: float) -> _dt.date | None:
+    day = math.floor(x)
+    if day < 1 or day > _MAX_SERIAL or day == 60:  # 60 is the fictitious 1900-02-29
+        return None
+    if day < 60:
+        return _dt.date(1899, 12, 31) + _dt.timedelta(days=day)
+    return _EXCEL_EPOCH + _dt.timedelta(days=day)
+
+
+def _cn_number(s: str) -> int | None:
+    """'九' -> 9, '十五' -> 15, '二十' -> 20, '三十一' -> 31; digit strings pass through."""
+    if s.isdigit():
+        return int(s)
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        t = _CN_DIGITS.get(tens, None) if tens else 1
+        o = _CN_DIGITS.get(ones, None) if ones else 0
+        return None if t is None or o is None else t * 10 + o
+    return _CN_DIGITS.get(s) if len(s) == 1 else None
+
+
+def _cn_date_to_digits(s: str) -> str:
+    """'二〇二二年九月十五日' -> '2022年9月15日' (only if every part converts)."""
+    m = re.fullmatch(r"([〇零○一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月"
+                     r"([一二三四五六七八九十]{1,3})[日号]?", s)
+    if not m:
+        return s
+    year = "".join(str(_CN_DIGITS[c]) for c in m.group(1))
+    month, day = _cn_number(m.group(2)), _cn_number(m.group(3))
+    if month is None or day is None:
+        return s
+    return f"{year}年{month}月{day}日"
+
+
+def parse_date(v: object, default_year: int | None = None) -> _dt.date | None:
+    """Read a date from a cell value.
+
+    Accepts ``date``/``datetime`` objects; Excel serials (int/float, 1900 system:
+    44819 -> 2022-09-15, the fraction is time of day); 8-digit numbers as
+    YYYYMMDD; strings '2022-09-15', '2022/9/15', '2022.9.15', '2022年9月15日',
+    full-width and Chinese-numeral forms, '20220915', a 5-digit serial stored as
+    text, and month-day forms ('9月15日', '9/15') when *default_year* is given.
+    A trailing time ('2022-09-15 00:00:00') is ignored. Impossible dates -> None.
+    """
+    if isinstance(v, _dt.date):
+        try:  # pandas.NaT is a datetime whose .date() is not a date
+            d = v.date() if isinstance(v, _dt.datetime) else v
+        except Exception:
+            return None
+        return d if isinstance(d, _dt.date) and not isinstance(d, _dt.datetime) else None
+    x = _real(v)
+    if x is not None:
+        if x.is_integer() and 10000101 <= x <= 99991231:
+            n = int(x)
+            return _safe_date(n // 10000, n // 100 % 100, n % 100)
+        return _from_serial(x)
+    text = to_halfwidth(_as_text(v) or "").translate(_INVISIBLE).strip()
+    text = _TIME_TAIL.sub("", text)
+    text = re.sub(r"\s+", "", text)
+    if not text:
+        return None
+    text = _cn_date_to_digits(text)
+    if re.fullmatch(r"\d{8}", text):
+        return _safe_date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    if re.fullmatch(r"\d{5}(?:\.\d+)?", text):
+        return _from_serial(float(text))
+    m = _YMD.fullmatch(text)
+    if m:
+        return _safe_date(*(int(g) for g in m.groups()))
+    m = _MD.fullmatch(text)
+    if m and isinstance(default_year, int) and not isinstance(default_year, bool):
+        day = m.group(2) or m.group(3)
+        return _safe_date(default_year, int(m.group(1)), int(day))
+    return None
+
+
+# ---------------------------------------------------------------- numbers
+
+# A sign counts only at the start or after a character that is not part of a
+# token, so 'BV-2.5' is 2.5 while '偏差-5' is -5 and '400-500' is two numbers.
+_NUMBER = re.compile(r"(?:(?<![0-9A-Za-z.])[+-])?(?:\d+(?:\.\d+)?|\.\d+)")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_UNIT_EXPONENT = re.compile(r"(?<=[mM])[23](?![0-9])|[²³]")
+
+
+def _number_text(v: object) -> str:
+    text = to_halfwidth(_as_text(v) or "").translate(_INVISIBLE).translate(_MINUS)
+    text = re.sub(r"(?<=\d)。(?=\d)", ".", text)  # '398。5' typed with a Chinese IME
+    return _UNIT_EXPONENT.sub("", text)
+
+
+def parse_number(v: object) -> float | None:
+    """One number from a cell: '400MPa', '4 00', '３９８', '1,234.5', '−5', '+8',
+    '12.5%' (-> 12.5), '7.41Ω/km', '16mm', '2.5mm²'.
+
+    Returns None for bools, NaN/inf, text without a number, or text holding two
+    different numbers ('400-500', '2022-09-15'). Repeated equal numbers are fine.
+    Whitespace is removed first, so '4 00' is 400 (use :func:`parse_numbers`
+    for lists).
+    """
+    x = _real(v)
+    if x is not None or isinstance(v, (bool, numbers.Number)):
+        return x
+    text = re.sub(r"\s+", "", _number_text(v))
+    text = _THOUSANDS.sub("", text)
+    found = {float(tok) for tok in _NUMBER.findall(text)}
+    found = {f for f in found if math.isfinite(f)}
+    if len(found) != 1:
+        return None
+    value = found.pop()
+    return 0.0 if value == 0 else value  # no '-0.0'
+
+
+_LIST_SEP = re.compile(r"[,，、;；/／\s]+")
+_UNIT_ONLY = re.compile("[A-Za-z\u03a9\u2126\u03bc\u00b5%\u2030\u00b0\u2103\u00b7]+")
+
+
+def parse_numbers(v: object) -> list[float] | None:
+    """Measured values in one cell: '402, 398、415' -> [402.0, 398.0, 415.0].
+
+    Separators: , ， 、 ; ； / and any whitespace or newline. A single number
+    gives a one-element list; a list/tuple of cells is flattened. Tokens that are
+    only a unit ('MPa', 'mm', '%') are ignored; any other token that is not a
+    number makes the whole result None, as does an empty cell. Inside a list
+    (an Excel range), empty cells are skipped.
+    """
+    if isinstance(v, (list, tuple)):
+        out: list[float] = []
+        for item in v:
+            if item is None or (isinstance(item, str) and not item.strip()):
+                continue
+            part = parse_numbers(item)
+            if part is None:
+                return None
+            out.extend(part)
+        return out or None
+    x = _real(v)
+    if x is not None or isinstance(v, (bool, numbers.Number)):
+        return None if x is None else [x]
+    out = []
+    for token in _LIST_SEP.split(_number_text(v)):
+        if not token or _UNIT_ONLY.fullmatch(token):
+            continue
+        value = parse_number(token)
+        if value is None:
+            return None
+        out.append(value)
+    return out or None
+
+
+# ---------------------------------------------------------------- verdicts
+
+_PASS_WORDS = {"合格", "符合", "符合要求", "符合设计要求", "符合规范要求", "符合标准",
+               "满足", "满足要求", "满足设计要求", "满足规范要求", "通过", "达标",
+               "ok", "√", "✓", "✔", "pass", "passed", "qualified"}
+_FAIL_WORDS = {"×", "✗", "✘", "x", "fail", "failed", "ng", "未通过", "不达标",
+               "unqualified"}
+
+
+def _key(v: object) -> str:
+    text = to_halfwidth(_as_text(v) or "").translate(_INVISIBLE)
+    return re.sub(r"\s+", "", text).strip("。.!！").lower()
+
+
+def parse_verdict(v: object) -> str | None:
+    """'合格'/'符合(设计)要求'/'满足'/'通过'/'OK'/'√'/'pass' -> '合格';
+    '不合格'/'不符合…'/'不满足…'/'不通过'/'×'/'fail'/'NG' -> '不合格'; anything else None
+    (including '需复检', which is not a verdict)."""
+    key = _key(v)
+    if not key:
+        return None
+    if key in _PASS_WORDS:
+        return PASS
+    if key in _FAIL_WORDS or (key.startswith("不") and key[1:] in _PASS_WORDS):
+        return FAIL
+    return None
+
+
+_YES = {"是", "有", "已", "对", "y", "yes", "true", "t", "√", "✓", "✔", "1", "是的"}
+_NO = {"否", "无", "没有", "未", "不", "n", "no", "false", "f", "×", "✗", "✘", "x", "0",
+       "不是"}
+
+
+def parse_yes_no(v: object) -> bool | None:
+    """Yes/no cells.
+
+    True: 是, 有, 已, 对, Y, yes, true, √, 1 and text starting with 已 ('已下发').
+    False: 否, 无, 没有, 未, 不, N, no, false, ×, 0 and text starting with 未/无/没
+    ('未整改', '无'). Numbers: 1 -> True, 0 -> False. bools pass through.
+    Anything else (including '待定', '') -> None.
+    """
+    if isinstance(v, bool):
+        return v
+    x = _real(v)
+    if x is not None:
+        return {1.0: True, 0.0: False}.get(x)
+    key = _key(v)
+    if not key:
+        return None
+    if key in _YES:
+        return True
+    if key in _NO:
+        return False
+    if key[0] == "已":
+        return True
+    if key[0] in "未无没":
+        return False
+    return None
