@@ -106,6 +106,9 @@ _REGISTRARS: list = []
 def _load_registrars() -> None:
     import importlib
 
+    if _REGISTRARS:
+        return
+
     for name in ("addin.cli_check", "addin.cli_consolidate", "addin.cli_demo", "addin.cli_docs",
                  "addin.cli_score", "addin.cli_addin"):
         try:

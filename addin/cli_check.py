@@ -30,7 +30,8 @@ def _pad(s: str, w: int) -> str:
     return s + " " * max(0, w - _width(s))
 
 
-def print_findings(path: Path, findings: list[Finding], out=sys.stdout, limit: int = 200) -> None:
+def print_findings(path: Path, findings: list[Finding], out=None, limit: int = 200) -> None:
+    out = out or sys.stdout
     counts = count_by_severity(findings)
     if not findings:
         print(f"✔ {path.name}：未发现问题", file=out)
