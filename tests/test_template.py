@@ -184,3 +184,16 @@ def test_generic_template_lets_the_clerk_pick_the_city(tmp_path, campaign):
     assert info["B3"].value.startswith("=IFERROR(INDEX(")
     meta = {r[0].value: r[1].value for r in wb[META_SHEET].iter_rows()}
     assert meta["city_code"] in (None, "")
+
+
+def test_kept_generic_template_matches_the_contract(contract, campaign):
+    """The blank generic workbook kept in workbook_templates/ must be rebuilt whenever the contract changes."""
+    from importlib import resources
+    path = resources.files("workbook_templates").joinpath("质量月活动填报表_通用空白.xlsx")
+    wb = load_workbook(str(path))
+    meta = {r[0].value: r[1].value for r in wb[META_SHEET].iter_rows()}
+    assert meta["contract_hash"] == contract.hash, (
+        "重新生成：python -c \"from addin.settings import load_campaign; from workbook_templates.builder import "
+        "build_workbook, save_atomic; save_atomic(build_workbook(load_campaign(), None), "
+        "'workbook_templates/质量月活动填报表_通用空白.xlsx')\"")
+    assert meta["campaign_id"] == campaign.id

@@ -509,15 +509,19 @@ def save_atomic(wb: Workbook, path: Path) -> Path:
     return Path(path)
 
 
+def _write_one(job: tuple[Campaign, City | None, str]) -> Path:
+    campaign, city, out_dir = job
+    wb = build_workbook(campaign, city)
+    return save_atomic(wb, Path(out_dir) / workbook_filename(campaign, city))
+
+
 def write_templates(campaign: Campaign, out_dir: Path, cities: list[City] | None = None,
-                    generic: bool = False) -> list[Path]:
+                    generic: bool = False, jobs: int | None = None) -> list[Path]:
     """Write one workbook per city (and the generic blank one if asked) into ``out_dir``."""
-    contract = load_contract()
-    out = []
+    from addin.batch import run_parallel
+
     targets: list[City | None] = list(cities or [])
     if generic:
         targets.append(None)
-    for city in targets:
-        wb = build_workbook(campaign, city, contract)
-        out.append(save_atomic(wb, Path(out_dir) / workbook_filename(campaign, city)))
-    return out
+    jobs_list = [(campaign, city, str(out_dir)) for city in targets]
+    return list(run_parallel(_write_one, jobs_list, jobs=jobs, label="生成模板", progress=False))
