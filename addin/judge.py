@@ -114,6 +114,13 @@ def normalize_grade(grade: Any) -> str | None:
 
 
 def _item_key(item: Any) -> str:
+    if isinstance(item, str):
+        return _item_key_text(item)
+    return re.sub(r"\s+", "", to_halfwidth(clean_text(item) or ""))
+
+
+@lru_cache(maxsize=4096)
+def _item_key_text(item: str) -> str:
     return re.sub(r"\s+", "", to_halfwidth(clean_text(item) or ""))
 
 

@@ -14,6 +14,7 @@ Conventions
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 import numbers
 import re
@@ -63,6 +64,11 @@ def _real(v: object) -> float | None:
     return x if math.isfinite(x) else None
 
 
+# Full-width ASCII variants U+FF01..U+FF5E -> ASCII; ideographic space -> space (one C-level translate).
+_HALFWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_HALFWIDTH[0x3000] = 0x20
+
+
 def to_halfwidth(s: str) -> str:
     """Fold full-width ASCII variants (０-９, Ａ-ｚ, ．，：－ …) to ASCII and U+3000 to a space.
 
@@ -72,16 +78,7 @@ def to_halfwidth(s: str) -> str:
     text = _as_text(s)
     if not text:
         return ""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if 0xFF01 <= code <= 0xFF5E:
-            out.append(chr(code - 0xFEE0))
-        elif code == 0x3000:
-            out.append(" ")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return text.translate(_HALFWIDTH)
 
 
 def clean_text(v: object) -> str | None:
@@ -256,6 +253,20 @@ def parse_numbers(v: object) -> list[float] | None:
     x = _real(v)
     if x is not None or isinstance(v, (bool, numbers.Number)):
         return None if x is None else [x]
+    if isinstance(v, str):
+        cached = _parse_number_text(v)
+        return None if cached is None else list(cached)
+    return _parse_number_tokens(v)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_number_text(text: str) -> tuple[float, ...] | None:
+    """Cached: the validator and the judge both parse the same measured-values cell."""
+    found = _parse_number_tokens(text)
+    return None if found is None else tuple(found)
+
+
+def _parse_number_tokens(v: object) -> list[float] | None:
     out = []
     for token in _LIST_SEP.split(_number_text(v)):
         if not token or _UNIT_ONLY.fullmatch(token):

@@ -8,6 +8,7 @@ their basis (standard and clause).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,12 @@ class Validated:
     info: dict[str, Any] = field(default_factory=dict)
     records: dict[str, list[Record]] = field(default_factory=dict)
     workbook: ReturnedWorkbook | None = None
+
+
+@functools.lru_cache(maxsize=64)
+def _folded_choices(choices: tuple[str, ...]) -> dict[str, str]:
+    """Folded spelling (half-width, no spaces) -> the choice as listed."""
+    return {nz.to_halfwidth(c).replace(" ", ""): c for c in choices}
 
 
 def _show(v: Any) -> str:
@@ -107,8 +114,7 @@ class _Checker:
             return "是" if yn else "否"
         if t == "choice":
             choices = self.contract.choices(col)
-            folded = nz.to_halfwidth(text).replace(" ", "")
-            match = next((c for c in choices if nz.to_halfwidth(c).replace(" ", "") == folded), None)
+            match = _folded_choices(choices).get(nz.to_halfwidth(text).replace(" ", ""))
             if match is None:
                 shown = "、".join(choices[:10]) + ("等" if len(choices) > 10 else "")
                 self.add("not-in-choices", sheet, cell, title, f"“{title}”填写的“{text}”不在可选范围内（{shown}）", value=raw)
