@@ -110,7 +110,7 @@ def _load_registrars() -> None:
         return
 
     for name in ("addin.cli_check", "addin.cli_consolidate", "addin.cli_demo", "addin.cli_docs",
-                 "addin.cli_score", "addin.cli_addin"):
+                 "addin.cli_score", "addin.cli_addin", "addin.cli_pipeline"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

@@ -77,24 +77,27 @@ class _Writer:
             ws.write_string(r, c, str(v), fmt)
 
     def table(self, name: str, titles: dict[str, str], records: list[dict] | pd.DataFrame,
-              widths: dict[str, float] | None = None, formats: dict[str, Any] | None = None):
+              widths: dict[str, float] | None = None, formats: dict[str, Any] | None = None,
+              default_width: float | None = None, pages_wide: int = 1, header_height: float = 30):
         ws = self.wb.add_worksheet(name)
         keys = list(titles)
         for c, k in enumerate(keys):
             ws.write_string(0, c, titles[k], self.head)
-            ws.set_column(c, c, (widths or {}).get(k, min(40, max(8, len(titles[k]) * 2 + 2))))
+            width = default_width or min(40, max(8, len(titles[k]) * 2 + 2))
+            ws.set_column(c, c, (widths or {}).get(k, width))
         rows = records.to_dict("records") if isinstance(records, pd.DataFrame) else records
         formats = formats or {}
         for r, rec in enumerate(rows, 1):
             for c, k in enumerate(keys):
                 self.cell(ws, r, c, rec.get(k), formats.get(k))
-        ws.freeze_panes(1, 0)
-        ws.set_row(0, 30)
+        ws.freeze_panes(1, 1)
+        ws.set_row(0, header_height)
         ws.autofilter(0, 0, max(1, len(rows)), len(keys) - 1)
         ws.set_landscape()
         ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
+        ws.fit_to_pages(pages_wide, 0)
         ws.repeat_rows(0)
+        ws.repeat_columns(0)
         return ws, len(rows)
 
 
@@ -108,8 +111,8 @@ def write_consolidated(c: Consolidated, path: str | Path) -> Path:
         wb.set_properties({"title": f"{c.campaign.year}年质量月活动汇总", "author": c.campaign.authority, "created": fixed})
         w = _Writer(wb)
         stats = c.stats
-        ws, n = w.table(SUMMARY_SHEET, STAT_COLUMNS, stats, widths={"city": 10, "status": 10},
-                        formats={"spot_pass_rate": w.pct})
+        ws, n = w.table(SUMMARY_SHEET, STAT_COLUMNS, stats, widths={"city": 9, "city_code": 8, "status": 9, "fill_date": 11},
+                        formats={"spot_pass_rate": w.pct}, default_width=8, pages_wide=2, header_height=58)
         ws.conditional_format(1, list(STAT_COLUMNS).index("status"), n, list(STAT_COLUMNS).index("status"),
                               {"type": "text", "criteria": "not containing", "value": "已报送", "format": w.bad})
         total_row = n + 1
