@@ -45,7 +45,7 @@ def cmd_demo_run(args) -> int:
     if _have("addin.cli_docs"):
         steps += [
             ("生成全区报告", ["report", str(summary), "-o", str(d["docs"] / "全区报告.docx")], {0}),
-            ("生成本市报告（南宁市）", ["report", "--city", str(_first_return(d["returns"], "南宁市")),
+            ("生成本市报告（南宁市）", ["report", "--city", "@return-of:南宁市",
                                   "-o", str(d["docs"] / "本市报告_南宁市.docx")], {0}),
             ("生成整改通知书", ["notices", str(summary), "-o", str(d["docs"] / "整改通知书")], {0}),
             ("生成典型问题曝光清单", ["exposure", str(summary), "-o", str(d["docs"] / "典型问题曝光.docx")], {0}),
@@ -55,12 +55,16 @@ def cmd_demo_run(args) -> int:
         steps += [
             ("生成评分工作簿（作品来自汇总表）", ["template", "--scoring", "--source", str(summary), "-o", str(d["contest"])], {0}),
         ]
-        if _have("addin.scoring_demo"):
-            steps += [("填入演示评分并计分", ["score-demo", str(d["contest"]), "--source", str(summary)], {0, 1})]
+        steps += [
+            ("模拟评委打分（演示）", ["@fill-scores", str(d["contest"])], {0}),
+            ("竞赛计分并生成获奖名单", ["score", str(d["contest"] / "评分表（已评）.xlsx"),
+                                      "-o", str(d["contest"] / "计分结果.xlsx"), "--date", "2022-10-20"], {0, 1}),
+        ]
     start = time.perf_counter()
     for i, (label, argv, ok) in enumerate(steps, 1):
+        argv = [str(_first_return(d["returns"], a.split(":", 1)[1])) if a.startswith("@return-of:") else a for a in argv]
         print(f"\n【{i}/{len(steps)}】{label}：qm {' '.join(argv)}", flush=True)
-        code = main(camp + argv)
+        code = _fill_scores(Path(argv[1]), args) if argv[0] == "@fill-scores" else main(camp + argv)
         if code not in ok:
             print(f"✘ 第 {i} 步失败（退出码 {code}）", file=sys.stderr)
             return 1
@@ -70,6 +74,16 @@ def cmd_demo_run(args) -> int:
                        ("docs", "全区报告、本市报告、整改通知书、曝光清单、奖励名册"), ("contest", "评分工作簿、计分结果和获奖名单")):
         if d[key].exists():
             print(f"  {d[key]}  —  {label}")
+    return 0
+
+
+def _fill_scores(folder: Path, args) -> int:
+    from addin.cli import _campaign
+    from addin.scoring_demo import fill_demo_scores
+
+    (template,) = [p for p in folder.glob("*.xlsx") if "已评" not in p.name]
+    out = fill_demo_scores(template, folder / "评分表（已评）.xlsx", _campaign(args))
+    print(f"已填入演示评分：{out}")
     return 0
 
 

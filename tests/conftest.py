@@ -44,3 +44,20 @@ def soffice(tmp_path):
         return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=True)
 
     return run
+
+
+# -- demo returns (addin.demo): generated once per session, shared by every test that needs them --
+@pytest.fixture(scope="session")
+def demo_manifest(tmp_path_factory, campaign):
+    """``addin.demo.generate_demo`` for the packaged campaign, seed 2022: its DemoManifest.
+
+    The files are in ``Path(demo_manifest.out_dir)``; treat them as read-only (other tests share them).
+    """
+    from addin.demo import generate_demo
+
+    return generate_demo(tmp_path_factory.mktemp("demo"), campaign, seed=2022)
+
+
+@pytest.fixture(scope="session")
+def demo_dir(demo_manifest) -> Path:
+    return Path(demo_manifest.out_dir)

@@ -1,0 +1,220 @@
+"""The .xlam add-in: package parts, ribbon, and the VBA project read back with oletools."""
+from __future__ import annotations
+
+import inspect
+import io
+import os
+import re
+import sys
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+
+import warnings
+
+import pytest
+
+with warnings.catch_warnings():   # oletools' pyparsing grammar warns on import
+    warnings.simplefilter("ignore")
+    from oletools.olevba import VBA_Parser, decompress_stream
+
+import addin.buttons as buttons
+from addin import xlam
+from addin.cli import main
+
+NS = {"ui": xlam.RIBBON_NS}
+
+
+def _has_chinese(text: str | None) -> bool:
+    return bool(text) and any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("xlam") / xlam.ADDIN_NAME
+    assert xlam.build_xlam(out) == out
+    return out
+
+
+@pytest.fixture(scope="module")
+def macros(built):
+    parser = VBA_Parser(str(built))
+    try:
+        assert parser.detect_vba_macros()
+        return {name: code for (_, _, name, code) in parser.extract_macros()}
+    finally:
+        parser.close()
+
+
+def _ribbon(built) -> ET.Element:
+    with zipfile.ZipFile(built) as z:
+        return ET.fromstring(z.read("customUI/customUI14.xml"))
+
+
+# -- the package ---------------------------------------------------------------------
+def test_package_parts_and_relationships(built):
+    with zipfile.ZipFile(built) as z:
+        names = set(z.namelist())
+        assert {"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+                "xl/vbaProject.bin", "customUI/customUI14.xml", "xl/worksheets/sheet1.xml", "xl/styles.xml"} <= names
+        types = z.read("[Content_Types].xml").decode()
+        assert 'PartName="/xl/workbook.xml" ContentType="application/vnd.ms-excel.addin.macroEnabled.main+xml"' in types
+        assert 'Extension="bin" ContentType="application/vnd.ms-office.vbaProject"' in types
+        rels = z.read("_rels/.rels").decode()
+        assert f'Type="{xlam.RIBBON_REL}" Target="customUI/customUI14.xml"' in rels
+        assert "Target=\"xl/workbook.xml\"" in rels
+        wb_rels = z.read("xl/_rels/workbook.xml.rels").decode()
+        assert f'Type="{xlam.VBA_REL}" Target="vbaProject.bin"' in wb_rels
+        workbook = z.read("xl/workbook.xml").decode()
+        assert 'codeName="ThisWorkbook"' in workbook and xlam.CONFIG_SHEET in workbook
+        assert 'codeName="Sheet1"' in z.read("xl/worksheets/sheet1.xml").decode()
+        assert z.read("customUI/customUI14.xml") == (xlam.MACROS_DIR / "ribbon.xml").read_bytes()
+
+
+def _as_macro_workbook(built, target: Path) -> Path:
+    """The same package with a macro-enabled *workbook* content type (tools refuse the add-in type)."""
+    with zipfile.ZipFile(built) as src, zipfile.ZipFile(target, "w") as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            if name == "[Content_Types].xml":
+                data = data.replace(xlam.ADDIN_CT.encode(), b"application/vnd.ms-excel.sheet.macroEnabled.main+xml")
+            dst.writestr(name, data)
+    return target
+
+
+def test_workbook_part_is_valid(built, tmp_path):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(_as_macro_workbook(built, tmp_path / "addin.xlsm"), keep_vba=True)
+    assert wb.sheetnames == [xlam.CONFIG_SHEET]
+    ws = wb[xlam.CONFIG_SHEET]
+    config = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(2, ws.max_row + 1)}
+    assert config["UDF Modules"] == "addin.udfs" and "Interpreter_Win" in config
+    assert wb.vba_archive is not None
+
+
+@pytest.mark.soffice
+def test_libreoffice_opens_the_package(built, tmp_path, soffice):
+    src = _as_macro_workbook(built, tmp_path / "addin.xlsm")
+    soffice("--convert-to", "csv", "--outdir", str(tmp_path / "out"), str(src))
+    text = (tmp_path / "out" / "addin.csv").read_bytes()
+    assert b"UDF Modules,addin.udfs" in text
+
+
+# -- the ribbon ------------------------------------------------------------------------
+def test_ribbon_tab_groups_and_chinese_labels(built):
+    root = _ribbon(built)
+    assert root.tag == f"{{{xlam.RIBBON_NS}}}customUI"
+    tab = root.find("ui:ribbon/ui:tabs/ui:tab", NS)
+    assert tab.get("label") == "质量月"
+    groups = tab.findall("ui:group", NS)
+    assert [g.get("label") for g in groups] == ["市级填报", "自治区汇总"]
+    city = [btn.get("label") for btn in groups[0].findall("ui:button", NS)]
+    province = [btn.get("label") for btn in groups[1].findall("ui:button", NS)]
+    assert city == ["校验本表", "生成本市报告"]
+    assert province[:4] == ["汇总目录", "生成全区报告", "生成整改通知书", "竞赛计分"]
+    for btn in root.iter(f"{{{xlam.RIBBON_NS}}}button"):
+        assert _has_chinese(btn.get("label")) and _has_chinese(btn.get("screentip")) and _has_chinese(btn.get("supertip"))
+        assert btn.get("imageMso") and btn.get("onAction")
+
+
+def test_every_onaction_has_a_sub_that_runs_a_button_handler(built, macros):
+    root = _ribbon(built)
+    actions = [btn.get("onAction") for btn in root.iter(f"{{{xlam.RIBBON_NS}}}button")]
+    assert len(actions) == len(set(actions))
+    code = "\n".join(macros.values())
+    handlers = {h.__name__: h for h in buttons.HANDLERS}
+    for action in actions:
+        m = re.search(rf"^Sub {re.escape(action)}\(control As IRibbonControl\)\r?\n(.*?)^End Sub", code, re.M | re.S)
+        assert m, f"no VBA Sub for onAction {action}"
+        body = [line.strip() for line in m.group(1).splitlines() if line.strip()]
+        assert len(body) == 1 and body[0].startswith("RunPython "), body
+    ours = macros["QualityMonth.bas"]
+    run_lines = re.findall(r'^\s*RunPython "(.*)"\s*$', ours, re.M)
+    assert len(run_lines) == len(actions)
+    for line in run_lines:
+        m = re.fullmatch(r"import addin\.buttons as b; b\.(\w+)\(\)", line)
+        assert m, line
+        name = m.group(1)
+        assert name in handlers and callable(getattr(buttons, name))
+        assert not [p for p in list(inspect.signature(getattr(buttons, name)).parameters.values())[2:]
+                    if p.default is inspect.Parameter.empty]
+    assert {m for m in re.findall(r"b\.(\w+)\(\)", ours)} == set(handlers)   # every handler has a button
+
+
+# -- the VBA project ---------------------------------------------------------------------
+def test_vba_project_modules_read_back_as_written(macros):
+    assert set(macros) == {"ThisWorkbook.cls", "Sheet1.cls", "QualityMonth.bas", "xlwings.bas", "Dictionary.cls"}
+    for module in xlam.project_modules():
+        ext = ".cls" if module.kind == "class" else ".bas"
+        stored = xlam._stored_source(module).replace("\r\n", "\n").strip()
+        assert macros[module.name + ext].replace("\r\n", "\n").strip() == stored, module.name
+    assert f'Public Const PROJECT_NAME As String = "{xlam.PROJECT_NAME}"' in macros["xlwings.bas"]
+    assert "Public Function RunPython(" in macros["xlwings.bas"]
+    assert 'Attribute VB_Base = "0{FCFB3D2A-A0FA-1068-A738-08002B3371B5}"' in macros["Dictionary.cls"]
+    assert 'Attribute VB_Base = "0{00020819-0000-0000-C000-000000000046}"' in macros["ThisWorkbook.cls"]
+
+
+def test_vba_project_streams(built):
+    import olefile
+
+    with zipfile.ZipFile(built) as z:
+        ole = olefile.OleFileIO(io.BytesIO(z.read("xl/vbaProject.bin")))
+    streams = {"/".join(p) for p in ole.listdir()}
+    assert {"PROJECT", "VBA/dir", "VBA/_VBA_PROJECT", "VBA/QualityMonth", "VBA/xlwings", "VBA/Dictionary"} <= streams
+    project = ole.openstream("PROJECT").read().decode("ascii")
+    assert "Module=QualityMonth" in project and "Module=xlwings" in project and "Class=Dictionary" in project
+    assert "Document=ThisWorkbook/&H00000000" in project
+    # source only: version 0xFFFF makes Excel compile the source (as in xlwings' own xlwings.xlam)
+    assert ole.openstream("VBA/_VBA_PROJECT").read()[:4] == b"\xcc\x61\xff\xff"
+    dir_stream = bytes(decompress_stream(bytearray(ole.openstream("VBA/dir").read())))
+    assert b"Microsoft Office 16.0 Object Library" in dir_stream     # declares IRibbonControl
+
+
+def test_bas_sources_are_ascii_and_only_call_python():
+    for path in xlam.MACROS_DIR.glob("*.bas"):
+        text = path.read_text("utf-8")
+        assert text.isascii()
+        for m in re.finditer(r"^Sub (\w+)\(control As IRibbonControl\)$", text, re.M):
+            assert m.group(1).startswith("QM_")
+
+
+@pytest.mark.parametrize("data", [
+    b"", b"a", b"abc" * 5000, bytes(range(256)) * 40, os.urandom(9000),
+    b"#aaabcdefaaaaghijaaaaaklaaamnopqaaaaaaaaaaaarstuvwxyzaaa",
+    (xlam.xlwings_dir() / "xlwings_custom_addin.bas").read_bytes(),
+])
+def test_ovba_compression_round_trips(data):
+    packed = xlam.ovba_compress(data)
+    assert packed[:1] == b"\x01"
+    assert bytes(decompress_stream(bytearray(packed))) == data
+
+
+# -- qm addin ----------------------------------------------------------------------------
+def test_cli_build(tmp_path, capsys):
+    out = tmp_path / "加载项" / "质量月.xlam"
+    assert main(["addin", "build", "-o", str(out)]) == 0
+    assert out.is_file() and "已生成加载项" in capsys.readouterr().out
+    assert main(["addin"]) == 2
+
+
+@pytest.mark.skipif(sys.platform.startswith("win") or sys.platform == "darwin", reason="检查无 Excel 系统上的提示")
+def test_cli_install_needs_excel(capsys):
+    assert main(["addin", "install"]) == 2
+    assert "需要 Windows 或 macOS 上的 Microsoft Excel" in capsys.readouterr().err
+
+
+def test_cli_install_on_windows_layout(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setenv("APPDATA", str(tmp_path / "AppData"))
+    monkeypatch.setenv("USERPROFILE", str(tmp_path / "home"))
+    cfg = tmp_path / "home" / ".zhiliangyue" / "zhiliangyue.conf"
+    cfg.parent.mkdir(parents=True)
+    cfg.write_text('"UDF Modules","addin.udfs"\n', "utf-8")
+    assert main(["addin", "install", "--python", r"C:\Python311\python.exe"]) == 0
+    target = tmp_path / "AppData" / "Microsoft" / "Excel" / "XLSTART" / xlam.ADDIN_NAME
+    assert target.is_file() and zipfile.is_zipfile(target)
+    assert cfg.read_text("utf-8").splitlines() == ['"UDF Modules","addin.udfs"',
+                                                   '"Interpreter_Win","C:\\Python311\\python.exe"']
+    out = capsys.readouterr().out
+    assert "已安装加载项" in out and "重新启动 Excel" in out

@@ -1,0 +1,98 @@
+"""`qm report | notices | exposure | rewards` (addin/cli_docs.py) over a stubbed consolidation."""
+from __future__ import annotations
+
+import pytest
+
+import addin.consolidate
+from addin.cli import main
+from docgen.notice import REGISTER_NAME
+from tests.docgen_fixtures import build_consolidated, docx_text
+
+
+@pytest.fixture
+def summary(tmp_path, monkeypatch):
+    c = build_consolidated(tmp_path)
+    path = tmp_path / "汇总.xlsx"
+    path.write_bytes(b"stub")
+    seen = {}
+
+    def load(p, campaign):
+        seen["load"] = (str(p), campaign.id)
+        return c
+
+    def consolidate(paths, campaign, **kw):
+        seen["files"] = [str(p) for p in paths]
+        return c
+
+    monkeypatch.setattr(addin.consolidate, "load_consolidated", load)
+    monkeypatch.setattr(addin.consolidate, "consolidate_files", consolidate)
+    return path, c, seen
+
+
+def test_report(summary, tmp_path, capsys):
+    path, c, seen = summary
+    out = tmp_path / "全区报告.docx"
+    assert main(["report", str(path), "-o", str(out), "--date", "2022-10-14", "--doc-number", "桂建管[2022]25号"]) == 0
+    assert seen["load"][0] == str(path)
+    text = docx_text(out)
+    assert "桂建管〔2022〕25号" in text and "2022年10月14日" in text
+    assert "已生成报告" in capsys.readouterr().out
+
+
+def test_city_report(summary, tmp_path):
+    path, c, seen = summary
+    src = tmp_path / "回收" / "南宁市_质量月填报表.xlsx"
+    out = tmp_path / "本市报告.docx"
+    assert main(["report", "--city", str(src), "-o", str(out), "--date", "2022-10-08"]) == 0
+    assert seen["files"] == [str(src)]
+    assert "南宁市住房和城乡建设局" in docx_text(out)
+
+
+def test_notices_exposure_rewards(summary, tmp_path, capsys):
+    path, c, _ = summary
+    assert main(["notices", str(path), "-o", str(tmp_path / "通知书"), "--date", "2022-10-14"]) == 0
+    assert len(list((tmp_path / "通知书").glob("*.docx"))) == 4
+    assert (tmp_path / "通知书" / REGISTER_NAME).exists()
+    assert main(["exposure", str(path), "-o", str(tmp_path / "曝光.docx"), "--date", "2022-10-14"]) == 0
+    assert "［照片缺失：c1.jpg］" in docx_text(tmp_path / "曝光.docx")
+    assert main(["rewards", str(path), "-o", str(tmp_path / "奖励.docx"), "--seed", "5"]) == 0
+    assert "随机种子5" in docx_text(tmp_path / "奖励.docx")
+    out = capsys.readouterr().out
+    assert "已生成整改通知书 4 份" in out and "随机种子 5" in out
+
+
+def test_errors_in_chinese(summary, tmp_path, capsys):
+    assert main(["rewards", str(tmp_path / "没有.xlsx")]) == 2
+    assert "找不到汇总表" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as e:
+        main(["report", "x.xlsx", "--date", "10/14"])
+    assert e.value.code == 2
+    assert "日期“10/14”格式不正确" in capsys.readouterr().err
+    path, _, _ = summary
+    assert main(["report", str(path), "--city", str(path)]) == 2
+    assert "只能指定一个" in capsys.readouterr().err
+
+
+def test_exposure_finds_photos_beside_the_returns(tmp_path, monkeypatch):
+    """汇总.xlsx keeps only the workbook's file name: the photos are found in the folder beside
+    the summary that holds that workbook and its photos (not a template folder of the same names)."""
+    import dataclasses
+    from pathlib import Path
+
+    from tests.docgen_fixtures import docx_parts
+
+    c = build_consolidated(tmp_path)                       # returns and photos in tmp/回收
+    exp = c.frames["exposure"].copy()
+    exp["source_file"] = exp["source_file"].map(lambda s: Path(s).name)
+    c = dataclasses.replace(c, frames={**c.frames, "exposure": exp})
+    decoy = tmp_path / "01-模板"
+    decoy.mkdir()
+    for name in exp["source_file"]:
+        (decoy / name).write_bytes(b"")
+    (tmp_path / "汇总").mkdir()
+    summary = tmp_path / "汇总" / "汇总.xlsx"
+    summary.write_bytes(b"stub")
+    monkeypatch.setattr(addin.consolidate, "load_consolidated", lambda p, campaign: c)
+    out = tmp_path / "曝光.docx"
+    assert main(["exposure", str(summary), "-o", str(out), "--date", "2022-10-14"]) == 0
+    assert len([n for n in docx_parts(out) if n.startswith("word/media/")]) == 2
