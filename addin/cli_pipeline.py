@@ -8,6 +8,9 @@ import time
 from pathlib import Path
 
 MARKER = ".qm-demo-output"
+# The demo replays the 2022 campaign, so its documents carry 2022 dates (a real run defaults to today).
+DOC_DATE = "2022-10-14"
+CITY_DATE = "2022-10-08"
 
 
 def _have(module: str) -> bool:
@@ -44,12 +47,12 @@ def cmd_demo_run(args) -> int:
     ]
     if _have("addin.cli_docs"):
         steps += [
-            ("生成全区报告", ["report", str(summary), "-o", str(d["docs"] / "全区报告.docx")], {0}),
+            ("生成全区报告", ["report", str(summary), "-o", str(d["docs"] / "全区报告.docx"), "--date", DOC_DATE], {0}),
             ("生成本市报告（南宁市）", ["report", "--city", "@return-of:南宁市",
-                                  "-o", str(d["docs"] / "本市报告_南宁市.docx")], {0}),
-            ("生成整改通知书", ["notices", str(summary), "-o", str(d["docs"] / "整改通知书")], {0}),
-            ("生成典型问题曝光清单", ["exposure", str(summary), "-o", str(d["docs"] / "典型问题曝光.docx")], {0}),
-            ("生成投诉奖励名册", ["rewards", str(summary), "-o", str(d["docs"] / "投诉奖励名册.docx")], {0}),
+                                  "-o", str(d["docs"] / "本市报告_南宁市.docx"), "--date", CITY_DATE], {0}),
+            ("生成整改通知书", ["notices", str(summary), "-o", str(d["docs"] / "整改通知书"), "--date", DOC_DATE], {0}),
+            ("生成典型问题曝光清单", ["exposure", str(summary), "-o", str(d["docs"] / "典型问题曝光.docx"), "--date", DOC_DATE], {0}),
+            ("生成投诉奖励名册", ["rewards", str(summary), "-o", str(d["docs"] / "投诉奖励名册.docx"), "--date", DOC_DATE], {0}),
         ]
     if _have("addin.cli_score"):
         steps += [

@@ -226,7 +226,7 @@ def _stats(campaign: Campaign, frames: dict[str, pd.DataFrame], chosen: dict[str
     stats = pd.DataFrame(rows, columns=list(STAT_COLUMNS))
     ints = [k for k in STAT_COLUMNS if k not in ("city", "city_code", "status", "fill_date", "spot_pass_rate", "reward_total")]
     stats[ints] = stats[ints].astype("int64")
-    stats["reward_total"] = stats["reward_total"].astype("float64")
+    stats["reward_total"] = stats["reward_total"].astype("float64").round(2)   # money: to the fen
     return stats
 
 

@@ -1,8 +1,8 @@
 """Demo judging for `qm demo-run`: fill a scoring workbook as an organising committee would.
 
 Seven judges from different cities score every entry they may score (a judge never scores an
-entry from their own city), deterministically from a seed, with one deliberately missing score
-so the demo shows how a gap is reported rather than counted as zero.
+entry from their own city), deterministically from a seed. (How gaps, 回避 and out-of-range
+scores are reported is shown by the scoring tests, not by the demo, so the demo's award list is final.)
 """
 from __future__ import annotations
 
@@ -40,8 +40,6 @@ def fill_demo_scores(template: Path, out: Path, campaign: Campaign, seed: int = 
             for c in range(n_criteria):
                 ws.cell(r, 3 + c, max(0, min(100, round(quality[eid] + rng.gauss(0, 5)))))
             r += 1
-    if r > 3:
-        ws.cell(3, 3 + n_criteria - 1).value = None   # one score left blank: reported, not counted as 0
     with atomic_path(out) as tmp:
         wb.save(tmp)
     return out
