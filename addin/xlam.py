@@ -27,12 +27,13 @@ import threading
 import uuid
 import zipfile
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 ADDIN_NAME = "质量月.xlam"
 PROJECT_NAME = "zhiliangyue"          # xlwings' config name: ~/.zhiliangyue/zhiliangyue.conf
 CONFIG_SHEET = f"_{PROJECT_NAME}.conf"
-MACROS_DIR = Path(__file__).resolve().parent.parent / "macros"
+MACROS_DIR = Path(str(resources.files("macros")))  # macros/ ships as package data
 RIBBON_NS = "http://schemas.microsoft.com/office/2009/07/customui"
 RIBBON_REL = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
 VBA_REL = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
