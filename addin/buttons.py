@@ -192,29 +192,18 @@ def local_folder(book: xw.Book) -> Path | None:
 def returned_from_book(book: xw.Book, contract=None, campaign=None):
     """The open book as a :class:`ReturnedWorkbook`, mapped by the reader's own table/form logic."""
     from workbook_templates.contract import META_SHEET, load_contract
-    from workbook_templates.reader import ReturnedWorkbook, Row, SheetData, _read_form, _read_table, _text
+    from workbook_templates.reader import ReadError, assemble, meta_from_rows
 
     contract = contract or load_contract()
     titles = [s.title for s in contract.sheets]
     data = book_rows(book, [META_SHEET, *titles])
-    meta = {str(r[0]): str(_text(r[1]) if len(r) > 1 and r[1] is not None else "")
-            for r in data.get(META_SHEET, []) if r and r[0]} if META_SHEET in data else None
-    if meta is None or meta.get("template_id") != contract.template_id:
-        raise UserError("当前工作簿不是本活动下发的标准填报表（缺少模板标识）。请打开下发的填报表后再操作。")
-    if campaign is not None and meta.get("campaign_id") != campaign.id:
-        raise UserError(f"当前工作簿属于其他活动（{meta.get('campaign_id')}），不是本次活动（{campaign.id}）的填报表。")
-    info = Row(0, {}, {})
-    sheets: dict[str, SheetData] = {}
-    for sheet in contract.sheets:
-        if sheet.title not in data:
-            if sheet.kind == "table":
-                sheets[sheet.key] = SheetData(sheet, present=False, missing_columns=[c.title for c in sheet.columns])
-            continue
-        if sheet.kind == "form":
-            info = _read_form(sheet, data[sheet.title])
-        else:
-            sheets[sheet.key] = _read_table(sheet, data[sheet.title])
-    return ReturnedWorkbook(path=book_path(book), meta=meta, info=info, sheets=sheets)
+    meta = meta_from_rows(data[META_SHEET]) if META_SHEET in data else None
+    try:
+        return assemble(book_path(book), meta, data.get, contract, campaign.id if campaign is not None else None)
+    except ReadError:
+        if meta is None or meta.get("template_id") != contract.template_id:
+            raise UserError("当前工作簿不是本活动下发的标准填报表（缺少模板标识）。请打开下发的填报表后再操作。") from None
+        raise UserError(f"当前工作簿属于其他活动（{meta.get('campaign_id')}），不是本次活动（{campaign.id}）的填报表。") from None
 
 
 def snapshot(book: xw.Book, folder: Path, contract=None) -> Path:

@@ -11,7 +11,7 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import python_calamine
 
@@ -161,11 +161,45 @@ def _read_form(sheet: Sheet, data: list[list[Any]]) -> Row:
     return Row(0, values, cells)
 
 
+def meta_from_rows(rows: list[list[Any]]) -> dict[str, str]:
+    """The metadata sheet's key/value rows as a dict."""
+    return {str(r[0]): str(_text(r[1]) if len(r) > 1 and r[1] is not None else "") for r in rows if r and r[0]}
+
+
 def read_meta(wb: python_calamine.CalamineWorkbook) -> dict[str, str] | None:
     if META_SHEET not in wb.sheet_names:
         return None
-    rows = wb.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False)
-    return {str(r[0]): str(_text(r[1]) if len(r) > 1 else "") for r in rows if r and r[0]}
+    return meta_from_rows(wb.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False))
+
+
+def assemble(path: str | Path, meta: dict[str, str] | None, sheet_rows: Callable[[str], list[list[Any]] | None],
+             contract: Contract | None = None, campaign_id: str | None = None) -> ReturnedWorkbook:
+    """A ReturnedWorkbook from the metadata and each sheet's rows (from A1), whatever read them.
+
+    ``sheet_rows(title)`` returns the sheet's values or None when the sheet is absent. Used by
+    read_workbook (python-calamine) and by the add-in (the open book through xlwings).
+    """
+    path = Path(path)
+    contract = contract or load_contract()
+    if meta is None or meta.get("template_id") != contract.template_id:
+        raise ReadError(path, "template-mismatch",
+                        "不是本活动下发的标准填报表（缺少模板标识），请使用下发的模板填报后重新报送")
+    if campaign_id and meta.get("campaign_id") != campaign_id:
+        raise ReadError(path, "template-mismatch",
+                        f"该表属于其他活动（{meta.get('campaign_id')}），不是本次活动（{campaign_id}）的填报表")
+    info = Row(0, {}, {})
+    sheets: dict[str, SheetData] = {}
+    for sheet in contract.sheets:
+        data = sheet_rows(sheet.title)
+        if data is None:
+            if sheet.kind == "table":
+                sheets[sheet.key] = SheetData(sheet, present=False, missing_columns=[c.title for c in sheet.columns])
+            continue
+        if sheet.kind == "form":
+            info = _read_form(sheet, data)
+        else:
+            sheets[sheet.key] = _read_table(sheet, data)
+    return ReturnedWorkbook(path=path, meta=meta, info=info, sheets=sheets)
 
 
 def read_workbook(path: str | Path, contract: Contract | None = None,
@@ -186,26 +220,12 @@ def read_workbook(path: str | Path, contract: Contract | None = None,
         wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises its own error types for corrupt parts
         raise ReadError(path, "unreadable-file", f"文件已损坏，无法读取（{type(exc).__name__}），请重新保存后报送") from None
-    meta = read_meta(wb)
-    if meta is None or meta.get("template_id") != contract.template_id:
-        raise ReadError(path, "template-mismatch",
-                        "不是本活动下发的标准填报表（缺少模板标识），请使用下发的模板填报后重新报送")
-    if campaign_id and meta.get("campaign_id") != campaign_id:
-        raise ReadError(path, "template-mismatch",
-                        f"该表属于其他活动（{meta.get('campaign_id')}），不是本次活动（{campaign_id}）的填报表")
-    info = Row(0, {}, {})
-    sheets: dict[str, SheetData] = {}
-    for sheet in contract.sheets:
-        if sheet.title not in wb.sheet_names:
-            if sheet.kind == "table":
-                sheets[sheet.key] = SheetData(sheet, present=False, missing_columns=[c.title for c in sheet.columns])
-            continue
+    def sheet_rows(title: str) -> list[list[Any]] | None:
+        if title not in wb.sheet_names:
+            return None
         try:
-            data = wb.get_sheet_by_name(sheet.title).to_python(skip_empty_area=False)
+            return wb.get_sheet_by_name(title).to_python(skip_empty_area=False)
         except Exception as exc:
-            raise ReadError(path, "unreadable-file", f"工作表“{sheet.title}”无法读取（{type(exc).__name__}）") from None
-        if sheet.kind == "form":
-            info = _read_form(sheet, data)
-        else:
-            sheets[sheet.key] = _read_table(sheet, data)
-    return ReturnedWorkbook(path=path, meta=meta, info=info, sheets=sheets)
+            raise ReadError(path, "unreadable-file", f"工作表“{title}”无法读取（{type(exc).__name__}）") from None
+
+    return assemble(path, read_meta(wb), sheet_rows, contract, campaign_id)
