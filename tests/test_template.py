@@ -140,6 +140,7 @@ def test_reader_maps_columns_by_title(tmp_path, campaign, contract):
     wb = build_workbook(campaign, campaign.cities[0])
     ws = wb["宣传宣讲"]
     ws.move_range("A1:A301", cols=20)  # the clerk moved 日期 to the far right
+    ws["A1"] = "序号"                   # ...and typed a column of their own in its place
     ws["C2"] = "质量月启动仪式"
     ws["U2"] = dt.datetime(2022, 9, 2)
     path = tmp_path / "moved.xlsx"
@@ -148,6 +149,7 @@ def test_reader_maps_columns_by_title(tmp_path, campaign, contract):
     row = back.sheets["publicity"].rows[0]
     assert row.values["title"] == "质量月启动仪式"
     assert row.cells["date"] == "U2"
+    assert back.sheets["publicity"].unknown_columns == ["序号"]
 
 
 @pytest.mark.parametrize("kind", ["xls", "encrypted", "docx", "garbage", "foreign", "other-campaign"])
