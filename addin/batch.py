@@ -42,6 +42,19 @@ def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
     return unique, problems
 
 
+def collect_or_complain(paths: Iterable[str | Path], none_found: str) -> list[Path] | None:
+    """collect_files, printing each problem to stderr; None (and ``none_found``) when nothing is left."""
+    import sys
+
+    files, problems = collect_files(paths)
+    for p in problems:
+        print(f"✘ {p}", file=sys.stderr)
+    if not files:
+        print(f"错误：{none_found}", file=sys.stderr)
+        return None
+    return files
+
+
 def default_jobs() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 

@@ -52,20 +52,17 @@ def print_findings(path: Path, findings: list[Finding], out=None, limit: int = 2
 
 def cmd_check(args) -> int:
     from addin.annotate import annotate_copy, write_findings_xlsx
-    from addin.batch import collect_files, run_parallel
+    from addin.batch import collect_or_complain, run_parallel
     from addin.cli import _campaign
 
     campaign = _campaign(args)
-    files, problems = collect_files(args.paths)
-    for p in problems:
-        print(f"✘ {p}", file=sys.stderr)
-    if not files:
-        print("错误：没有找到要校验的 Excel 文件", file=sys.stderr)
+    files = collect_or_complain(args.paths, "没有找到要校验的 Excel 文件")
+    if files is None:
         return 2
     results = list(run_parallel(check_one, [(f, campaign) for f in files], jobs=args.jobs,
                                 label="校验", progress=None if not args.quiet else False))
     all_findings: list[Finding] = []
-    unreadable = bool(problems)
+    unreadable = any(not Path(p).exists() for p in args.paths)   # a named path that is not there
     for path, findings in results:
         if not args.quiet:
             print_findings(path, findings)

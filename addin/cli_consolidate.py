@@ -7,17 +7,14 @@ from pathlib import Path
 
 
 def cmd_consolidate(args) -> int:
-    from addin.batch import collect_files
+    from addin.batch import collect_or_complain
     from addin.cli import _campaign
     from addin.consolidate import consolidate_files, write_consolidated
     from addin.findings import ERROR
 
     campaign = _campaign(args)
-    files, problems = collect_files(args.paths)
-    for p in problems:
-        print(f"✘ {p}", file=sys.stderr)
-    if not files:
-        print("错误：没有找到报送的 Excel 文件", file=sys.stderr)
+    files = collect_or_complain(args.paths, "没有找到报送的 Excel 文件")
+    if files is None:
         return 2
     out = Path(args.output)
     if any(out.resolve() == f.resolve() for f in files):

@@ -35,6 +35,7 @@ from addin.scoring import (
 )
 from addin.normalize import clean_text
 from workbook_templates.contract import load_contract
+from workbook_templates.printing import a4_setup
 from workbook_templates.reader import ReadError, sniff
 
 TEMPLATE_ID = "qm-scoring"
@@ -132,18 +133,7 @@ def _table(ws, name: str, ncols: int, last_row: int) -> None:
 
 
 def _print_setup(ws, title: str, landscape: bool) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.75
-    if ws.title not in (GUIDE, RESULT_RULES):
-        ws.print_title_rows = "1:1"
-    ws.oddHeader.center.text = title
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    a4_setup(ws, title, landscape, repeat_header_row=ws.title not in (GUIDE, RESULT_RULES))
 
 
 def _dv(ws, ref: str, prompt_title: str, prompt: str, error: str = "", **kw) -> None:

@@ -20,6 +20,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from addin.atomic import atomic_path
 from addin.settings import Campaign, City
+from workbook_templates.printing import a4_setup
 from workbook_templates.contract import (
     DICT_SHEET, GUIDE_SHEET, META_SHEET, SELFCHECK_SHEET, STATUS_TITLE,
     Column, Contract, Sheet, load_contract,
@@ -431,23 +432,10 @@ class _Builder:
         ws.protection.sheet = True
 
     def _print_setup(self, ws, landscape: bool) -> None:
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.orientation = "landscape" if landscape else "portrait"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_options.horizontalCentered = True
-        ws.page_margins.left = ws.page_margins.right = 0.5
-        ws.page_margins.top = ws.page_margins.bottom = 0.75
-        ws.page_margins.header = ws.page_margins.footer = 0.3
         total_width = sum((d.width or 9) for d in ws.column_dimensions.values())
-        if landscape and total_width > 260:
-            ws.page_setup.fitToWidth = 2
-        if ws.title not in (GUIDE_SHEET, SELFCHECK_SHEET) and ws.max_row > 1:
-            ws.print_title_rows = "1:1"
-        who = self.city.name if self.city else ""
-        ws.oddHeader.center.text = f"{who} {ws.title}"
-        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+        a4_setup(ws, f"{self.city.name if self.city else ''} {ws.title}", landscape,
+                 repeat_header_row=ws.title not in (GUIDE_SHEET, SELFCHECK_SHEET),
+                 pages_wide=2 if landscape and total_width > 260 else 1)
 
 
 # Cross-field checks the workbook shows natively, per sheet: target column -> formula
