@@ -1,15 +1,21 @@
 """Consolidation: a directory of returned workbooks -> one Consolidated campaign -> 汇总.xlsx.
 
-Workers read and validate files in parallel and send back compact results (findings, the
-normalised rows, a few facts about the file); the parent decides which file stands for each
-city (duplicates, late, missing), builds one frame per activity, and computes the per-city
-statistics. Inputs are read once into memory and hashed; they are never opened for writing.
+Workers read and validate files in parallel and send back compact results: findings, the
+file's own statistics, the spot-check rows the parent needs (non-conforming and traceable
+batches), and every normalised row as one compressed blob per sheet. The parent decides which
+file stands for each city (duplicates, late, missing) and never holds all rows as objects:
+activity frames are built on demand and the writer streams rows from the blobs, so memory
+stays small for thousands of returns. Inputs are read once into memory and hashed; they are
+never opened for writing.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import pickle
 import time
+import zlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,8 +40,15 @@ class FileResult:
     readable: bool
     meta: dict[str, str] = field(default_factory=dict)
     info: dict[str, Any] = field(default_factory=dict)
-    rows: dict[str, list[tuple]] = field(default_factory=dict)   # sheet key -> value tuples
+    blobs: dict[str, bytes] = field(default_factory=dict)        # sheet key -> zlib(pickle(row tuples))
+    counts: dict[str, int] = field(default_factory=dict)         # sheet key -> rows
+    stats: dict[str, Any] = field(default_factory=dict)          # this file's statistics (STAT_COLUMNS keys)
+    spot_keep: list[tuple] = field(default_factory=list)         # spot-check rows: non-conforming or traceable
     seconds: float = 0.0
+
+    def rows(self, key: str) -> list[tuple]:
+        blob = self.blobs.get(key)
+        return pickle.loads(zlib.decompress(blob)) if blob else []
 
 
 def _columns(contract: Contract, key: str) -> list[str]:
@@ -86,8 +99,74 @@ def read_one(job: tuple[str, Campaign]) -> FileResult:
             vals.append(rec.row)
             out.append(tuple(vals))
         rows[key] = out
-    return FileResult(path_s, path.name, digest, mtime, v.findings, True, meta=dict(wb.meta),
-                      info=v.info, rows=rows, seconds=time.perf_counter() - start)
+    spot_cols = _columns(contract, "spotcheck")
+    return FileResult(
+        path_s, path.name, digest, mtime, v.findings, True, meta=dict(wb.meta), info=v.info,
+        blobs={k: zlib.compress(pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL), 1) for k, r in rows.items() if r},
+        counts={k: len(r) for k, r in rows.items()},
+        stats=file_stats(contract, rows),
+        spot_keep=[r for r in rows.get("spotcheck", []) if _keep_spot(spot_cols, r)],
+        seconds=time.perf_counter() - start,
+    )
+
+
+def _keep_spot(cols: list[str], row: tuple) -> bool:
+    v = dict(zip(cols, row))
+    return (v.get("judgment") == "不合格" or v.get("stated") == "不合格"
+            or bool(_norm_key(v.get("manufacturer")) and _norm_key(v.get("batch"))))
+
+
+def _num(x: Any) -> float | None:
+    return float(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else None
+
+
+def file_stats(contract: Contract, rows: dict[str, list[tuple]]) -> dict[str, Any]:
+    """One return's statistics, computed where the rows are (in the worker)."""
+    def col(key: str, name: str) -> list[Any]:
+        i = _columns(contract, key).index(name)
+        return [r[i] for r in rows.get(key, [])]
+
+    def count(key: str, name: str, accept) -> int:
+        return sum(1 for x in col(key, name) if accept(x))
+
+    def total(key: str, name: str) -> float:
+        return sum(n for n in map(_num, col(key, name)) if n is not None)
+
+    def distinct(key: str, name: str) -> int:
+        return len({x for x in col(key, name) if x is not None})
+
+    judgments = col("spotcheck", "judgment")
+    return {
+        "publicity_events": len(rows.get("publicity", [])),
+        "publicity_participants": total("publicity", "participants"),
+        "publicity_items": total("publicity", "items"),
+        "tours_events": len(rows.get("tours", [])),
+        "tours_participants": total("tours", "participants"),
+        "manual_demo": count("manual", "kind", lambda x: x in ("示范企业", "示范项目")),
+        "manual_compiled": count("manual", "compiled", lambda x: x == "是"),
+        "manual_in_inspection": count("manual", "in_inspection", lambda x: x == "是"),
+        "videos": len(rows.get("videos", [])),
+        "quiz_participants": len(rows.get("quiz", [])),
+        "spot_projects": distinct("spotcheck", "project"),
+        "spot_items": len(judgments),
+        "spot_pass": judgments.count("合格"),
+        "spot_fail": judgments.count("不合格"),
+        "spot_recheck": judgments.count("需复检"),
+        "notices": distinct("spotcheck", "notice_no"),
+        "cases_filed": count("spotcheck", "case_filed", lambda x: x == "是"),
+        "exposures": len(rows.get("exposure", [])),
+        "complaints": len(rows.get("complaints", [])),
+        "complaints_verified": count("complaints", "verified", lambda x: x in ("属实", "部分属实")),
+        "rewards_paid": count("complaints", "reward", lambda x: (_num(x) or 0) > 0),
+        "reward_total": total("complaints", "reward"),
+        "appraisals": len(rows.get("appraisal", [])),
+        "appraisal_a": count("appraisal", "grade", lambda x: x == "A级"),
+        "appraisal_b": count("appraisal", "grade", lambda x: x == "B级"),
+        "appraisal_c": count("appraisal", "grade", lambda x: x == "C级"),
+        "appraisal_d": count("appraisal", "grade", lambda x: x == "D级"),
+        "agencies": distinct("appraisal", "agency"),
+        "bad_records": count("appraisal", "bad_record", lambda x: x == "是"),
+    }
 
 
 def _as_date(x: Any) -> dt.date | None:
@@ -125,7 +204,7 @@ def _choose(campaign: Campaign, results: list[FileResult]) -> tuple[dict[str, Fi
             fill = _as_date(r.info.get("fill_date"))
             late = bool((fill and fill > deadline) or (fill is None and _mtime(r).date() > deadline))
             sub = Submission(r.name, city.name, code, fill, _mtime(r), r.sha256, r.meta.get("schema_version", ""),
-                             rows={k: len(v) for k, v in r.rows.items()},
+                             rows=dict(r.counts),
                              errors=sum(f.severity == ERROR for f in r.findings),
                              warnings=sum(f.severity == WARNING for f in r.findings),
                              status="采用" if i == 0 else "重复（未采用）", late=late)
@@ -150,65 +229,40 @@ def _mtime(r: FileResult) -> dt.datetime:
     return dt.datetime.fromtimestamp(r.mtime).replace(microsecond=0)
 
 
-def _frames(contract: Contract, campaign: Campaign, chosen: dict[str, FileResult]) -> dict[str, pd.DataFrame]:
-    frames = {}
-    order = sorted(chosen.values(), key=lambda r: r.meta.get("city_code") or "")
-    for sheet in contract.table_sheets:
-        cols = _columns(contract, sheet.key)
-        records = []
-        for r in order:
-            city = campaign.city_by_code(r.meta.get("city_code", "")) or campaign.city_by_name(str(r.info.get("city") or ""))
-            for values in r.rows.get(sheet.key, []):
-                records.append((city.name, city.code, *values, r.name))
-        frame = pd.DataFrame.from_records(records, columns=["city", "city_code", *cols, "source_file"])
-        frames[sheet.key] = frame[["city", "city_code", *cols[:-1], "source_file", "source_row"]]
-    return frames
+class ActivityFrames(Mapping):
+    """Activity sheet key -> DataFrame of every used return's rows, built when first asked for.
+
+    The writer does not use it: it streams rows with ``iter_rows`` straight from the blobs.
+    """
+
+    def __init__(self, contract: Contract, campaign: Campaign, chosen: dict[str, FileResult]):
+        self.contract = contract
+        self.order = [(campaign.city_by_code(code), chosen[code]) for code in sorted(chosen)]
+        self._cache: dict[str, pd.DataFrame] = {}
+
+    def columns(self, key: str) -> list[str]:
+        cols = _columns(self.contract, key)
+        return ["city", "city_code", *cols[:-1], "source_file", "source_row"]
+
+    def iter_rows(self, key: str) -> Iterator[tuple]:
+        for city, r in self.order:
+            for values in r.rows(key):
+                yield (city.name, city.code, *values[:-1], r.name, values[-1])
+
+    def __getitem__(self, key: str) -> pd.DataFrame:
+        if key not in self._cache:
+            self.contract.sheet(key)  # KeyError for an unknown sheet
+            self._cache[key] = pd.DataFrame.from_records(list(self.iter_rows(key)), columns=self.columns(key))
+        return self._cache[key]
+
+    def __iter__(self):
+        return iter(s.key for s in self.contract.table_sheets)
+
+    def __len__(self) -> int:
+        return len(self.contract.table_sheets)
 
 
-def _count(frame: pd.DataFrame, mask=None) -> pd.Series:
-    f = frame if mask is None else frame[mask]
-    return f.groupby("city_code").size()
-
-
-def _sum(frame: pd.DataFrame, col: str) -> pd.Series:
-    return pd.to_numeric(frame[col], errors="coerce").groupby(frame["city_code"]).sum()
-
-
-def _stats(campaign: Campaign, frames: dict[str, pd.DataFrame], chosen: dict[str, FileResult],
-           subs: list[Submission]) -> pd.DataFrame:
-    f = frames
-    spot, comp, appr, man = f["spotcheck"], f["complaints"], f["appraisal"], f["manual"]
-    series = {
-        "publicity_events": _count(f["publicity"]),
-        "publicity_participants": _sum(f["publicity"], "participants"),
-        "publicity_items": _sum(f["publicity"], "items"),
-        "tours_events": _count(f["tours"]),
-        "tours_participants": _sum(f["tours"], "participants"),
-        "manual_demo": _count(man, man["kind"].isin(["示范企业", "示范项目"])),
-        "manual_compiled": _count(man, man["compiled"] == "是"),
-        "manual_in_inspection": _count(man, man["in_inspection"] == "是"),
-        "videos": _count(f["videos"]),
-        "quiz_participants": _count(f["quiz"]),
-        "spot_projects": spot.groupby("city_code")["project"].nunique(),
-        "spot_items": _count(spot),
-        "spot_pass": _count(spot, spot["judgment"] == "合格"),
-        "spot_fail": _count(spot, spot["judgment"] == "不合格"),
-        "spot_recheck": _count(spot, spot["judgment"] == "需复检"),
-        "notices": spot[spot["notice_no"].notna()].groupby("city_code")["notice_no"].nunique(),
-        "cases_filed": _count(spot, spot["case_filed"] == "是"),
-        "exposures": _count(f["exposure"]),
-        "complaints": _count(comp),
-        "complaints_verified": _count(comp, comp["verified"].isin(["属实", "部分属实"])),
-        "rewards_paid": _count(comp, pd.to_numeric(comp["reward"], errors="coerce") > 0),
-        "reward_total": _sum(comp, "reward"),
-        "appraisals": _count(appr),
-        "appraisal_a": _count(appr, appr["grade"] == "A级"),
-        "appraisal_b": _count(appr, appr["grade"] == "B级"),
-        "appraisal_c": _count(appr, appr["grade"] == "C级"),
-        "appraisal_d": _count(appr, appr["grade"] == "D级"),
-        "agencies": appr.groupby("city_code")["agency"].nunique(),
-        "bad_records": _count(appr, appr["bad_record"] == "是"),
-    }
+def _stats(campaign: Campaign, chosen: dict[str, FileResult], subs: list[Submission]) -> pd.DataFrame:
     used = {s.city_code: s for s in subs if s.status == "采用"}
     rows = []
     for city in campaign.cities:
@@ -216,8 +270,10 @@ def _stats(campaign: Campaign, frames: dict[str, pd.DataFrame], chosen: dict[str
         row: dict[str, Any] = {"city": city.name, "city_code": city.code}
         row["status"] = "未报送" if sub is None else ("逾期报送" if sub.late else "已报送")
         row["fill_date"] = sub.fill_date if sub else None
-        for key, s in series.items():
-            row[key] = (s.get(city.code, 0) if sub else 0)
+        per_file = chosen[city.code].stats if sub else {}
+        for key in STAT_COLUMNS:
+            if key not in row and key not in ("spot_pass_rate", "errors", "warnings"):
+                row[key] = per_file.get(key, 0)
         judged = row["spot_pass"] + row["spot_fail"]
         row["spot_pass_rate"] = row["spot_pass"] / judged if judged else None
         row["errors"] = sub.errors if sub else 0
@@ -261,14 +317,18 @@ def _batch_trace(spot: pd.DataFrame, bad: pd.DataFrame) -> pd.DataFrame:
 def consolidate_results(results: list[FileResult], campaign: Campaign, contract: Contract | None = None) -> Consolidated:
     contract = contract or load_contract()
     chosen, subs, extra = _choose(campaign, results)
-    frames = _frames(contract, campaign, chosen)
-    stats = _stats(campaign, frames, chosen, subs)
+    frames = ActivityFrames(contract, campaign, chosen)
+    stats = _stats(campaign, chosen, subs)
     used_names = {r.name for r in chosen.values()}
     findings = [f for r in results for f in r.findings if r.name in used_names or not r.readable] + extra
     findings_df = pd.DataFrame([f.as_dict() for f in findings],
                                columns=["code", "message", "file", "sheet", "cell", "column", "basis", "value", "severity", "name"])
-    bad = _nonconforming(frames["spotcheck"])
-    trace = _batch_trace(frames["spotcheck"], bad)
+    kept = ActivityFrames(contract, campaign, {})
+    spot = pd.DataFrame.from_records(
+        [(city.name, city.code, *v[:-1], r.name, v[-1]) for city, r in frames.order for v in r.spot_keep],
+        columns=kept.columns("spotcheck"))
+    bad = _nonconforming(spot)
+    trace = _batch_trace(spot, bad)
     subs.sort(key=lambda s: (s.city_code or "999999", s.status != "采用", s.file))
     return Consolidated(
         campaign=campaign, frames=frames, stats=stats, findings=findings_df, submissions=subs,

@@ -76,29 +76,35 @@ class _Writer:
         else:
             ws.write_string(r, c, str(v), fmt)
 
-    def table(self, name: str, titles: dict[str, str], records: list[dict] | pd.DataFrame,
-              widths: dict[str, float] | None = None, formats: dict[str, Any] | None = None,
-              default_width: float | None = None, pages_wide: int = 1, header_height: float = 30):
+    def table(self, name: str, titles: dict[str, str], rows, widths: dict[str, float] | None = None,
+              formats: dict[str, Any] | None = None, default_width: float | None = None,
+              pages_wide: int = 1, header_height: float = 30):
+        """A sheet with a styled header and ``rows``: a DataFrame, a list of dicts, or an iterable of
+        tuples in the order of ``titles``. Rows are written in order (constant-memory mode)."""
         ws = self.wb.add_worksheet(name)
         keys = list(titles)
         for c, k in enumerate(keys):
             ws.write_string(0, c, titles[k], self.head)
             width = default_width or min(40, max(8, len(titles[k]) * 2 + 2))
             ws.set_column(c, c, (widths or {}).get(k, width))
-        rows = records.to_dict("records") if isinstance(records, pd.DataFrame) else records
-        formats = formats or {}
-        for r, rec in enumerate(rows, 1):
-            for c, k in enumerate(keys):
-                self.cell(ws, r, c, rec.get(k), formats.get(k))
+        if isinstance(rows, pd.DataFrame):
+            rows = rows.reindex(columns=keys).itertuples(index=False, name=None)
+        elif isinstance(rows, list) and rows and isinstance(rows[0], dict):
+            rows = (tuple(d.get(k) for k in keys) for d in rows)
+        fmts = [(formats or {}).get(k) for k in keys]
+        n = 0
+        for n, rec in enumerate(rows, 1):
+            for c, v in enumerate(rec):
+                self.cell(ws, n, c, v, fmts[c])
         ws.freeze_panes(1, 1)
         ws.set_row(0, header_height)
-        ws.autofilter(0, 0, max(1, len(rows)), len(keys) - 1)
+        ws.autofilter(0, 0, max(1, n), len(keys) - 1)
         ws.set_landscape()
         ws.set_paper(9)
         ws.fit_to_pages(pages_wide, 0)
         ws.repeat_rows(0)
         ws.repeat_columns(0)
-        return ws, len(rows)
+        return ws, n
 
 
 def write_consolidated(c: Consolidated, path: str | Path) -> Path:
@@ -106,7 +112,7 @@ def write_consolidated(c: Consolidated, path: str | Path) -> Path:
     contract = load_contract()
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                            "strings_to_numbers": False, "constant_memory": False})
+                                            "strings_to_numbers": False, "constant_memory": True})
         fixed = dt.datetime.combine(c.campaign.report_deadline, dt.time(12, 0))
         wb.set_properties({"title": f"{c.campaign.year}年质量月活动汇总", "author": c.campaign.authority, "created": fixed})
         w = _Writer(wb)
@@ -127,9 +133,10 @@ def write_consolidated(c: Consolidated, path: str | Path) -> Path:
                 else:
                     ws.write_number(total_row, col, val)
         for sheet in contract.table_sheets:
-            frame = c.frames[sheet.key]
             fmts = {col.key: w.date for col in sheet.columns if col.type == "date"}
-            w.table(sheet.title, _titles(sheet.key), frame, formats=fmts)
+            stream = getattr(c.frames, "iter_rows", None)   # consolidate_* streams; a loaded 汇总 has frames
+            rows = stream(sheet.key) if stream else c.frames[sheet.key]
+            w.table(sheet.title, _titles(sheet.key), rows, formats=fmts)
         w.table(NONCONFORMING_SHEET, _titles("spotcheck"), c.nonconforming,
                 formats={k: w.date for k in ("date", "notice_date", "deadline")})
         w.table(TRACE_SHEET, TRACE_COLUMNS, c.batch_trace)
