@@ -16,6 +16,7 @@ import python_calamine
 import xlsxwriter
 
 from addin.atomic import atomic_path
+from addin.sheetxml import fill_sheets
 from addin.model import JUDGMENT, PROVENANCE, STAT_COLUMNS, Consolidated, Submission
 from addin.settings import Campaign
 from workbook_templates.contract import load_contract
@@ -57,6 +58,7 @@ class _Writer:
         self.datetime = wb.add_format({"num_format": "yyyy-mm-dd hh:mm"})
         self.pct = wb.add_format({"num_format": "0.0%"})
         self.bad = wb.add_format({"bg_color": "#F8CBAD"})
+        self.sheets = 0
 
     def cell(self, ws, r: int, c: int, v: Any, fmt=None) -> None:
         if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT:
@@ -82,6 +84,8 @@ class _Writer:
         """A sheet with a styled header and ``rows``: a DataFrame, a list of dicts, or an iterable of
         tuples in the order of ``titles``. Rows are written in order (constant-memory mode)."""
         ws = self.wb.add_worksheet(name)
+        self.sheets += 1
+        ws.part = f"xl/worksheets/sheet{self.sheets}.xml"   # XlsxWriter names parts in creation order
         keys = list(titles)
         for c, k in enumerate(keys):
             ws.write_string(0, c, titles[k], self.head)
@@ -132,11 +136,15 @@ def write_consolidated(c: Consolidated, path: str | Path) -> Path:
                         ws.write_number(total_row, col, val, w.pct)
                 else:
                     ws.write_number(total_row, col, val)
+        fills = {}
         for sheet in contract.table_sheets:
-            fmts = {col.key: w.date for col in sheet.columns if col.type == "date"}
+            # header only now; the rows are streamed into the sheet's XML after XlsxWriter closes
+            titles = _titles(sheet.key)
+            widths = {col.key: col.width for col in sheet.columns} | {"source_file": 34, "city": 9, "basis": 26, "judgment_message": 50}
+            ws, _ = w.table(sheet.title, titles, [], widths=widths)
             stream = getattr(c.frames, "iter_rows", None)   # consolidate_* streams; a loaded 汇总 has frames
-            rows = stream(sheet.key) if stream else c.frames[sheet.key]
-            w.table(sheet.title, _titles(sheet.key), rows, formats=fmts)
+            rows = stream(sheet.key) if stream else c.frames[sheet.key].reindex(columns=list(titles)).itertuples(index=False, name=None)
+            fills[ws.part] = (rows, len(titles))
         w.table(NONCONFORMING_SHEET, _titles("spotcheck"), c.nonconforming,
                 formats={k: w.date for k in ("date", "notice_date", "deadline")})
         w.table(TRACE_SHEET, TRACE_COLUMNS, c.batch_trace)
@@ -145,7 +153,9 @@ def write_consolidated(c: Consolidated, path: str | Path) -> Path:
         sources = [_source_row(s) for s in c.submissions]
         w.table(SOURCES_SHEET, SOURCE_COLUMNS, sources, widths={"file": 36, "sha256": 66, "note": 40})
         _charts(wb, c, n)
+        date_style, datetime_style = w.date._get_xf_index(), w.datetime._get_xf_index()
         wb.close()
+        fill_sheets(Path(tmp), fills, date_style, datetime_style)
     return path
 
 
