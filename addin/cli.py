@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="示例：qm template --all -o 下发模板；qm check 回收/；qm consolidate 回收/ -o 汇总.xlsx",
     )
     p.add_argument("--campaign", metavar="文件", help="活动设置文件（TOML），默认使用内置的广西2022年设置")
-    sub = p.add_subparsers(dest="command", metavar="命令", title="命令", parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", metavar="<命令>", title="命令（qm <命令> --help 查看各命令的说明）", parser_class=_Parser)
 
     t = sub.add_parser("template", help="生成标准填报工作簿", description="按填报规范生成各市的标准填报工作簿。")
     g = t.add_mutually_exclusive_group()
