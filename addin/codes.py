@@ -11,6 +11,7 @@ digit and are still legal (FACTS.md section 5), so callers should not reject the
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ ID_BASIS = "GB 11643-1999"
 # 31 symbols: digits and capital letters except I, O, Z, S, V.
 USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))  # 1,3,9,27,19,26,16,...,28
+_USCC_VALUE = {c: i for i, c in enumerate(USCC_CHARSET)}
 # Letters people type by mistake, and what they most likely meant.
 _LOOKALIKE = {"O": "0", "I": "1", "Z": "2", "S": "5", "V": "U"}
 
@@ -48,20 +50,23 @@ class CodeCheck:
     normalized: str = ""
 
 
+_SEPARATORS = re.compile(r"[\s\-_]+")
+
+
 def _normalize(code: object) -> str:
     if code is None or isinstance(code, bool):
         return ""
     if isinstance(code, float) and code.is_integer():
         code = int(code)  # an ID typed into a number cell (precision already lost)
     text = to_halfwidth(code)
-    return re.sub(r"[\s\-_]+", "", text).upper()
+    return _SEPARATORS.sub("", text).upper()
 
 
 def uscc_check_char(first17: str) -> str | None:
     """The check character for 17 USCC characters, or None if any is illegal."""
-    if len(first17) != 17 or any(c not in USCC_CHARSET for c in first17):
+    if len(first17) != 17 or any(c not in _USCC_VALUE for c in first17):
         return None
-    total = sum(USCC_CHARSET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS))
+    total = sum(_USCC_VALUE[c] * w for c, w in zip(first17, USCC_WEIGHTS))
     return USCC_CHARSET[(31 - total % 31) % 31]
 
 
@@ -71,6 +76,18 @@ def check_credit_code(code: object) -> CodeCheck:
     Input is normalised first: full-width to half-width, upper case, spaces and
     hyphens removed. Length, charset and check character are verified.
     """
+    if type(code) is str:
+        return _check_credit_code_text(code)
+    return _check_credit_code(code)
+
+
+@functools.lru_cache(maxsize=4096)
+def _check_credit_code_text(code: str) -> CodeCheck:
+    """Cached: a return repeats the same firms' codes on many rows (CodeCheck is immutable)."""
+    return _check_credit_code(code)
+
+
+def _check_credit_code(code: object) -> CodeCheck:
     norm = _normalize(code)
     if not norm:
         return CodeCheck(False, "统一社会信用代码为空", None, norm)

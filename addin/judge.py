@@ -21,14 +21,14 @@ from __future__ import annotations
 import math
 import re
 import statistics
-import string
 import tomllib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from .normalize import clean_text, parse_number, parse_numbers, to_halfwidth
 
@@ -65,21 +65,46 @@ class RuleError(ValueError):
 
 def _dec(x: Any) -> Decimal:
     """Exact decimal of a number as it would be typed (repr of the float)."""
+    if type(x) is float and x != 0:  # (0.0 and -0.0 would share one cache entry)
+        return _dec_float(x)
     if isinstance(x, Decimal):
         return x
     return Decimal(repr(float(x)))
 
 
+@lru_cache(maxsize=8192)
+def _dec_float(x: float) -> Decimal:
+    """Cached: measured values and limits recur from row to row (Decimal is immutable)."""
+    return Decimal(repr(x))
+
+
 def _fmt(x: Any, places: int = 4) -> str:
     """398.0 -> '398', 7.41 -> '7.41', Decimal('8.250') -> '8.25'."""
+    if type(x) is float:
+        return _fmt_float(x, places)
+    return _fmt_any(x, places)
+
+
+@lru_cache(maxsize=8192)
+def _fmt_float(x: float, places: int) -> str:
+    """Cached: every measured value is shown in the judgment's message."""
+    return _fmt_any(x, places)
+
+
+def _fmt_any(x: Any, places: int) -> str:
     try:
-        d = _dec(x).quantize(Decimal(1).scaleb(-places))
+        d = _dec(x).quantize(_quantum(places))
     except Exception:
         return str(x)
     text = format(d, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+@lru_cache(maxsize=16)
+def _quantum(places: int) -> Decimal:
+    return Decimal(1).scaleb(-places)
 
 
 def _signed(x: Any) -> str:
@@ -91,21 +116,34 @@ def _pct(fraction: Decimal) -> str:
     return _fmt((fraction * 100).quantize(Decimal("0.1")), 1) + "%"
 
 
+class _Keep(dict):
+    """Placeholders without a value stay as they are."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
 def _render(template: str, ctx: Mapping[str, Any]) -> str:
     """str.format_map that leaves unknown placeholders as they are and never raises."""
-
-    class _Keep(dict):
-        def __missing__(self, key: str) -> str:
-            return "{" + key + "}"
-
     try:
-        return string.Formatter().vformat(template, (), _Keep(ctx))
+        return template.format_map(_Keep(ctx))
     except (ValueError, IndexError, KeyError, AttributeError, TypeError):
         return template
 
 
 def normalize_grade(grade: Any) -> str | None:
     """'hrb400e', 'HRB 400E', 'ＨＲＢ４００Ｅ', 'HRB-400E' -> 'HRB400E'; 'c30' -> 'C30'."""
+    if type(grade) is str:
+        return _normalize_grade_text(grade)
+    return _normalize_grade(grade)
+
+
+@lru_cache(maxsize=4096)
+def _normalize_grade_text(grade: str) -> str | None:
+    return _normalize_grade(grade)
+
+
+def _normalize_grade(grade: Any) -> str | None:
     text = clean_text(grade)
     if text is None:
         return None
@@ -305,6 +343,15 @@ def _merge(base: list[Rule], extra: Iterable[Rule]) -> list[Rule]:
 
 
 @lru_cache(maxsize=1)
+def _packaged_by_item() -> dict[str, tuple[Rule, ...]]:
+    """The packaged rules by item key, each list in catalog order."""
+    by_item: dict[str, list[Rule]] = {}
+    for rule in _packaged():
+        by_item.setdefault(_item_key(rule.item), []).append(rule)
+    return {key: tuple(rules) for key, rules in by_item.items()}
+
+
+@lru_cache(maxsize=1)
 def _packaged() -> tuple[Rule, ...]:
     folder = resources.files("addin").joinpath("rules")
     files = sorted((f for f in folder.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
@@ -351,12 +398,16 @@ def items(rules: Sequence[Rule] | None = None) -> list[str]:
 
 # ---------------------------------------------------------------- selection
 
-def _select(rules: Sequence[Rule], item: Any, grade: str | None,
+def _select(rules: Sequence[Rule] | None, item: Any, grade: str | None,
             spec: Decimal | None, spec_raw: Any) -> Rule | Judgment:
+    """The rule for an item, grade and spec (*rules* None: the packaged catalog)."""
     key = _item_key(item)
     if not key:
         return Judgment(NO_DATA, message="未填写检测项目")
-    cands = [r for r in rules if _item_key(r.item) == key]
+    if rules is None:
+        cands = list(_packaged_by_item().get(key, ()))
+    else:
+        cands = [r for r in rules if _item_key(r.item) == key]
     if not cands:
         return Judgment(NO_RULE, message=f"规则库中没有检测项目“{clean_text(item)}”的判定规则，请人工判定")
     name = cands[0].item
@@ -432,7 +483,8 @@ def _deviation_rate(rule: Rule, vals: list[float], design: Any,
     lim = {k: rule.limit(k) for k in ("dev_min", "dev_max", "pass_rate", "recheck_rate", "cap_factor")}
     dmin, dmax, p_pass, p_recheck, cap = (lim[k] for k in
                                           ("dev_min", "dev_max", "pass_rate", "recheck_rate", "cap_factor"))
-    devs = [_dec(v) - _dec(base) for v in vals]
+    base_dec = _dec(base)
+    devs = [_dec(v) - base_dec for v in vals]
     n, n_pass = len(devs), sum(1 for d in devs if dmin <= d <= dmax)
     rate = Decimal(n_pass) / Decimal(n)
     beyond: list[tuple[float, Decimal]] = []
@@ -536,7 +588,7 @@ def judge(item: str, grade: str | None, values: Any, spec: Any = None, design: A
     g = normalize_grade(grade)
     spec_num = parse_number(spec)
     spec_dec = _dec(spec_num) if spec_num is not None else None
-    picked = _select(catalog() if rules is None else rules, item, g, spec_dec, spec)
+    picked = _select(rules, item, g, spec_dec, spec)
     if isinstance(picked, Judgment):
         return picked
     rule = picked

@@ -87,6 +87,8 @@ def clean_text(v: object) -> str | None:
     Integral floats (how Excel hands over whole numbers) lose their ``.0``.
     Full-width punctuation inside Chinese text is kept as typed.
     """
+    if type(v) is str:  # the usual case, straight to the cleaning
+        return " ".join(v.translate(_INVISIBLE).split()) or None
     if isinstance(v, float) and math.isfinite(v) and v.is_integer():
         v = int(v)
     text = _as_text(v)
@@ -158,6 +160,8 @@ def parse_date(v: object, default_year: int | None = None) -> _dt.date | None:
     text, and month-day forms ('9月15日', '9/15') when *default_year* is given.
     A trailing time ('2022-09-15 00:00:00') is ignored. Impossible dates -> None.
     """
+    if type(v) is _dt.date:  # already a date (how calamine reads a date cell)
+        return v
     if isinstance(v, _dt.date):
         try:  # pandas.NaT is a datetime whose .date() is not a date
             d = v.date() if isinstance(v, _dt.datetime) else v
@@ -197,6 +201,8 @@ def parse_date(v: object, default_year: int | None = None) -> _dt.date | None:
 _NUMBER = re.compile(r"(?:(?<![0-9A-Za-z.])[+-])?(?:\d+(?:\.\d+)?|\.\d+)")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _UNIT_EXPONENT = re.compile(r"(?<=[mM])[23](?![0-9])|[²³]")
+# Text that is nothing but one number in ASCII ('402', '-1.7', '+8'): no clean-up needed.
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 
 
 def _number_text(v: object) -> str:
@@ -214,12 +220,29 @@ def parse_number(v: object) -> float | None:
     Whitespace is removed first, so '4 00' is 400 (use :func:`parse_numbers`
     for lists).
     """
+    if type(v) is float:  # already a number (how calamine reads a number cell)
+        return v if math.isfinite(v) else None
+    if type(v) is str:
+        return _parse_number_str(v)
     x = _real(v)
     if x is not None or isinstance(v, (bool, numbers.Number)):
         return x
-    text = re.sub(r"\s+", "", _number_text(v))
-    text = _THOUSANDS.sub("", text)
-    found = {float(tok) for tok in _NUMBER.findall(text)}
+    return _parse_number_any(v)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_number_str(text: str) -> float | None:
+    """Cached: the validator and the judge both parse the spec and design cells."""
+    return _parse_number_any(text)
+
+
+def _parse_number_any(v: object) -> float | None:
+    if type(v) is str and _PLAIN_NUMBER.fullmatch(v):
+        found = {float(v)}
+    else:
+        text = re.sub(r"\s+", "", _number_text(v))
+        text = _THOUSANDS.sub("", text)
+        found = {float(tok) for tok in _NUMBER.findall(text)}
     found = {f for f in found if math.isfinite(f)}
     if len(found) != 1:
         return None

@@ -12,7 +12,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from addin import normalize as nz
 from addin.codes import check_credit_code, check_id_number
@@ -44,6 +44,19 @@ class Validated:
     workbook: ReturnedWorkbook | None = None
 
 
+class _Problem(NamedTuple):
+    """What is wrong with a cell's value, before it is placed (file, sheet, cell) as a Finding."""
+    code: str
+    message: str
+    basis: str = ""
+    value: Any = None
+
+
+# Cell values whose normalisation value() remembers within one file (equal values of these
+# types always normalise alike).
+_REMEMBERED_TYPES = (str, dt.date)
+
+
 @functools.lru_cache(maxsize=64)
 def _folded_choices(choices: tuple[str, ...]) -> dict[str, str]:
     """Folded spelling (half-width, no spaces) -> the choice as listed."""
@@ -51,6 +64,8 @@ def _folded_choices(choices: tuple[str, ...]) -> dict[str, str]:
 
 
 def _show(v: Any) -> str:
+    if type(v) is dt.date:
+        return _show_date(v)
     if isinstance(v, dt.datetime):
         return f"{v:%Y-%m-%d %H:%M}" if (v.hour or v.minute) else f"{v:%Y-%m-%d}"
     if isinstance(v, dt.date):
@@ -60,119 +75,154 @@ def _show(v: Any) -> str:
     return str(v)
 
 
+@functools.lru_cache(maxsize=1024)
+def _show_date(d: dt.date) -> str:
+    """Cached: the same few dates recur on every row of a return."""
+    return f"{d:%Y-%m-%d}"
+
+
 class _Checker:
     def __init__(self, campaign: Campaign, contract: Contract, file: str):
         self.campaign = campaign
         self.contract = contract
         self.file = file
         self.findings: list[Finding] = []
+        self._known: dict[tuple, tuple[Any, _Problem | None]] = {}   # see value()
+        self._titles: dict[str, dict[str, str]] = {}
 
     def add(self, code: str, sheet: str, cell: str, column: str, message: str, basis: str = "", value: Any = None):
         self.findings.append(Finding(code=code, message=message, file=self.file, sheet=sheet, cell=cell,
                                      column=column, basis=basis, value="" if value is None else _show(value)))
 
+    def titles(self, sheet_key: str) -> dict[str, str]:
+        """Column key -> title for one sheet (for the cross-field checks)."""
+        titles = self._titles.get(sheet_key)
+        if titles is None:
+            titles = self._titles[sheet_key] = {c.key: c.title for c in self.contract.sheet(sheet_key).columns}
+        return titles
+
     # -- one cell --------------------------------------------------------------
     def value(self, sheet: str, col: Column, raw: Any, cell: str) -> Any:
         """The normalised value of one non-empty cell, or None after reporting why it is unusable."""
+        if type(raw) in _REMEMBERED_TYPES:
+            # a return repeats the same firm, code, date or choice on many rows: normalise each once
+            key = (sheet, col.key, type(raw), raw)
+            known = self._known.get(key)
+            if known is None:
+                known = self._known[key] = self.normalise(col, raw)
+        else:
+            known = self.normalise(col, raw)
+        value, problem = known
+        if problem is not None:
+            self.add(problem.code, sheet, cell, col.title, problem.message, basis=problem.basis, value=problem.value)
+        return value
+
+    def normalise(self, col: Column, raw: Any) -> tuple[Any, _Problem | None]:
+        """One non-empty value of a column: its normalised form (None when unusable) and what is wrong.
+
+        Depends on the column and the value only, never on the cell (value() places the problem).
+        """
         t = col.type
         title = col.title
         if t in ("int", "number"):
             x = nz.parse_number(raw)
             if x is None:
-                self.add("type-error", sheet, cell, title, f"“{title}”应为数值，填写的“{_show(raw)}”无法识别为数字", value=raw)
-                return None
+                return None, _Problem("type-error", f"“{title}”应为数值，填写的“{_show(raw)}”无法识别为数字", value=raw)
             if t == "int":
                 if abs(x - round(x)) > 1e-9:
-                    self.add("type-error", sheet, cell, title, f"“{title}”应为整数，填写的是 {_show(raw)}", value=raw)
-                    return None
+                    return None, _Problem("type-error", f"“{title}”应为整数，填写的是 {_show(raw)}", value=raw)
                 x = int(round(x))
             lo, hi = col.min, col.max
             if (lo is not None and x < lo) or (hi is not None and x > hi):
                 rng = f"{_show(float(lo)) if lo is not None else ''}～{_show(float(hi)) if hi is not None else ''}"
-                self.add("out-of-range", sheet, cell, title, f"“{title}”应在 {rng} 之间，填写的是 {_show(x)}", value=raw)
-                return None
-            return x
+                return None, _Problem("out-of-range", f"“{title}”应在 {rng} 之间，填写的是 {_show(x)}", value=raw)
+            return x, None
         if t == "date":
             d = nz.parse_date(raw, default_year=self.campaign.year)
             if d is None:
-                self.add("type-error", sheet, cell, title, f"“{title}”应为日期（如 {self.campaign.activity_start:%Y-%m-%d}），填写的“{_show(raw)}”不是有效日期", value=raw)
-                return None
+                return None, _Problem("type-error", f"“{title}”应为日期（如 {self.campaign.activity_start:%Y-%m-%d}），填写的“{_show(raw)}”不是有效日期", value=raw)
             if col.window and not self.campaign.in_window(d):
                 c = self.campaign
-                self.add("date-outside-campaign", sheet, cell, title,
-                         f"“{title}”为 {d:%Y-%m-%d}，不在活动期间（{c.activity_start:%Y-%m-%d} 至 {c.activity_end:%Y-%m-%d}）",
-                         basis=c.doc_number, value=raw)
-            return d
+                return d, _Problem("date-outside-campaign",
+                                   f"“{title}”为 {d:%Y-%m-%d}，不在活动期间（{c.activity_start:%Y-%m-%d} 至 {c.activity_end:%Y-%m-%d}）",
+                                   basis=c.doc_number, value=raw)
+            return d, None
         text = nz.clean_text(raw)
         if text is None:
-            return None
+            return None, None
         if t == "yesno":
             yn = nz.parse_yes_no(text)
             if yn is None:
-                self.add("not-in-choices", sheet, cell, title, f"“{title}”应填“是”或“否”，填写的是“{text}”", value=raw)
-                return None
-            return "是" if yn else "否"
+                return None, _Problem("not-in-choices", f"“{title}”应填“是”或“否”，填写的是“{text}”", value=raw)
+            return ("是" if yn else "否"), None
         if t == "choice":
             choices = self.contract.choices(col)
             match = _folded_choices(choices).get(nz.to_halfwidth(text).replace(" ", ""))
             if match is None:
                 shown = "、".join(choices[:10]) + ("等" if len(choices) > 10 else "")
-                self.add("not-in-choices", sheet, cell, title, f"“{title}”填写的“{text}”不在可选范围内（{shown}）", value=raw)
-                return None
-            return match
+                return None, _Problem("not-in-choices", f"“{title}”填写的“{text}”不在可选范围内（{shown}）", value=raw)
+            return match, None
         if t == "credit_code":
             res = check_credit_code(text)
             if not res.ok:
-                self.add("invalid-credit-code", sheet, cell, title, f"“{title}”{res.message}", basis="GB 32100-2015", value=raw)
-            return res.normalized or text
+                return res.normalized or text, _Problem("invalid-credit-code", f"“{title}”{res.message}",
+                                                        basis="GB 32100-2015", value=raw)
+            return res.normalized or text, None
         if t == "idno":
             res = check_id_number(text)
             if not res.ok:
                 # never echo an ID number into a finding: it is personal data
-                self.add("invalid-id-number", sheet, cell, title, f"“{title}”{res.message}", basis="GB 11643-1999")
-            return res.normalized or text
+                return res.normalized or text, _Problem("invalid-id-number", f"“{title}”{res.message}", basis="GB 11643-1999")
+            return res.normalized or text, None
         if t == "phone":
             phone = nz.to_halfwidth(text).replace("（", "(").replace("）", ")")
             phone = re.sub(r"[()\s]", "", phone).replace("—", "-")
             if not PHONE_RE.match(phone):
-                self.add("type-error", sheet, cell, title, f"“{title}”不是有效的电话号码", value=None)
-            return phone
+                return phone, _Problem("type-error", f"“{title}”不是有效的电话号码", value=None)
+            return phone, None
         if t == "url":
             url = nz.to_halfwidth(text)
             if not URL_RE.match(url):
-                self.add("type-error", sheet, cell, title, f"“{title}”应为以 http:// 或 https:// 开头的网址，填写的是“{text}”", value=raw)
-            return url
+                return url, _Problem("type-error", f"“{title}”应为以 http:// 或 https:// 开头的网址，填写的是“{text}”", value=raw)
+            return url, None
         if t == "numbers":
             if nz.parse_numbers(text) is None:
-                self.add("type-error", sheet, cell, title, f"“{title}”应为一个或多个数值（用顿号或逗号分隔），填写的“{text}”无法识别", value=raw)
-            return text
-        return text
+                return text, _Problem("type-error", f"“{title}”应为一个或多个数值（用顿号或逗号分隔），填写的“{text}”无法识别", value=raw)
+            return text, None
+        return text, None
 
     # -- one sheet ---------------------------------------------------------------
     def table(self, sheet_key: str, rows: list[Row]) -> list[Record]:
         sheet = self.contract.sheet(sheet_key)
+        title, columns = sheet.title, sheet.columns
+        check = _ROW_CHECKS.get(sheet_key)
         out: list[Record] = []
         seen: dict[tuple, int] = {}
         for row in rows:
+            raw, cells = row.values, row.cells
             values: dict[str, Any] = {}
-            for col in sheet.columns:
-                cell = row.cells.get(col.key, "")
-                if col.key not in row.values:
+            shown: list[str] = []  # the row as shown, to spot a row typed twice
+            for col in columns:
+                key = col.key
+                if key in raw:
+                    v = raw[key]
+                    shown.append(v.strip() if type(v) is str else _show(v).strip())
+                    values[key] = self.value(title, col, v, cells.get(key, ""))
+                else:
+                    shown.append("")
+                    cell = cells.get(key, "")
                     if col.required and cell:
-                        self.add("missing-required", sheet.title, cell, col.title, f"第 {row.row} 行“{col.title}”为必填项，未填写")
-                    continue
-                values[col.key] = self.value(sheet.title, col, row.values[col.key], cell)
-            signature = tuple(_show(row.values.get(c.key, "")).strip() for c in sheet.columns)
+                        self.add("missing-required", title, cell, col.title, f"第 {row.row} 行“{col.title}”为必填项，未填写")
+            signature = tuple(shown)
             first = seen.get(signature)
             if first is not None:
                 cell = f"A{row.row}"
-                self.add("duplicate-row", sheet.title, cell, sheet.columns[0].title, f"第 {row.row} 行与第 {first} 行内容完全相同，疑为重复填报")
+                self.add("duplicate-row", title, cell, columns[0].title, f"第 {row.row} 行与第 {first} 行内容完全相同，疑为重复填报")
             else:
                 seen[signature] = row.row
-            record = Record(row.row, values, row.cells)
-            check = _ROW_CHECKS.get(sheet_key)
+            record = Record(row.row, values, cells)
             if check:
-                check(self, sheet.title, record, row)
+                check(self, title, record, row)
             out.append(record)
         return out
 
@@ -200,8 +250,7 @@ class _Checker:
 # -- cross-field checks, one function per sheet ------------------------------------
 def _spotcheck(ck: _Checker, title: str, rec: Record, row: Row) -> None:
     v, cells = rec.values, rec.cells
-    sheet = ck.contract.sheet("spotcheck")
-    t = {c.key: c.title for c in sheet.columns}
+    t = ck.titles("spotcheck")
     stated = v.get("stated")
     result = None
     if v.get("item") is not None or row.get("item") is not None:
@@ -236,7 +285,7 @@ def _spotcheck(ck: _Checker, title: str, rec: Record, row: Row) -> None:
 
 def _complaints(ck: _Checker, title: str, rec: Record, row: Row) -> None:
     v, cells = rec.values, rec.cells
-    t = {c.key: c.title for c in ck.contract.sheet("complaints").columns}
+    t = ck.titles("complaints")
     if v.get("verified") in ("属实", "部分属实") and not v.get("level") and "level" not in row.values:
         ck.add("complaint-verified-without-level", title, cells.get("level", ""), t["level"],
                "投诉核查属实，但未填写问题等级（额外奖励依问题大小确定）", basis=ck.campaign.doc_number)
@@ -253,7 +302,7 @@ def _complaints(ck: _Checker, title: str, rec: Record, row: Row) -> None:
 
 def _appraisal(ck: _Checker, title: str, rec: Record, row: Row) -> None:
     v, cells = rec.values, rec.cells
-    t = {c.key: c.title for c in ck.contract.sheet("appraisal").columns}
+    t = ck.titles("appraisal")
     no_measure = "measure" not in row.values or v.get("measure") == "无需处理"
     if v.get("grade") in ("C级", "D级") and no_measure:
         label = "局部危房" if v.get("grade") == "C级" else "整幢危房"

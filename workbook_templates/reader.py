@@ -130,17 +130,22 @@ def _read_table(sheet: Sheet, data: list[list[Any]]) -> SheetData:
         elif title and title != STATUS_TITLE and not col:
             out.unknown_columns.append(title)
     out.missing_columns = [c.title for c in sheet.columns if c.key not in index]
-    letters = {key: _letter(i) for key, i in index.items()}
+    letters = [(key, _letter(i)) for key, i in index.items()]
     text_keys = {c.key for c in sheet.columns if c.type in TEXT_TYPES}
+    plan = [(key, i, key in text_keys) for key, i in index.items()]  # one entry per mapped column
     for r, raw in enumerate(data[1:], 2):
         values: dict[str, Any] = {}
-        for key, i in index.items():
-            v = raw[i] if i < len(raw) else None
-            if _empty(v):
-                continue
-            values[key] = _text(v) if key in text_keys else v
+        width = len(raw)
+        for key, i, is_text in plan:
+            v = raw[i] if i < width else None
+            if type(v) is str:  # most cells: kept as typed unless blank
+                if v.strip():
+                    values[key] = v
+            elif not _empty(v):
+                values[key] = _text(v) if is_text else v
         if values:
-            out.rows.append(Row(r, values, {k: f"{letters[k]}{r}" for k in index}))
+            number = str(r)
+            out.rows.append(Row(r, values, {key: letter + number for key, letter in letters}))
     return out
 
 
