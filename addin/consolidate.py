@@ -43,7 +43,8 @@ class FileResult:
     blobs: dict[str, bytes] = field(default_factory=dict)        # sheet key -> zlib(pickle(row tuples))
     counts: dict[str, int] = field(default_factory=dict)         # sheet key -> rows
     stats: dict[str, Any] = field(default_factory=dict)          # this file's statistics (STAT_COLUMNS keys)
-    spot_keep: list[tuple] = field(default_factory=list)         # spot-check rows: non-conforming or traceable
+    spot_bad: list[tuple] = field(default_factory=list)          # spot-check rows judged or stated 不合格
+    batch_keys: frozenset[str] = frozenset()                     # manufacturer|batch keys used in this file
     seconds: float = 0.0
 
     def rows(self, key: str) -> list[tuple]:
@@ -105,15 +106,22 @@ def read_one(job: tuple[str, Campaign]) -> FileResult:
         blobs={k: zlib.compress(pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL), 1) for k, r in rows.items() if r},
         counts={k: len(r) for k, r in rows.items()},
         stats=file_stats(contract, rows),
-        spot_keep=[r for r in rows.get("spotcheck", []) if _keep_spot(spot_cols, r)],
+        spot_bad=[r for r in rows.get("spotcheck", []) if _is_bad(spot_cols, r)],
+        batch_keys=frozenset(k for k in (_batch_key(spot_cols, r) for r in rows.get("spotcheck", [])) if k),
         seconds=time.perf_counter() - start,
     )
 
 
-def _keep_spot(cols: list[str], row: tuple) -> bool:
+def _is_bad(cols: list[str], row: tuple) -> bool:
     v = dict(zip(cols, row))
-    return (v.get("judgment") == "不合格" or v.get("stated") == "不合格"
-            or bool(_norm_key(v.get("manufacturer")) and _norm_key(v.get("batch"))))
+    return v.get("judgment") == "不合格" or v.get("stated") == "不合格"
+
+
+def _batch_key(cols: list[str], row: tuple) -> str:
+    """'MANUFACTURER|BATCH' (half-width, no spaces, upper case), or '' when either is missing."""
+    v = dict(zip(cols, row))
+    m, b = _norm_key(v.get("manufacturer")), _norm_key(v.get("batch"))
+    return f"{m}|{b}" if m and b else ""
 
 
 def _num(x: Any) -> float | None:
@@ -323,12 +331,17 @@ def consolidate_results(results: list[FileResult], campaign: Campaign, contract:
     findings = [f for r in results for f in r.findings if r.name in used_names or not r.readable] + extra
     findings_df = pd.DataFrame([f.as_dict() for f in findings],
                                columns=["code", "message", "file", "sheet", "cell", "column", "basis", "value", "severity", "name"])
-    kept = ActivityFrames(contract, campaign, {})
-    spot = pd.DataFrame.from_records(
-        [(city.name, city.code, *v[:-1], r.name, v[-1]) for city, r in frames.order for v in r.spot_keep],
-        columns=kept.columns("spotcheck"))
-    bad = _nonconforming(spot)
-    trace = _batch_trace(spot, bad)
+    spot_cols = frames.columns("spotcheck")
+    bad = _nonconforming(pd.DataFrame.from_records(
+        [(city.name, city.code, *v[:-1], r.name, v[-1]) for city, r in frames.order for v in r.spot_bad],
+        columns=spot_cols))
+    # batch trace: only files that used a non-conforming batch are unpacked, and only their matching rows kept
+    bad_keys = {_batch_key(spot_cols, row) for row in bad.itertuples(index=False, name=None)} - {""}
+    raw_cols = _columns(contract, "spotcheck")
+    sites = [(city.name, city.code, *v[:-1], r.name, v[-1])
+             for city, r in frames.order if r.batch_keys & bad_keys
+             for v in r.rows("spotcheck") if _batch_key(raw_cols, v) in bad_keys]
+    trace = _batch_trace(pd.DataFrame.from_records(sites, columns=spot_cols), bad)
     subs.sort(key=lambda s: (s.city_code or "999999", s.status != "采用", s.file))
     return Consolidated(
         campaign=campaign, frames=frames, stats=stats, findings=findings_df, submissions=subs,
