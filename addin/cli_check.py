@@ -1,7 +1,6 @@
 """`qm check`: validate returned workbooks, print findings per file, write results and annotated copies."""
 from __future__ import annotations
 
-import shutil
 import sys
 from collections import Counter
 from pathlib import Path

@@ -24,7 +24,7 @@ import pandas as pd
 
 from addin.batch import collect_files, run_parallel
 from addin.findings import ERROR, WARNING, Finding
-from addin.model import JUDGMENT, PROVENANCE, STAT_COLUMNS, Consolidated, Submission
+from addin.model import JUDGMENT, STAT_COLUMNS, Consolidated, Submission
 from addin.settings import Campaign
 from workbook_templates.contract import Contract, load_contract
 

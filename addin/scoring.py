@@ -845,7 +845,7 @@ def score_videos(entries: Iterable[Any], judges: Iterable[Any], scores: Any,
                 continue
             if o.exact == r.exact:
                 i = next((i for i, (a, b) in enumerate(zip(k, ok)) if a != b), None)
-                notes.append(f"与{o.entry.id}平均分相同，" + (f"名次并列（同分规则比较后仍相同）" if i is None else
+                notes.append(f"与{o.entry.id}平均分相同，" + ("名次并列（同分规则比较后仍相同）" if i is None else
                              f"按同分规则{i + 1}（{rule_names[i]}）列{'前' if k[i] > ok[i] else '后'}"))
             elif o.final_text == r.final_text:
                 notes.append(f"与{o.entry.id}的最终得分同为 {r.final_text}，按未取舍的平均分列{'前' if r.exact > o.exact else '后'}")

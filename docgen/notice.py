@@ -23,7 +23,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from addin.atomic import atomic_path
-from docgen._data import as_date, fmt_number, is_yes, safe_filename, text
+from docgen._data import as_date, fmt_number, safe_filename, text
 from docgen.official import OfficialDocument, chinese_date
 
 DEFAULT_DAYS = 15

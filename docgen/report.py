@@ -119,7 +119,7 @@ class _Report:
         )
 
     def overview(self):
-        d, f = self.doc, self.f
+        d = self.doc
         d.heading1("总体情况")
         d.paragraph(
             f"“质量月”活动期间，{self.region}共开展质量宣传宣讲活动{self.n('publicity_events')}场，"
@@ -130,7 +130,7 @@ class _Report:
         )
 
     def activities(self):
-        d, f, fr = self.doc, self.f, self.fr
+        d, fr = self.doc, self.fr
         d.heading1("活动开展情况")
 
         # (一) publicity

@@ -162,7 +162,6 @@ class _Builder:
             cell.fill = HEADER_FILL
             cell.alignment = Alignment(horizontal="center", vertical="center")
             ws.column_dimensions[get_column_letter(c)].width = width
-        dict_ws = self.wb[DICT_SHEET]
         for r, col in enumerate(sheet.columns, 2):
             ws.row_dimensions[r].height = 22
             label = ws.cell(r, 1, col.title)
