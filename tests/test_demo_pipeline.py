@@ -79,3 +79,16 @@ def test_summary_workbook_opens_in_libreoffice_with_charts(consolidated, tmp_pat
     with pdfplumber.open(tmp_path / "汇总.pdf") as pdf:
         text = "".join((p.extract_text() or "") for p in pdf.pages[-2:])
     assert "各市监督抽测合格率" in text and "各市活动开展情况" in text
+
+
+@pytest.mark.soffice
+def test_returns_saved_by_a_real_client_give_the_same_findings(demo_manifest, demo_dir, campaign, tmp_path, soffice):
+    """A clerk opens the return in an office suite and saves it: shared strings, cached formula
+    values and the suite's own styles must not change a single finding."""
+    planted = sorted({f["file"] for f in demo_manifest.expected_findings})
+    out = tmp_path / "saved"
+    soffice("--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), *(str(demo_dir / n) for n in planted))
+    for name in planted:
+        original = {(f.code, f.sheet, f.cell) for f in validate_workbook(demo_dir / name, campaign)}
+        resaved = {(f.code, f.sheet, f.cell) for f in validate_workbook(out / name, campaign)}
+        assert resaved == original and original, name
