@@ -145,9 +145,10 @@ def write_consolidated(c: Consolidated, path: str | Path) -> Path:
             stream = getattr(c.frames, "iter_rows", None)   # consolidate_* streams; a loaded 汇总 has frames
             rows = stream(sheet.key) if stream else c.frames[sheet.key].reindex(columns=list(titles)).itertuples(index=False, name=None)
             fills[ws.part] = (rows, len(titles))
-        w.table(NONCONFORMING_SHEET, _titles("spotcheck"), c.nonconforming,
-                formats={k: w.date for k in ("date", "notice_date", "deadline")})
-        w.table(TRACE_SHEET, TRACE_COLUMNS, c.batch_trace)
+        for name, titles, frame in ((NONCONFORMING_SHEET, _titles("spotcheck"), c.nonconforming),
+                                    (TRACE_SHEET, TRACE_COLUMNS, c.batch_trace)):
+            ws, _ = w.table(name, titles, [], widths={"basis": 26, "judgment_message": 50, "source_file": 34})
+            fills[ws.part] = (frame.reindex(columns=list(titles)).itertuples(index=False, name=None), len(titles))
         findings = c.findings.sort_values(["file", "sheet", "cell"], kind="stable") if not c.findings.empty else c.findings
         w.table(FINDINGS_SHEET, FINDING_COLUMNS, findings, widths={"message": 70, "file": 34})
         sources = [_source_row(s) for s in c.submissions]

@@ -9,6 +9,7 @@ a number or a date serial: never as a formula.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 import shutil
@@ -31,7 +32,14 @@ def _letters(n: int) -> list[str]:
     return out
 
 
+_NEEDS_WORK = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@functools.lru_cache(maxsize=65536)
 def _escape(text: str) -> str:
+    """XML text: control characters dropped, & < > escaped (cached: city names, units repeat)."""
+    if not _NEEDS_WORK.search(text):
+        return text
     text = _ILLEGAL_XML.sub("", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
