@@ -5,9 +5,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from addin.findings import ERROR, INFO, WARNING, Finding, count_by_severity, sort_key
+from addin.findings import ERROR, INFO, REFUSED, WARNING, Finding, count_by_severity, sort_key
 
-UNREADABLE = {"unreadable-file", "unsupported-format", "encrypted-file", "template-mismatch"}
+UNREADABLE = REFUSED
 
 
 def check_one(job: tuple[Path, object]) -> tuple[Path, list[Finding]]:

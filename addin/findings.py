@@ -18,7 +18,20 @@ CODES: dict[str, tuple[str, str]] = {
     "unsupported-format": (ERROR, "文件格式不支持"),
     "encrypted-file": (ERROR, "文件已加密"),
     "template-mismatch": (ERROR, "非标准填报表"),
+    "unsafe-file": (ERROR, "文件不安全"),
+    "file-too-large": (ERROR, "文件过大"),
+    "read-timeout": (ERROR, "读取超时"),
+    "read-crashed": (ERROR, "读取进程异常退出"),
+    "legacy-format": (WARNING, "非 .xlsx 格式"),
+    "macro-ignored": (INFO, "含宏（未运行）"),
     "schema-version": (WARNING, "模板版本不一致"),
+    "sheet-renamed": (WARNING, "工作表被改名"),
+    "extra-sheet": (INFO, "多余的工作表"),
+    "header-moved": (WARNING, "表头位置变动"),
+    "merged-cells": (WARNING, "数据区有合并单元格"),
+    "cell-error": (ERROR, "单元格为错误值"),
+    "formula-no-value": (WARNING, "公式无计算结果"),
+    "text-too-long": (WARNING, "文本过长"),
     "missing-sheet": (ERROR, "缺少工作表"),
     "missing-column": (ERROR, "缺少列"),
     "unknown-column": (INFO, "多余的列"),
@@ -48,6 +61,12 @@ CODES: dict[str, tuple[str, str]] = {
     "duplicate-submission": (WARNING, "重复报送"),
     "missing-city": (WARNING, "未报送"),
 }
+
+# codes that mean the file was refused: nothing in it was read
+REFUSED = frozenset({
+    "unreadable-file", "unsupported-format", "encrypted-file", "template-mismatch",
+    "unsafe-file", "file-too-large", "read-timeout", "read-crashed",
+})
 
 
 @dataclass(frozen=True)

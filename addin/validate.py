@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from addin import normalize as nz
 from addin.codes import check_credit_code, check_id_number
-from addin.findings import Finding
+from addin.findings import REFUSED, Finding
 from addin.judge import judge
 from addin.settings import Campaign
 from workbook_templates.contract import Column, Contract, load_contract
@@ -343,7 +343,7 @@ def validate_returned(wb: ReturnedWorkbook, campaign: Campaign, contract: Contra
 
 
 def read_error_finding(err: ReadError) -> Finding:
-    code = err.code if err.code in ("unreadable-file", "unsupported-format", "encrypted-file", "template-mismatch") else "unreadable-file"
+    code = err.code if err.code in REFUSED else "unreadable-file"
     return Finding(code=code, message=err.message, file=err.path.name)
 
 
