@@ -22,6 +22,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_consolidate.py
+	$(BIN)/python bench/bench_formatted_rows.py
 
 clean:
 	rm -rf $(VENV) demo-output

@@ -1,6 +1,13 @@
-"""Findings written out: the 校验结果 workbook, and annotated copies of the returned files."""
+"""Findings written out: the 校验结果 workbook, and annotated copies of the returned files.
+
+City text (typed values, messages quoting them, file and sheet names) is written as string
+cells whatever it starts with, made safe by addin.celltext. An annotated copy is always a plain
+.xlsx: a macro-enabled or template return is read as data, and the copy has no VBA project and
+the ordinary workbook content type, so Excel opens it under its .xlsx name.
+"""
 from __future__ import annotations
 
+import io
 import os
 from collections import defaultdict
 from pathlib import Path
@@ -10,8 +17,10 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import quote_sheetname
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.worksheet import Worksheet
 
 from addin.atomic import atomic_path
+from addin.celltext import CELL_LIMIT, cell_text, protect_escapes, xml_safe
 from addin.findings import ERROR, WARNING, Finding, sort_key
 
 FILLS = {ERROR: PatternFill("solid", fgColor="FFC7CE"), WARNING: PatternFill("solid", fgColor="FFEB9C")}
@@ -20,11 +29,18 @@ HEADERS = ("文件", "工作表", "单元格", "列", "严重程度", "问题类
 WIDTHS = (34, 14, 8, 18, 8, 20, 28, 70, 26, 16)
 
 
+COMMENT_CHARS = 2000
+
+
 def write_text(cell, value) -> None:
-    """Put ``value`` in ``cell`` so that a leading = + - @ stays text (data_type 's')."""
-    cell.value = value
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    """Put ``value`` in ``cell``; a string is made safe and stays text whatever it starts with
+    (openpyxl would take a leading '=' for a formula: data_type 's' is a string cell). openpyxl
+    writes text as it is, so a typed ``_x0041_`` is stored escaped for Excel to show it as typed."""
+    if isinstance(value, str):
+        cell.value = protect_escapes(cell_text(value))
         cell.data_type = "s"
+    else:
+        cell.value = value
 
 
 def write_findings_xlsx(findings: list[Finding], path: Path, files: dict[str, Path] | None = None) -> Path:
@@ -74,21 +90,42 @@ def annotate_copy(src: Path, findings: list[Finding], out_dir: Path) -> Path:
     out = Path(out_dir) / annotated_name(src)
     if out.resolve() == src.resolve():
         raise ValueError(f"标注副本不能覆盖原文件：{src}")
-    wb = load_workbook(src)  # read into memory; the original file is not opened for writing
+    # read into memory (the original is never opened for writing), from bytes so that any
+    # extension of an Excel package (.xlsm, .xltx, .et) is accepted; keep_vba=False: no macros
+    try:
+        wb = load_workbook(io.BytesIO(src.read_bytes()), keep_vba=False)
+    except OSError:
+        raise
+    except Exception as exc:  # openpyxl is stricter than the validator's reader (raw control characters…)
+        raise ValueError(f"openpyxl 无法读取此文件（{type(exc).__name__}：{exc}）") from exc
+    wb.vba_archive = None
+    wb.template = False          # a .xltx/.xltm return: the copy is an ordinary workbook
+    _cap_long_text(wb)
     by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for f in findings:
         if f.sheet in wb.sheetnames and f.cell:
             by_cell[(f.sheet, f.cell)].append(f)
     for (sheet, cell), items in by_cell.items():
         ws = wb[sheet]
+        if not isinstance(ws, Worksheet):     # a chart sheet has no cells
+            continue
         was_protected = ws.protection.sheet
         c = ws[cell]
         worst = min(items, key=lambda f: {ERROR: 0, WARNING: 1}.get(f.severity, 2))
         c.fill = FILLS.get(worst.severity, INFO_FILL)
         text = "\n".join(f"【{f.severity}】{f.message}" + (f"（依据：{f.basis}）" if f.basis else "") for f in items)
-        c.comment = Comment(text[:2000], "质量月助手")
+        c.comment = Comment(xml_safe(text)[:COMMENT_CHARS], "质量月助手")
         c.comment.width, c.comment.height = 320, 120
         ws.protection.sheet = was_protected
     with atomic_path(out) as tmp:
         wb.save(tmp)
     return out
+
+
+def _cap_long_text(wb) -> None:
+    """Cut text longer than a cell may hold (openpyxl reads it; Excel would call the copy corrupt)."""
+    for ws in wb.worksheets:
+        for cell in ws._cells.values():
+            v = cell._value
+            if type(v) is str and len(v) * 2 > CELL_LIMIT and cell.data_type == "s":
+                cell._value = cell_text(v)

@@ -483,7 +483,8 @@ def city_report(book: xw.Book, ui: _Ui, out_dir: str | Path | None = None) -> No
     ui.status("生成本市报告：正在读取和校验本表……")
     with tempfile.TemporaryDirectory(prefix="qm-") as tmp:
         path = snapshot(book, Path(tmp), contract)
-        c = consolidate_files([path], campaign, jobs=1, progress=False)
+        # inside Excel: read in this process (a worker would be a new Python started by spawn on Windows)
+        c = consolidate_files([path], campaign, jobs=1, progress=False, timeout=None, memory_mb=None)
     folder = output_folder(book, out_dir)
     out = folder / f"{city.name}{campaign.year}年质量月活动情况报告.docx"
     ui.status(f"生成本市报告：正在写入 {out.name}……")

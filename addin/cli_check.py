@@ -10,15 +10,30 @@ from addin.findings import ERROR, INFO, REFUSED, WARNING, Finding, count_by_seve
 UNREADABLE = REFUSED
 
 
-def check_one(job: tuple[Path, object]) -> tuple[Path, list[Finding]]:
-    path, campaign = job
+def check_one(job: tuple) -> tuple[Path, list[Finding]]:
+    """Worker: (path, campaign[, limits]) -> (path, findings)."""
+    path, campaign = job[0], job[1]
+    limits = job[2] if len(job) > 2 else None
     from addin.validate import validate_workbook
 
     try:
-        return path, validate_workbook(path, campaign)
+        return path, validate_workbook(path, campaign, limits=limits)
     except Exception as exc:  # a bug must not stop the batch: report the file and go on
         return path, [Finding(code="unreadable-file", file=path.name,
                               message=f"读取或校验时出错（{type(exc).__name__}：{exc}），请将此文件反馈给技术支持")]
+
+
+def check_failed(job: tuple[Path, object], kind: str, detail: str) -> tuple[Path, list[Finding]]:
+    """run_parallel's on_failure for :func:`check_one`: the file's worker timed out, crashed or raised."""
+    from addin.consolidate import failure_finding
+
+    path = Path(job[0])
+    return path, [failure_finding(path.name, kind, detail)]
+
+
+def _limit(value: float | None) -> float | None:
+    """A --timeout / --worker-mb value: 0 or less means no limit."""
+    return value if value is not None and value > 0 else None
 
 
 def _width(s: str) -> int:
@@ -58,8 +73,10 @@ def cmd_check(args) -> int:
     files = collect_or_complain(args.paths, "没有找到要校验的 Excel 文件")
     if files is None:
         return 2
-    results = list(run_parallel(check_one, [(f, campaign) for f in files], jobs=args.jobs,
-                                label="校验", progress=None if not args.quiet else False))
+    results = list(run_parallel(check_one, [(f, campaign, limits_from(args)) for f in files], jobs=args.jobs,
+                                label="校验", progress=None if not args.quiet else False,
+                                timeout=_limit(args.timeout), on_failure=check_failed,
+                                memory_mb=_limit(args.worker_mb)))
     all_findings: list[Finding] = []
     unreadable = any(not Path(p).exists() for p in args.paths)   # a named path that is not there
     for path, findings in results:
@@ -69,7 +86,12 @@ def cmd_check(args) -> int:
         unreadable |= any(f.code in UNREADABLE for f in findings)
     counts = count_by_severity(all_findings)
     by_code = Counter(f.name for f in all_findings)
-    print(f"\n共校验 {len(files)} 个文件：错误 {counts[ERROR]} 个，警告 {counts[WARNING]} 个，提示 {counts[INFO]} 个")
+    print()
+    refused = sum(1 for _, fs in results if any(f.code in REFUSED for f in fs))
+    problems = sum(1 for _, fs in results if not any(f.code in REFUSED for f in fs)
+                   and any(f.severity in (ERROR, WARNING) for f in fs))
+    print(batch_summary(len(files), refused, problems))
+    print(f"问题合计：错误 {counts[ERROR]} 个，警告 {counts[WARNING]} 个，提示 {counts[INFO]} 个")
     if by_code:
         print("问题类型：" + "，".join(f"{k} {v}" for k, v in by_code.most_common()))
     if args.xlsx:
@@ -101,5 +123,37 @@ def register(sub) -> None:
     p.add_argument("--xlsx", metavar="输出文件", help="把全部问题写入“校验结果”工作簿（含指向单元格的链接）")
     p.add_argument("--annotate", metavar="目录", help="在该目录写入标注副本：问题单元格标色并加批注，原文件不改动")
     p.add_argument("--jobs", type=int, default=None, metavar="N", help="并行进程数（默认按 CPU 核数）")
+    add_limit_options(p)
     p.add_argument("-q", "--quiet", action="store_true", help="只输出汇总行")
     p.set_defaults(func=cmd_check)
+
+
+def batch_summary(total: int, refused: int, with_problems: int) -> str:
+    """The closing line of a batch: files read, refused, and read with errors or warnings."""
+    read = total - refused
+    return (f"共 {total} 个文件：读取 {read} 个，拒收 {refused} 个；读取的文件中 {with_problems} 个有错误或警告，"
+            f"{read - with_problems} 个未发现问题")
+
+
+def limits_from(args):
+    """The pre-parse guards from --max-file-mb (workbook_templates.package.Limits)."""
+    from dataclasses import replace
+
+    from workbook_templates.package import DEFAULT_LIMITS
+
+    mb = getattr(args, "max_file_mb", None)
+    return replace(DEFAULT_LIMITS, max_file_mb=mb) if mb else DEFAULT_LIMITS
+
+
+def add_limit_options(p) -> None:
+    """--timeout, --worker-mb and --max-file-mb, shared by `qm check` and `qm consolidate`."""
+    from addin.batch import DEFAULT_FILE_TIMEOUT, DEFAULT_WORKER_MB
+    from workbook_templates.package import DEFAULT_LIMITS
+
+    p.add_argument("--max-file-mb", type=float, default=DEFAULT_LIMITS.max_file_mb, metavar="MB",
+                   help=f"单个文件的大小上限（MB），超过的文件不读入、记为“文件过大”（默认 {DEFAULT_LIMITS.max_file_mb:g}）")
+
+    p.add_argument("--timeout", type=float, default=DEFAULT_FILE_TIMEOUT, metavar="秒",
+                   help=f"单个文件的读取时限（秒），超时的文件记为“读取超时”并跳过（默认 {DEFAULT_FILE_TIMEOUT}；0 表示不限）")
+    p.add_argument("--worker-mb", type=int, default=DEFAULT_WORKER_MB, metavar="MB",
+                   help=f"每个读取进程的内存上限（MB），超限的文件记为“读取进程异常退出”并跳过（默认 {DEFAULT_WORKER_MB}；0 表示不限）")

@@ -9,6 +9,7 @@ from pathlib import Path
 def cmd_consolidate(args) -> int:
     from addin.batch import collect_or_complain
     from addin.cli import _campaign
+    from addin.cli_check import _limit, batch_summary, limits_from
     from addin.consolidate import consolidate_files, write_consolidated
     from addin.findings import ERROR
 
@@ -22,7 +23,8 @@ def cmd_consolidate(args) -> int:
         return 2
     files = [f for f in files if f.resolve() != out.resolve()]
     start = time.perf_counter()
-    c = consolidate_files(files, campaign, jobs=args.jobs, progress=None if not args.quiet else False)
+    c = consolidate_files(files, campaign, jobs=args.jobs, progress=None if not args.quiet else False,
+                          timeout=_limit(args.timeout), memory_mb=_limit(args.worker_mb), limits=limits_from(args))
     read_s = time.perf_counter() - start
     write_consolidated(c, out)
     total_s = time.perf_counter() - start
@@ -43,10 +45,14 @@ def cmd_consolidate(args) -> int:
           + (f"，合格率 {rate:.1%}" if rate == rate else "")
           + f"；校验错误 {int((c.findings['severity'] == ERROR).sum()) if not c.findings.empty else 0} 个")
     print(f"汇总表已写入：{out}")
+    print(batch_summary(len(c.submissions), len(unreadable),
+                        sum(1 for s in c.submissions if s.status != "无法读取" and (s.errors or s.warnings))))
     return 2 if unreadable else 0
 
 
 def register(sub) -> None:
+    from addin.cli_check import add_limit_options
+
     p = sub.add_parser(
         "consolidate", help="汇总各市报送的工作簿",
         description="读取目录中各市报送的工作簿（按文件内的标识识别城市，不看文件名），校验并汇总，"
@@ -55,5 +61,6 @@ def register(sub) -> None:
     p.add_argument("paths", nargs="+", metavar="路径", help="报送文件所在目录或文件")
     p.add_argument("-o", "--output", required=True, metavar="汇总表", help="输出的汇总工作簿，如 汇总.xlsx")
     p.add_argument("--jobs", type=int, default=None, metavar="N", help="并行进程数（默认按 CPU 核数）")
+    add_limit_options(p)
     p.add_argument("-q", "--quiet", action="store_true", help="不显示进度条")
     p.set_defaults(func=cmd_consolidate)

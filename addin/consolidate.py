@@ -22,11 +22,12 @@ from typing import Any
 
 import pandas as pd
 
-from addin.batch import collect_files, run_parallel
+from addin.batch import DEFAULT_FILE_TIMEOUT, DEFAULT_WORKER_MB, collect_files, run_parallel
 from addin.findings import ERROR, WARNING, Finding
 from addin.model import JUDGMENT, STAT_COLUMNS, Consolidated, Submission
 from addin.settings import Campaign
 from workbook_templates.contract import Contract, load_contract
+from workbook_templates.package import Limits
 
 
 @dataclass
@@ -59,24 +60,32 @@ def _columns(contract: Contract, key: str) -> list[str]:
     return cols + ["source_row"]
 
 
-def read_one(job: tuple[str, Campaign]) -> FileResult:
+def read_one(job: tuple) -> FileResult:
     """Worker: read, hash and validate one returned file."""
     from addin.validate import read_error_finding, validate_returned
     from workbook_templates.reader import ReadError, read_workbook
 
-    path_s, campaign = job
+    from workbook_templates.package import DEFAULT_LIMITS, PackageError, check_size
+
+    path_s, campaign = job[0], job[1]
+    limits = job[2] if len(job) > 2 and job[2] is not None else DEFAULT_LIMITS
     path = Path(path_s)
     start = time.perf_counter()
     contract = load_contract()
     try:
+        st = path.stat()
+        mtime = st.st_mtime
+        check_size(st.st_size, limits)          # before reading: a huge file is never loaded
         data = path.read_bytes()
-        mtime = path.stat().st_mtime
     except OSError as exc:
         f = Finding(code="unreadable-file", file=path.name, message=f"无法打开文件：{exc.strerror or exc}")
         return FileResult(path_s, path.name, "", 0.0, [f], False)
+    except PackageError as err:
+        return FileResult(path_s, path.name, "", mtime, [Finding(code=err.code, file=path.name, message=err.message)],
+                          False)
     digest = hashlib.sha256(data).hexdigest()
     try:
-        wb = read_workbook(path, contract, campaign_id=campaign.id, data=data)
+        wb = read_workbook(path, contract, campaign_id=campaign.id, data=data, limits=limits)
     except ReadError as err:
         return FileResult(path_s, path.name, digest, mtime, [read_error_finding(err)], False,
                           seconds=time.perf_counter() - start)
@@ -352,17 +361,52 @@ def consolidate_results(results: list[FileResult], campaign: Campaign, contract:
     )
 
 
+_HASH_FAILED_MAX = 16 * 1024 * 1024     # bytes: hash a failed file in the parent only up to this size
+
+
+def failed_file_result(job: tuple[str, Campaign], kind: str, detail: str) -> FileResult:
+    """The FileResult for a file whose worker failed (run_parallel's on_failure for :func:`read_one`)."""
+    path_s = job[0]
+    path = Path(path_s)
+    digest, mtime = "", 0.0
+    try:
+        st = path.stat()
+        mtime = st.st_mtime
+        # the hash for the provenance sheet when cheap; not after a timeout (the read itself may be what hangs)
+        if kind != "timeout" and st.st_size <= _HASH_FAILED_MAX:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        pass
+    return FileResult(path_s, path.name, digest, mtime, [failure_finding(path.name, kind, detail)], False)
+
+
+def failure_finding(name: str, kind: str, detail: str) -> Finding:
+    """The finding for a file that run_parallel could not process: timeout, crash/memory or error."""
+    if kind == "timeout":
+        return Finding(code="read-timeout", file=name,
+                       message=f"读取超过 {detail} 秒仍未完成，已跳过该文件（可能是异常庞大或损坏的工作簿）；请检查后重新保存再报送")
+    if kind in ("crash", "memory"):
+        return Finding(code="read-crashed", file=name,
+                       message=f"读取该文件时处理进程异常退出（{detail}），可能内存超限或文件损坏，已跳过")
+    return Finding(code="unreadable-file", file=name, message=f"读取时出错（{detail}）")
+
+
 def consolidate_files(paths: list[str | Path], campaign: Campaign, jobs: int | None = None,
-                      progress: bool | None = None) -> Consolidated:
-    jobs_list = [(str(p), campaign) for p in paths]
-    results = list(run_parallel(read_one, jobs_list, jobs=jobs, label="汇总", progress=progress))
+                      progress: bool | None = None, *, timeout: float | None = DEFAULT_FILE_TIMEOUT,
+                      memory_mb: int | None = DEFAULT_WORKER_MB, limits: Limits | None = None) -> Consolidated:
+    """Read, validate and consolidate ``paths``; ``limits`` guard each file before parsing."""
+    jobs_list = [(str(p), campaign, limits) for p in paths]
+    results = list(run_parallel(read_one, jobs_list, jobs=jobs, label="汇总", progress=progress,
+                                timeout=timeout, on_failure=failed_file_result, memory_mb=memory_mb))
     return consolidate_results(results, campaign)
 
 
 def consolidate_dir(directory: str | Path, campaign: Campaign, jobs: int | None = None,
-                    progress: bool | None = None) -> Consolidated:
+                    progress: bool | None = None, *, timeout: float | None = DEFAULT_FILE_TIMEOUT,
+                    memory_mb: int | None = DEFAULT_WORKER_MB, limits: Limits | None = None) -> Consolidated:
     files, _ = collect_files([directory])
-    return consolidate_files(files, campaign, jobs=jobs, progress=progress)
+    return consolidate_files(files, campaign, jobs=jobs, progress=progress, timeout=timeout, memory_mb=memory_mb,
+                             limits=limits)
 
 
 from addin.consolidated_xlsx import load_consolidated, write_consolidated  # noqa: E402,F401

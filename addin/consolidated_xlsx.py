@@ -2,7 +2,11 @@
 
 Written with XlsxWriter (fast, native charts). Text that came from a city is always
 written as a string cell, so '=1+1' or '@SUM(...)' stays text and never becomes a formula.
-No wall-clock time is written, so running twice gives the same content.
+Every sheet that holds city text (the activity sheets, 不合格清单, 批次追溯, 校验问题 with the
+typed values, 来源 with the file names) is streamed by addin.sheetxml; XlsxWriter writes only
+headers and 概况, and its cells go through ``_Writer.cell`` (safe characters and length, and
+never XlsxWriter's unescaped rich-string path). No wall-clock time is written, so running twice
+gives the same content.
 """
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ import python_calamine
 import xlsxwriter
 
 from addin.atomic import atomic_path
+from addin.celltext import cell_text
 from addin.sheetxml import fill_sheets
 from addin.model import JUDGMENT, PROVENANCE, STAT_COLUMNS, Consolidated, Submission
 from addin.settings import Campaign
@@ -58,13 +63,14 @@ class _Writer:
         self.datetime = wb.add_format({"num_format": "yyyy-mm-dd hh:mm"})
         self.pct = wb.add_format({"num_format": "0.0%"})
         self.bad = wb.add_format({"bg_color": "#F8CBAD"})
+        self.plain = wb.add_format()
         self.sheets = 0
 
     def cell(self, ws, r: int, c: int, v: Any, fmt=None) -> None:
         if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT:
             return
         if isinstance(v, str):
-            ws.write_string(r, c, v, fmt)          # never a formula, whatever it starts with
+            self.text(ws, r, c, v, fmt)
         elif isinstance(v, bool):
             ws.write_string(r, c, "是" if v else "否", fmt)
         elif isinstance(v, dt.datetime):
@@ -76,7 +82,17 @@ class _Writer:
         elif hasattr(v, "item"):                 # numpy scalars
             self.cell(ws, r, c, v.item(), fmt)
         else:
-            ws.write_string(r, c, str(v), fmt)
+            self.text(ws, r, c, str(v), fmt)
+
+    def text(self, ws, r: int, c: int, v: str, fmt=None) -> None:
+        """A string cell, never a formula, whatever ``v`` starts with."""
+        v = cell_text(v)
+        if v.startswith("<r>") and v.endswith("</r>"):
+            # XlsxWriter (constant_memory) copies such a string into the sheet XML unescaped, as
+            # if it were its own rich-text run: written as a two-run rich string it is escaped
+            ws.write_rich_string(r, c, v[:1], self.plain, v[1:], *([fmt] if fmt else []))
+        else:
+            ws.write_string(r, c, v, fmt)
 
     def table(self, name: str, titles: dict[str, str], rows, widths: dict[str, float] | None = None,
               formats: dict[str, Any] | None = None, default_width: float | None = None,
@@ -149,10 +165,14 @@ def write_consolidated(c: Consolidated, path: str | Path) -> Path:
                                     (TRACE_SHEET, TRACE_COLUMNS, c.batch_trace)):
             ws, _ = w.table(name, titles, [], widths={"basis": 26, "judgment_message": 50, "source_file": 34})
             fills[ws.part] = (frame.reindex(columns=list(titles)).itertuples(index=False, name=None), len(titles))
+        # the typed values, the messages quoting them and the file names are city text: streamed too
         findings = c.findings.sort_values(["file", "sheet", "cell"], kind="stable") if not c.findings.empty else c.findings
-        w.table(FINDINGS_SHEET, FINDING_COLUMNS, findings, widths={"message": 70, "file": 34})
-        sources = [_source_row(s) for s in c.submissions]
-        w.table(SOURCES_SHEET, SOURCE_COLUMNS, sources, widths={"file": 36, "sha256": 66, "note": 40})
+        ws, _ = w.table(FINDINGS_SHEET, FINDING_COLUMNS, [], widths={"message": 70, "file": 34})
+        fills[ws.part] = (findings.reindex(columns=list(FINDING_COLUMNS)).itertuples(index=False, name=None),
+                          len(FINDING_COLUMNS))
+        ws, _ = w.table(SOURCES_SHEET, SOURCE_COLUMNS, [], widths={"file": 36, "sha256": 66, "note": 40})
+        sources = (_source_row(s) for s in c.submissions)
+        fills[ws.part] = ((tuple(row[k] for k in SOURCE_COLUMNS) for row in sources), len(SOURCE_COLUMNS))
         _charts(wb, c, n)
         date_style, datetime_style = w.date._get_xf_index(), w.datetime._get_xf_index()
         wb.close()

@@ -36,7 +36,7 @@ from addin.scoring import (
 from addin.normalize import clean_text
 from workbook_templates.contract import load_contract
 from workbook_templates.printing import a4_setup
-from workbook_templates.reader import ReadError, sniff
+from workbook_templates.reader import ReadError, open_calamine
 
 TEMPLATE_ID = "qm-scoring"
 SCHEMA_VERSION = "1.0"
@@ -157,13 +157,9 @@ def _open(path: Path) -> python_calamine.CalamineWorkbook:
     if not path.exists():
         raise ScoringReadError(path, "文件不存在")
     try:
-        sniff(path)
+        return open_calamine(path)[0]
     except ReadError as exc:
         raise ScoringReadError(path, exc.message) from None
-    try:
-        return python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception as exc:
-        raise ScoringReadError(path, f"文件已损坏，无法读取（{type(exc).__name__}）") from None
 
 
 def _header_map(rows: list[list[Any]], needed: str, scan: int = 5) -> tuple[int, dict[str, int]]:

@@ -4,7 +4,10 @@ XlsxWriter costs about 3 µs a cell, which dominates consolidation for thousands
 The consolidated workbook is therefore written by XlsxWriter with only the header row of each
 detail sheet (styles, filters, frozen panes, print setup, charts), and the rows are streamed
 into those sheets' XML afterwards. Every value from a city is written as an inline string,
-a number or a date serial: never as a formula.
+a number or a date serial: never as a formula. Strings are made safe first (addin.celltext:
+no XML-illegal characters, at most 32,767 characters); a CR is written as ``&#13;`` (a raw CR
+would be read back as LF) and text that looks like Excel's ``_xHHHH_`` escape has its
+underscore escaped (``_x005F_``), so Excel and python-calamine read back what the city typed.
 """
 from __future__ import annotations
 
@@ -17,7 +20,8 @@ import zipfile
 from pathlib import Path
 from typing import Iterable, Iterator
 
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+from addin.celltext import CELL_LIMIT, cell_text, protect_escapes, xml_safe
+
 _EPOCH = dt.datetime(1899, 12, 30)
 
 
@@ -32,16 +36,24 @@ def _letters(n: int) -> list[str]:
     return out
 
 
-_NEEDS_WORK = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NEEDS_WORK = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
+_SHORT = 256                 # longer strings are escaped without the cache
 
 
-@functools.lru_cache(maxsize=65536)
-def _escape(text: str) -> str:
-    """XML text: control characters dropped, & < > escaped (cached: city names, units repeat)."""
+def _escape_text(text: str) -> str:
+    """XML text of a cell: safe characters and length, & < > and CR escaped, _xHHHH_ protected."""
+    if len(text) * 2 > CELL_LIMIT:
+        text = cell_text(text)
     if not _NEEDS_WORK.search(text):
         return text
-    text = _ILLEGAL_XML.sub("", text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = xml_safe(text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    return protect_escapes(text)
+
+
+# cached: city names, units and choices repeat; long texts are not kept (a hostile batch could
+# otherwise hold 65,536 texts of 32,767 characters in the cache)
+_escape = functools.lru_cache(maxsize=65536)(_escape_text)
 
 
 def rows_xml(rows: Iterable[tuple], ncols: int, first_row: int, date_style: int, datetime_style: int) -> Iterator[str]:
@@ -57,7 +69,8 @@ def rows_xml(rows: Iterable[tuple], ncols: int, first_row: int, date_style: int,
             ref = f"{cols[c]}{r}"
             if t is str:
                 if v:
-                    parts.append(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{_escape(v)}</t></is></c>')
+                    x = _escape(v) if len(v) <= _SHORT else _escape_text(v)
+                    parts.append(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{x}</t></is></c>')
             elif t is int or t is float:
                 if math.isfinite(v):
                     parts.append(f'<c r="{ref}"><v>{v!r}</v></c>')
@@ -74,7 +87,7 @@ def rows_xml(rows: Iterable[tuple], ncols: int, first_row: int, date_style: int,
                 if isinstance(x, (int, float)) and math.isfinite(x):
                     parts.append(f'<c r="{ref}"><v>{x!r}</v></c>')
             else:
-                parts.append(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{_escape(str(v))}</t></is></c>')
+                parts.append(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{_escape_text(str(v))}</t></is></c>')
         parts.append("</row>")
         yield "".join(parts)
 

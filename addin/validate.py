@@ -22,6 +22,10 @@ from addin.settings import Campaign
 from workbook_templates.contract import Column, Contract, load_contract
 from workbook_templates.reader import ReadError, ReturnedWorkbook, Row, read_workbook
 
+MAX_CELL_TEXT = 32767   # Excel's limit on a cell's text (UTF-16 code units)
+LONG_TEXT = MAX_CELL_TEXT // 2   # up to this many characters a text is within the limit whatever they are
+NUMERIC_TYPES = ("int", "number")
+
 PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
 URL_RE = re.compile(r"^https?://\S+$", re.I)
 VERDICTS = ("合格", "不合格", "需复检")
@@ -127,6 +131,8 @@ class _Checker:
         if t in ("int", "number"):
             x = nz.parse_number(raw)
             if x is None:
+                if type(raw) is str and len(raw) > LONG_TEXT:
+                    return None, _too_long(title, raw) or _Problem("type-error", f"“{title}”应为数值，无法识别为数字")
                 return None, _Problem("type-error", f"“{title}”应为数值，填写的“{_show(raw)}”无法识别为数字", value=raw)
             if t == "int":
                 if abs(x - round(x)) > 1e-9:
@@ -140,6 +146,8 @@ class _Checker:
         if t == "date":
             d = nz.parse_date(raw, default_year=self.campaign.year)
             if d is None:
+                if type(raw) is str and len(raw) > LONG_TEXT:
+                    return None, _too_long(title, raw) or _Problem("type-error", f"“{title}”应为日期，不是有效日期")
                 return None, _Problem("type-error", f"“{title}”应为日期（如 {self.campaign.activity_start:%Y-%m-%d}），填写的“{_show(raw)}”不是有效日期", value=raw)
             if col.window and not self.campaign.in_window(d):
                 c = self.campaign
@@ -150,6 +158,10 @@ class _Checker:
         text = nz.clean_text(raw)
         if text is None:
             return None, None
+        if len(text) > LONG_TEXT:
+            problem = _too_long(title, raw)
+            if problem is not None:  # kept as read: only a program can write this much into a cell
+                return text, problem
         if t == "yesno":
             yn = nz.parse_yes_no(text)
             if yn is None:
@@ -192,9 +204,10 @@ class _Checker:
         return text, None
 
     # -- one sheet ---------------------------------------------------------------
-    def table(self, sheet_key: str, rows: list[Row]) -> list[Record]:
+    def table(self, sheet_key: str, rows: list[Row], where: str = "") -> list[Record]:
+        """``where``: the sheet's name in the workbook when it is not the contract title (renamed)."""
         sheet = self.contract.sheet(sheet_key)
-        title, columns = sheet.title, sheet.columns
+        title, columns = where or sheet.title, sheet.columns
         check = _ROW_CHECKS.get(sheet_key)
         out: list[Record] = []
         seen: dict[tuple, int] = {}
@@ -228,23 +241,98 @@ class _Checker:
 
     def info(self, wb: ReturnedWorkbook) -> dict[str, Any]:
         sheet = next(s for s in self.contract.sheets if s.kind == "form")
+        where = getattr(wb, "info_name", "") or sheet.title
         values: dict[str, Any] = {}
         for col in sheet.columns:
             cell = wb.info.cells.get(col.key, "")
             if col.key not in wb.info.values:
                 if col.required and col.key != "city_code":
-                    self.add("missing-required", sheet.title, cell, col.title, f"基本信息“{col.title}”为必填项，未填写")
+                    self.add("missing-required", where, cell, col.title, f"基本信息“{col.title}”为必填项，未填写")
                 continue
-            values[col.key] = self.value(sheet.title, col, wb.info.values[col.key], cell)
+            values[col.key] = self.value(where, col, wb.info.values[col.key], cell)
         meta_code = str(wb.meta.get("city_code") or "")
         city = self.campaign.city_by_name(str(values.get("city") or "")) if values.get("city") else None
         if meta_code and city and city.code != meta_code:
-            self.add("city-mismatch", sheet.title, wb.info.cells.get("city", ""), "城市",
+            self.add("city-mismatch", where, wb.info.cells.get("city", ""), "城市",
                      f"基本信息中的城市“{values.get('city')}”与本表下发时的城市代码 {meta_code} 不一致")
         elif values.get("city") and not city:
-            self.add("city-mismatch", sheet.title, wb.info.cells.get("city", ""), "城市",
+            self.add("city-mismatch", where, wb.info.cells.get("city", ""), "城市",
                      f"城市“{values.get('city')}”不在本次活动的城市名单中")
         return values
+
+    # -- cells python-calamine reads as empty: error values, formulas without a result -----------
+    def special_cells(self, wb: ReturnedWorkbook, key: str, where: str, start: int,
+                      filled: Any, force: bool = False) -> None:
+        """Report the error cells and formulas without a result of sheet ``key`` and drop the other
+        findings on those cells (the cell was not left empty: it has no usable value).
+
+        Looked up only when the sheet is known to hold error values (``force``) or when a finding
+        since ``start`` points at a cell the reader found empty (``filled()``: the cells with a
+        value): a missing required value, a missing notice number, … may really be a #REF! or a
+        formula that was never calculated. Clean sheets cost nothing.
+        """
+        new = self.findings[start:]
+        if not force:
+            if not new:
+                return
+            have = filled()
+            if all(not f.cell or f.cell in have for f in new):
+                return
+        issues = wb.cell_issues(key, self.contract) if hasattr(wb, "cell_issues") else {}
+        if not issues:
+            return
+        self.findings[start:] = [f for f in new if f.cell not in issues]
+        sheet = self.contract.sheet(key)
+        for cell, issue in issues.items():
+            col = sheet.column(issue.key)
+            if issue.code == "cell-error":
+                what = "实际数值" if col.type in NUMERIC_TYPES else ("实际日期" if col.type == "date" else "实际内容")
+                self.add("cell-error", where, cell, col.title,
+                         f"“{col.title}”单元格为错误值 {issue.detail}，请改为{what}；本次按空白处理", value=issue.detail)
+            else:
+                self.add("formula-no-value", where, cell, col.title,
+                         f"“{col.title}”单元格是公式但没有计算结果，请在 Excel/WPS 中打开、重新计算并保存后报送；本次按空白处理")
+
+
+def _too_long(title: str, raw: str) -> _Problem | None:
+    units = len(raw.encode("utf-16-le")) // 2
+    if units <= MAX_CELL_TEXT:
+        return None
+    return _Problem("text-too-long",
+                    f"“{title}”的内容长 {units:,} 个字符，超过 Excel 单元格上限 {MAX_CELL_TEXT:,} 个字符"
+                    "（在 Excel/WPS 中无法录入，应是其他程序生成）；已按原文读取，但写入 Excel 汇总表时会被截断，请精简后重新报送",
+                    value=raw[:30] + "…")
+
+
+def _version_key(v: str) -> tuple[int, ...] | None:
+    """A dotted version as numbers without trailing zeros ("1.0" == "1"), or None if it is not one."""
+    parts = v.strip().lstrip("vV").split(".")
+    if not all(p.isdigit() for p in parts):
+        return None
+    key = [int(p) for p in parts]
+    while len(key) > 1 and key[-1] == 0:
+        key.pop()
+    return tuple(key)
+
+
+def _version_message(found: Any, current: str) -> str | None:
+    """The schema-version message for a return whose template version is ``found``; None if it is ours."""
+    found = str(found).strip() if found is not None else ""
+    if found == current:
+        return None
+    if not found:
+        return (f"本表没有模板版本号（当前模板版本为 {current}），可能不是用下发的模板填报的：已按当前模板的栏目读取，"
+                "请核对栏目是否一致，今后请使用下发的模板")
+    a, b = _version_key(found), _version_key(current)
+    if a is not None and b is not None:
+        if a == b:
+            return None
+        if a < b:
+            return (f"本表为旧版模板（版本 {found}），当前为新版模板（版本 {current}）：已按新版栏目读取，旧版没有的栏目会报"
+                    "“缺少列”；请改用新版模板填报，或核对栏目无误后报送")
+        return (f"本表模板版本 {found} 高于本程序支持的版本 {current}（程序版本低于模板）：请先更新质量月助手再校验和汇总；"
+                f"本次按 {current} 版栏目读取，新增的栏目未读取")
+    return f"模板版本为 {found}，当前版本为 {current}，请核对栏目是否一致"
 
 
 # -- cross-field checks, one function per sheet ------------------------------------
@@ -320,26 +408,74 @@ _ROW_CHECKS = {"spotcheck": _spotcheck, "complaints": _complaints, "appraisal": 
 
 
 def validate_returned(wb: ReturnedWorkbook, campaign: Campaign, contract: Contract | None = None,
-                      file_label: str | None = None) -> Validated:
+                      file_label: str | None = None, scan_cells: bool = False) -> Validated:
+    """Findings and normalised records of a read workbook.
+
+    ``scan_cells``: look for error cells and formulas without a result in every sheet, not only
+    where a finding points at an empty cell (slower: each sheet's XML is inflated once more).
+    """
     contract = contract or load_contract()
     ck = _Checker(campaign, contract, file_label or wb.path.name)
-    if wb.meta.get("schema_version") != contract.schema_version:
-        ck.add("schema-version", "", "", "",
-               f"模板版本为 {wb.meta.get('schema_version')}，当前版本为 {contract.schema_version}，请核对栏目是否一致")
-    info = ck.info(wb)
+    version = _version_message(wb.meta.get("schema_version"), contract.schema_version)
+    if version:
+        ck.add("schema-version", "", "", "", version)
+    for code, message in getattr(wb, "notes", ()):
+        ck.add(code, "", "", "", message)
+    for n in getattr(wb, "notices", ()):
+        ck.add(n.code, n.sheet, n.cell, n.column, n.message)
+    form = next(s for s in contract.sheets if s.kind == "form")
+    if getattr(wb, "info_present", True):
+        start = len(ck.findings)
+        info = ck.info(wb)
+        ck.special_cells(wb, form.key, getattr(wb, "info_name", "") or form.title, start,
+                         lambda: {wb.info.cells[k] for k in wb.info.values if k in wb.info.cells},
+                         force=scan_cells or getattr(wb, "info_scan", False))
+    else:
+        ck.add("missing-sheet", form.title, "", "",
+               f"缺少工作表“{form.title}”（被删除或改名），填报单位、联系人等未读取；请从下发的模板中恢复该工作表并填写")
+        info = {}
     records: dict[str, list[Record]] = {}
     for key, data in wb.sheets.items():
         title = data.sheet.title
         if not data.present:
-            ck.add("missing-sheet", title, "", "", f"缺少工作表“{title}”")
+            ck.add("missing-sheet", title, "", "",
+                   f"缺少工作表“{title}”（被删除或改名），该表的数据未读取；请从下发的模板中恢复该工作表并填写")
             records[key] = []
             continue
+        where = getattr(data, "where", title)
+        header = getattr(data, "header_row", 1)
+        unknown = dict(zip(getattr(data, "unknown_cells", ()), data.unknown_columns))
+        positions = {c.title: i for i, c in enumerate(data.sheet.columns)}
         for missing in data.missing_columns:
-            ck.add("missing-column", title, "", missing, f"工作表“{title}”缺少列“{missing}”（表头被修改或删除）")
-        for extra in data.unknown_columns:
-            ck.add("unknown-column", title, "", extra, f"工作表“{title}”有模板之外的列“{extra}”，汇总时忽略")
-        records[key] = ck.table(key, data.rows)
+            cell = f"{_letter(positions[missing])}{header}" if missing in positions else ""
+            if cell in unknown:  # the template's column at this place has another title: renamed
+                ck.add("missing-column", where, cell, missing,
+                       f"工作表“{where}”缺少列“{missing}”：模板中该列在 {where}!{cell}，现标题为“{unknown[cell]}”，"
+                       f"该列数据未读取；如是改名，请把 {cell} 恢复为“{missing}”")
+            else:
+                ck.add("missing-column", where, "", missing,
+                       f"工作表“{where}”缺少列“{missing}”（表头第 {header} 行中没有该标题，列被删除或标题被修改），"
+                       "该列数据未读取；请按模板恢复该列")
+        for cell, extra in unknown.items():
+            ck.add("unknown-column", where, cell, extra,
+                   f"{where}!{cell} 的列标题“{extra}”不是模板中的列，该列数据汇总时忽略；如是模板列被改名，请恢复原标题")
+        for extra in data.unknown_columns[len(unknown):]:  # readers that give titles without cells
+            ck.add("unknown-column", where, "", extra, f"工作表“{where}”有模板之外的列“{extra}”，汇总时忽略")
+        start = len(ck.findings)
+        records[key] = ck.table(key, data.rows, where)
+        ck.special_cells(wb, key, where, start,
+                         lambda rows=data.rows: {row.cells[k] for row in rows for k in row.values if k in row.cells},
+                         force=scan_cells or getattr(data, "scan_cells", False))
     return Validated(file=ck.file, findings=ck.findings, info=info, records=records, workbook=wb)
+
+
+def _letter(i: int) -> str:
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
 
 
 def read_error_finding(err: ReadError) -> Finding:
@@ -347,10 +483,16 @@ def read_error_finding(err: ReadError) -> Finding:
     return Finding(code=code, message=err.message, file=err.path.name)
 
 
-def validate_workbook(path: str | Path, campaign: Campaign, contract: Contract | None = None) -> list[Finding]:
-    """Read and validate one file; an unreadable file gives one finding instead of an exception."""
+def validate_workbook(path: str | Path, campaign: Campaign, contract: Contract | None = None,
+                      limits=None) -> list[Finding]:
+    """Read and validate one file; an unreadable file gives one finding instead of an exception.
+
+    ``limits``: a workbook_templates.package.Limits (size, unzipped size, members, ratio); default limits if None.
+    """
+    from workbook_templates.package import DEFAULT_LIMITS
+
     try:
-        wb = read_workbook(path, contract, campaign_id=campaign.id)
+        wb = read_workbook(path, contract, campaign_id=campaign.id, limits=limits or DEFAULT_LIMITS)
     except ReadError as err:
         return [read_error_finding(err)]
     return validate_returned(wb, campaign, contract).findings

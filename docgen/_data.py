@@ -9,6 +9,8 @@ from typing import Any, Iterable
 
 import pandas as pd
 
+from addin.celltext import xml_safe
+
 YES = {"是", "y", "yes", "true", "1", "√", "✓"}
 VERIFIED = ("属实", "部分属实")
 PASS, FAIL, RECHECK = "合格", "不合格", "需复检"
@@ -133,7 +135,7 @@ def join_names(names: Iterable[str], sep: str = "、") -> str:
 def safe_filename(name: str, max_len: int = 120) -> str:
     """A file name valid on Windows: no / \\ : * ? " < > | or control characters, no trailing
     dot or space, not a reserved device name, at most ``max_len`` characters (stem)."""
-    s = _UNSAFE.sub("_", name or "").strip().rstrip(". ")
+    s = xml_safe(_UNSAFE.sub("_", name or "")).strip().rstrip(". ")   # xml_safe: no lone surrogates
     s = re.sub(r"_+", "_", s)
     if s.split(".")[0].upper() in _RESERVED:
         s = "_" + s

@@ -22,6 +22,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from addin.annotate import write_text
 from addin.atomic import atomic_path
 from docgen._data import as_date, fmt_number, safe_filename, text
 from docgen.official import OfficialDocument, chinese_date
@@ -238,17 +239,17 @@ def write_notice_register(notices: list[Notice], path) -> Path:
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for n in notices:
+    for r, n in enumerate(notices, 2):
         items = "、".join(dict.fromkeys(text(v) for v in n.items.get("item", []) if text(v)))
-        ws.append([
+        values = [
             n.seq, n.number, n.city, n.project, n.location, n.builder, n.contractor, n.contractor_code,
             n.supervisor, len(n.items), items, n.issue_date, n.deadline, n.deadline_basis,
             "、".join(n.city_notice_nos), n.file_name or (n.path.name if n.path else ""),
-        ])
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str) and cell.value[:1] in "=+-@":
-                cell.data_type = "s"          # text from a city is data, never a formula
-            if isinstance(cell.value, (dt.date, dt.datetime)):
+        ]
+        for c, v in enumerate(values, 1):
+            cell = ws.cell(r, c)
+            write_text(cell, v)               # text from a city is data, never a formula; safe characters
+            if isinstance(v, (dt.date, dt.datetime)):
                 cell.number_format = "yyyy-mm-dd"
     for i, (_, width) in enumerate(REGISTER_COLUMNS, 1):
         ws.column_dimensions[get_column_letter(i)].width = width

@@ -37,6 +37,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.table import Table
 
 from addin.atomic import atomic_path
+from addin.celltext import xml_safe
 
 # -- page geometry (GB/T 9704-2012 5.1, 5.2) ----------------------------------------------
 PAGE_MM = (210.0, 297.0)
@@ -110,12 +111,13 @@ def visual_width(text: str) -> float:
 
 
 def clean_text(value: Any) -> str:
-    """Text safe for WordprocessingML: no control characters, None -> ''."""
+    """Text safe for WordprocessingML: no control characters (tab and LF kept), no lone
+    surrogates or non-characters (lxml refuses them), None -> ''."""
     if value is None:
         return ""
     if isinstance(value, float) and math.isnan(value):
         return ""
-    return str(value).translate(_CONTROL)
+    return xml_safe(str(value)).translate(_CONTROL)
 
 
 def normalize_doc_number(text: str) -> str:

@@ -38,7 +38,7 @@ def test_exit_codes(tmp_path, campaign, contract, capsys):
     out = capsys.readouterr().out
     for name in ("good.xlsx", "bad.xlsx", "old.xls", "renamed.xlsx"):
         assert name in out
-    assert "旧版 .xls" in out and "改了扩展名" in out
+    assert "旧版 Excel 97-2003 工作簿（.xls）" in out and "另存为" in out and "扩展名被改成了" in out
     assert "知识竞赛!C2" in out and "宣传宣讲!D2" in out
     assert main(["check", str(tmp_path / "nope")]) == 2
 
