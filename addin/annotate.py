@@ -92,8 +92,17 @@ def annotate_copy(src: Path, findings: list[Finding], out_dir: Path) -> Path:
         raise ValueError(f"标注副本不能覆盖原文件：{src}")
     # read into memory (the original is never opened for writing), from bytes so that any
     # extension of an Excel package (.xlsm, .xltx, .et) is accepted; keep_vba=False: no macros
+    # the package as the validator read it: checked, and with formatted empty rows below the data
+    # cut away (openpyxl would spend minutes and gigabytes on a million of them)
+    from workbook_templates.package import PackageError, open_package
+
+    data = src.read_bytes()
     try:
-        wb = load_workbook(io.BytesIO(src.read_bytes()), keep_vba=False)
+        data = open_package(data, src.suffix).data
+    except PackageError as err:
+        raise ValueError(err.message) from None
+    try:
+        wb = load_workbook(io.BytesIO(data), keep_vba=False)
     except OSError:
         raise
     except Exception as exc:  # openpyxl is stricter than the validator's reader (raw control characters…)
