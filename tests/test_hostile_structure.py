@@ -171,6 +171,24 @@ def test_deleted_sheet_is_missing_and_the_rest_is_read(tmp_path, demo_manifest, 
     assert sorted(rows_of(run, "spotcheck", name)["source_row"]) == clean_rows["spotcheck"]
 
 
+def test_deleted_form_sheet_is_missing_and_the_tables_are_read(tmp_path, demo_manifest, campaign, clean_bytes,
+                                                               clean_rows):
+    """Without 基本信息 the city comes from the hidden metadata; this copy stands for the city that sent nothing."""
+    code = campaign.city_by_name(demo_manifest.missing_city).code
+
+    def change(wb):
+        wb.remove(wb["基本信息"])
+        set_meta(wb, "city_code", code)
+
+    name = "删基本信息.xlsx"
+    run = run_batch(tmp_path, demo_manifest, campaign, {name: edited(clean_bytes, change)})
+    assert run.codes.get(name) == {"missing-sheet", "late-submission"}   # no 填报日期: judged by the file's time
+    [f] = findings(run, name, "missing-sheet")
+    assert f["sheet"] == "基本信息" and f["message"].startswith("缺少工作表“基本信息”")
+    assert sorted(rows_of(run, "spotcheck", name)["source_row"]) == clean_rows["spotcheck"]
+    assert demo_manifest.missing_city not in run.consolidated.missing_cities
+
+
 # -- 3. columns moved, renamed, added -------------------------------------------------------------
 
 def test_columns_moved_renamed_and_added(tmp_path, demo_manifest, campaign, clean_bytes, clean_rows):
@@ -342,6 +360,20 @@ def test_error_values_in_optional_cells_of_a_sheet_with_one_in_a_required_cell(t
     run = run_batch(tmp_path, demo_manifest, campaign, {name: edited(clean_bytes, change)})
     assert run.codes.get(name) == {"cell-error"}
     assert {(f["cell"], f["value"]) for f in findings(run, name)} == {("B4", "#N/A"), ("E6", "#DIV/0!")}
+
+
+def test_error_and_formula_in_the_form_sheet(tmp_path, demo_manifest, campaign, clean_bytes):
+    def change(wb):
+        ws = wb["基本信息"]
+        assert (ws["A4"].value, ws["A5"].value) == ("填报单位", "联系人")
+        ws["B4"] = "#REF!"
+        ws["B5"] = "=A1"
+
+    name = "基本信息错误值.xlsx"
+    run = run_batch(tmp_path, demo_manifest, campaign, {name: edited(clean_bytes, change)})
+    assert run.codes.get(name) == {"cell-error", "formula-no-value"}
+    assert {(f["sheet"], f["cell"], f["code"]) for f in findings(run, name)} == {
+        ("基本信息", "B4", "cell-error"), ("基本信息", "B5", "formula-no-value")}
 
 
 @pytest.mark.parametrize("error", ["#SPILL!", "#CALC!", "#GETTING_DATA"])
