@@ -484,10 +484,12 @@ def read_error_finding(err: ReadError) -> Finding:
 
 
 def validate_workbook(path: str | Path, campaign: Campaign, contract: Contract | None = None,
-                      limits=None) -> list[Finding]:
+                      limits=None, scan_cells: bool = True) -> list[Finding]:
     """Read and validate one file; an unreadable file gives one finding instead of an exception.
 
     ``limits``: a workbook_templates.package.Limits (size, unzipped size, members, ratio); default limits if None.
+    ``scan_cells``: look at every sheet's cells for error values and formulas without a result
+    (`qm check` does; consolidation skips it where nothing points at an empty cell, to save time).
     """
     from workbook_templates.package import DEFAULT_LIMITS
 
@@ -495,4 +497,4 @@ def validate_workbook(path: str | Path, campaign: Campaign, contract: Contract |
         wb = read_workbook(path, contract, campaign_id=campaign.id, limits=limits or DEFAULT_LIMITS)
     except ReadError as err:
         return [read_error_finding(err)]
-    return validate_returned(wb, campaign, contract).findings
+    return validate_returned(wb, campaign, contract, scan_cells=scan_cells).findings
