@@ -168,14 +168,16 @@ def _lie_about_size(data: bytes, member: str, declared: int) -> bytes:
     return bytes(blob)
 
 
-def test_member_lying_about_its_size_is_not_inflated(tmp_path, demo_manifest, campaign, clean_bytes):
+@pytest.mark.parametrize("declared", ["original", 5 << 20])   # below / above the trim threshold (4 MB)
+def test_member_lying_about_its_size_is_not_inflated(tmp_path, demo_manifest, campaign, clean_bytes, declared):
     """The central directory is what the limits check; the parser must not inflate past it."""
     member = sheet_member(clean_bytes, "监督抽测")
     with zipfile.ZipFile(io.BytesIO(clean_bytes)) as z:
         xml = z.read(member)
     big = xml.replace(b"</sheetData>", b'<row r="900"><c r="B900" t="inlineStr"><is><t>'
                       + b"A" * (40 * 1024 * 1024) + b"</t></is></c></row></sheetData>")
-    liar = _lie_about_size(rewrite_zip(clean_bytes, {member: big}), member, len(xml))
+    size = len(xml) if declared == "original" else declared
+    liar = _lie_about_size(rewrite_zip(clean_bytes, {member: big}), member, size)
     run = run_batch(tmp_path, demo_manifest, campaign, {"谎报大小.xlsx": liar})
     assert only(run, "谎报大小.xlsx") == {"unreadable-file"}
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -247,7 +248,11 @@ def _trim_formatted_rows(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo],
     cut: dict[str, int] = {}
     replaced: dict[str, bytes] = {}
     for i in big:
-        xml = zf.read(i)
+        try:
+            xml = zf.read(i)             # bounded: zipfile stops at the declared size and checks the CRC
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+            raise PackageError("unreadable-file",
+                               f"文件已损坏：成员 {i.filename} 无法解压（{type(exc).__name__}），请重新保存后报送") from None
         end = xml.rfind(b"</sheetData>")
         if end < 0:
             continue                      # prefixed or unusual markup: let the parser have all of it
