@@ -1,6 +1,7 @@
 """`qm check`: validate returned workbooks, print findings per file, write results and annotated copies."""
 from __future__ import annotations
 
+import functools
 import sys
 from collections import Counter
 from pathlib import Path
@@ -8,6 +9,11 @@ from pathlib import Path
 from addin.findings import ERROR, INFO, REFUSED, WARNING, Finding, count_by_severity, sort_key
 
 UNREADABLE = REFUSED
+
+
+def check_path(path: Path, campaign, limits=None) -> tuple[Path, list[Finding]]:
+    """Worker: validate the file at ``path`` (see check_one)."""
+    return check_one((path, campaign, limits))
 
 
 def check_one(job: tuple) -> tuple[Path, list[Finding]]:
@@ -27,7 +33,7 @@ def check_failed(job: tuple[Path, object], kind: str, detail: str) -> tuple[Path
     """run_parallel's on_failure for :func:`check_one`: the file's worker timed out, crashed or raised."""
     from addin.consolidate import failure_finding
 
-    path = Path(job[0])
+    path = Path(job if isinstance(job, (str, Path)) else job[0])
     return path, [failure_finding(path.name, kind, detail)]
 
 
@@ -73,7 +79,8 @@ def cmd_check(args) -> int:
     files = collect_or_complain(args.paths, "没有找到要校验的 Excel 文件")
     if files is None:
         return 2
-    results = list(run_parallel(check_one, [(f, campaign, limits_from(args)) for f in files], jobs=args.jobs,
+    checker = functools.partial(check_path, campaign=campaign, limits=limits_from(args))   # sent once per worker
+    results = list(run_parallel(checker, files, jobs=args.jobs,
                                 label="校验", progress=None if not args.quiet else False,
                                 timeout=_limit(args.timeout), on_failure=check_failed,
                                 memory_mb=_limit(args.worker_mb)))

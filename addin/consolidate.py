@@ -11,6 +11,7 @@ never opened for writing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import pickle
 import time
@@ -58,6 +59,11 @@ def _columns(contract: Contract, key: str) -> list[str]:
     if key == "spotcheck":
         cols += list(JUDGMENT)
     return cols + ["source_row"]
+
+
+def read_path(path: str, campaign: Campaign, limits: Limits | None = None) -> FileResult:
+    """Worker: read, hash and validate the file at ``path`` (see read_one)."""
+    return read_one((path, campaign, limits))
 
 
 def read_one(job: tuple) -> FileResult:
@@ -366,7 +372,7 @@ _HASH_FAILED_MAX = 16 * 1024 * 1024     # bytes: hash a failed file in the paren
 
 def failed_file_result(job: tuple[str, Campaign], kind: str, detail: str) -> FileResult:
     """The FileResult for a file whose worker failed (run_parallel's on_failure for :func:`read_one`)."""
-    path_s = job[0]
+    path_s = job if isinstance(job, (str, Path)) else job[0]
     path = Path(path_s)
     digest, mtime = "", 0.0
     try:
@@ -395,8 +401,10 @@ def consolidate_files(paths: list[str | Path], campaign: Campaign, jobs: int | N
                       progress: bool | None = None, *, timeout: float | None = DEFAULT_FILE_TIMEOUT,
                       memory_mb: int | None = DEFAULT_WORKER_MB, limits: Limits | None = None) -> Consolidated:
     """Read, validate and consolidate ``paths``; ``limits`` guard each file before parsing."""
-    jobs_list = [(str(p), campaign, limits) for p in paths]
-    results = list(run_parallel(read_one, jobs_list, jobs=jobs, label="汇总", progress=progress,
+    # the campaign and limits go to each worker once (with the function), not with every file:
+    # a campaign of thousands of cities pickled per file made the parent block on its pipes
+    reader = functools.partial(read_path, campaign=campaign, limits=limits)
+    results = list(run_parallel(reader, [str(p) for p in paths], jobs=jobs, label="汇总", progress=progress,
                                 timeout=timeout, on_failure=failed_file_result, memory_mb=memory_mb))
     return consolidate_results(results, campaign)
 
