@@ -45,13 +45,22 @@ class FileResult:
     blobs: dict[str, bytes] = field(default_factory=dict)        # sheet key -> zlib(pickle(row tuples))
     counts: dict[str, int] = field(default_factory=dict)         # sheet key -> rows
     stats: dict[str, Any] = field(default_factory=dict)          # this file's statistics (STAT_COLUMNS keys)
-    spot_bad: list[tuple] = field(default_factory=list)          # spot-check rows judged or stated 不合格
-    batch_keys: frozenset[str] = frozenset()                     # manufacturer|batch keys used in this file
+    bad_blob: bytes = b""                                        # zlib(pickle(spot-check rows judged or stated 不合格))
+    batch_hashes: bytes = b""                                    # 8-byte digests of the manufacturer|batch keys used
     seconds: float = 0.0
 
     def rows(self, key: str) -> list[tuple]:
         blob = self.blobs.get(key)
         return pickle.loads(zlib.decompress(blob)) if blob else []
+
+    @property
+    def spot_bad(self) -> list[tuple]:
+        return pickle.loads(zlib.decompress(self.bad_blob)) if self.bad_blob else []
+
+    def uses_any(self, digests: set[bytes]) -> bool:
+        """Whether this file used any of the batch keys whose _key_digest is in ``digests``."""
+        h = self.batch_hashes
+        return any(h[i:i + 8] in digests for i in range(0, len(h), 8))
 
 
 def _columns(contract: Contract, key: str) -> list[str]:
@@ -121,10 +130,20 @@ def read_one(job: tuple) -> FileResult:
         blobs={k: zlib.compress(pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL), 1) for k, r in rows.items() if r},
         counts={k: len(r) for k, r in rows.items()},
         stats=file_stats(contract, rows),
-        spot_bad=[r for r in rows.get("spotcheck", []) if _is_bad(spot_cols, r)],
-        batch_keys=frozenset(k for k in (_batch_key(spot_cols, r) for r in rows.get("spotcheck", [])) if k),
+        bad_blob=_pack([r for r in rows.get("spotcheck", []) if _is_bad(spot_cols, r)]),
+        batch_hashes=b"".join(sorted({_key_digest(k) for k in (_batch_key(spot_cols, r)
+                                                                 for r in rows.get("spotcheck", [])) if k})),
         seconds=time.perf_counter() - start,
     )
+
+
+def _pack(rows: list[tuple]) -> bytes:
+    return zlib.compress(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL), 1) if rows else b""
+
+
+def _key_digest(key: str) -> bytes:
+    """8 bytes standing for a batch key in the parent (thousands of files' key strings would cost ~100 MB)."""
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
 
 
 def _is_bad(cols: list[str], row: tuple) -> bool:
@@ -352,9 +371,10 @@ def consolidate_results(results: list[FileResult], campaign: Campaign, contract:
         columns=spot_cols))
     # batch trace: only files that used a non-conforming batch are unpacked, and only their matching rows kept
     bad_keys = {_batch_key(spot_cols, row) for row in bad.itertuples(index=False, name=None)} - {""}
+    bad_digests = {_key_digest(k) for k in bad_keys}
     raw_cols = _columns(contract, "spotcheck")
     sites = [(city.name, city.code, *v[:-1], r.name, v[-1])
-             for city, r in frames.order if r.batch_keys & bad_keys
+             for city, r in frames.order if r.uses_any(bad_digests)
              for v in r.rows("spotcheck") if _batch_key(raw_cols, v) in bad_keys]
     trace = _batch_trace(pd.DataFrame.from_records(sites, columns=spot_cols), bad)
     subs.sort(key=lambda s: (s.city_code or "999999", s.status != "采用", s.file))
