@@ -84,7 +84,7 @@ class BatchItemFailed(RuntimeError):
 
 
 def run_parallel(fn: Callable[[Any], T], items: Iterable, jobs: int | None = None, label: str = "处理",
-                 progress: bool | None = None, chunksize: int = 4, *,
+                 progress: bool | None = None, *,
                  timeout: float | None = None,
                  on_failure: Callable[[Any, str, str], T] | None = None,
                  memory_mb: int | None = None) -> Iterator[T]:
@@ -102,9 +102,10 @@ def run_parallel(fn: Callable[[Any], T], items: Iterable, jobs: int | None = Non
     Without ``on_failure`` a failure raises :class:`BatchItemFailed` (a RuntimeError). The batch
     goes on after a failure with a fresh worker. Items run inline (no subprocess) only when
     ``jobs == 1`` with neither ``timeout`` nor ``memory_mb``; there fn's own exceptions propagate
-    unless ``on_failure`` is given. ``chunksize`` is accepted for compatibility and ignored:
-    items go one by one (at most two queued per worker), so each has its own deadline; the
-    overhead is well under 0.1 ms per item.
+    unless ``on_failure`` is given. Items go one by one (at most two queued per worker), so
+    each has its own deadline. Keep items small (a path): what every item shares (the campaign,
+    limits) belongs in ``fn`` (functools.partial), which reaches each worker once; a large item
+    is pickled per item and the parent waits on a busy worker's pipe to hand it over.
     """
     items = list(items)
     jobs = default_jobs() if jobs is None else max(1, jobs)

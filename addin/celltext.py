@@ -34,18 +34,18 @@ def xml_safe(text: str) -> str:
     return _ILLEGAL.sub(_replace, text)
 
 
-def _units(text: str) -> int:
+def utf16_units(text: str) -> int:
     """Length in UTF-16 code units, as Excel counts."""
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def cap(text: str, limit: int = CELL_LIMIT) -> str:
     """``text`` cut so that it fits ``limit`` UTF-16 units, ending with TRUNCATED when cut."""
-    if len(text) * 2 <= limit or _units(text) <= limit:   # a character is at most 2 units
+    if len(text) * 2 <= limit or utf16_units(text) <= limit:   # a character is at most 2 units
         return text
-    budget = limit - _units(TRUNCATED)
+    budget = limit - utf16_units(TRUNCATED)
     k = budget
-    while (over := _units(text[:k]) - budget) > 0:
+    while (over := utf16_units(text[:k]) - budget) > 0:
         k -= (over + 1) // 2           # a character is 1 or 2 units: cut about what is over
     return text[:k] + TRUNCATED
 

@@ -12,14 +12,7 @@ UNREADABLE = REFUSED
 
 
 def check_path(path: Path, campaign, limits=None) -> tuple[Path, list[Finding]]:
-    """Worker: validate the file at ``path`` (see check_one)."""
-    return check_one((path, campaign, limits))
-
-
-def check_one(job: tuple) -> tuple[Path, list[Finding]]:
-    """Worker: (path, campaign[, limits]) -> (path, findings)."""
-    path, campaign = job[0], job[1]
-    limits = job[2] if len(job) > 2 else None
+    """Worker: validate the file at ``path`` -> (path, findings)."""
     from addin.validate import validate_workbook
 
     try:
@@ -29,11 +22,11 @@ def check_one(job: tuple) -> tuple[Path, list[Finding]]:
                               message=f"读取或校验时出错（{type(exc).__name__}：{exc}），请将此文件反馈给技术支持")]
 
 
-def check_failed(job: tuple[Path, object], kind: str, detail: str) -> tuple[Path, list[Finding]]:
-    """run_parallel's on_failure for :func:`check_one`: the file's worker timed out, crashed or raised."""
+def check_failed(path: Path, kind: str, detail: str) -> tuple[Path, list[Finding]]:
+    """run_parallel's on_failure for :func:`check_path`: the file's worker timed out, crashed or raised."""
     from addin.consolidate import failure_finding
 
-    path = Path(job if isinstance(job, (str, Path)) else job[0])
+    path = Path(path)
     return path, [failure_finding(path.name, kind, detail)]
 
 

@@ -70,20 +70,18 @@ def _columns(contract: Contract, key: str) -> list[str]:
     return cols + ["source_row"]
 
 
-def read_path(path: str, campaign: Campaign, limits: Limits | None = None) -> FileResult:
-    """Worker: read, hash and validate the file at ``path`` (see read_one)."""
-    return read_one((path, campaign, limits))
-
-
 def read_one(job: tuple) -> FileResult:
-    """Worker: read, hash and validate one returned file."""
+    """read_path for a (path, campaign[, limits]) tuple."""
+    return read_path(*job)
+
+
+def read_path(path_s: str, campaign: Campaign, limits: Limits | None = None) -> FileResult:
+    """Worker: read, hash and validate the returned file at ``path_s``."""
     from addin.validate import read_error_finding, validate_returned
+    from workbook_templates.package import DEFAULT_LIMITS, PackageError, check_size
     from workbook_templates.reader import ReadError, read_workbook
 
-    from workbook_templates.package import DEFAULT_LIMITS, PackageError, check_size
-
-    path_s, campaign = job[0], job[1]
-    limits = job[2] if len(job) > 2 and job[2] is not None else DEFAULT_LIMITS
+    limits = limits or DEFAULT_LIMITS
     path = Path(path_s)
     start = time.perf_counter()
     contract = load_contract()
@@ -390,9 +388,8 @@ def consolidate_results(results: list[FileResult], campaign: Campaign, contract:
 _HASH_FAILED_MAX = 16 * 1024 * 1024     # bytes: hash a failed file in the parent only up to this size
 
 
-def failed_file_result(job: tuple[str, Campaign], kind: str, detail: str) -> FileResult:
+def failed_file_result(path_s: str, kind: str, detail: str) -> FileResult:
     """The FileResult for a file whose worker failed (run_parallel's on_failure for :func:`read_one`)."""
-    path_s = job if isinstance(job, (str, Path)) else job[0]
     path = Path(path_s)
     digest, mtime = "", 0.0
     try:

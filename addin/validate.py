@@ -15,15 +15,15 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from addin import normalize as nz
+from addin.celltext import CELL_LIMIT, utf16_units
 from addin.codes import check_credit_code, check_id_number
 from addin.findings import REFUSED, Finding
 from addin.judge import judge
 from addin.settings import Campaign
 from workbook_templates.contract import Column, Contract, load_contract
-from workbook_templates.reader import ReadError, ReturnedWorkbook, Row, read_workbook
+from workbook_templates.reader import ReadError, ReturnedWorkbook, Row, _letter, read_workbook
 
-MAX_CELL_TEXT = 32767   # Excel's limit on a cell's text (UTF-16 code units)
-LONG_TEXT = MAX_CELL_TEXT // 2   # up to this many characters a text is within the limit whatever they are
+LONG_TEXT = CELL_LIMIT // 2   # up to this many characters a text is within the limit whatever they are
 NUMERIC_TYPES = ("int", "number")
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
@@ -241,7 +241,7 @@ class _Checker:
 
     def info(self, wb: ReturnedWorkbook) -> dict[str, Any]:
         sheet = next(s for s in self.contract.sheets if s.kind == "form")
-        where = getattr(wb, "info_name", "") or sheet.title
+        where = wb.info_name or sheet.title
         values: dict[str, Any] = {}
         for col in sheet.columns:
             cell = wb.info.cells.get(col.key, "")
@@ -278,7 +278,7 @@ class _Checker:
             have = filled()
             if all(not f.cell or f.cell in have for f in new):
                 return
-        issues = wb.cell_issues(key, self.contract) if hasattr(wb, "cell_issues") else {}
+        issues = wb.cell_issues(key, self.contract)
         if not issues:
             return
         self.findings[start:] = [f for f in new if f.cell not in issues]
@@ -295,11 +295,11 @@ class _Checker:
 
 
 def _too_long(title: str, raw: str) -> _Problem | None:
-    units = len(raw.encode("utf-16-le")) // 2
-    if units <= MAX_CELL_TEXT:
+    units = utf16_units(raw)
+    if units <= CELL_LIMIT:
         return None
     return _Problem("text-too-long",
-                    f"“{title}”的内容长 {units:,} 个字符，超过 Excel 单元格上限 {MAX_CELL_TEXT:,} 个字符"
+                    f"“{title}”的内容长 {units:,} 个字符，超过 Excel 单元格上限 {CELL_LIMIT:,} 个字符"
                     "（在 Excel/WPS 中无法录入，应是其他程序生成）；已按原文读取，但写入 Excel 汇总表时会被截断，请精简后重新报送",
                     value=raw[:30] + "…")
 
@@ -419,17 +419,17 @@ def validate_returned(wb: ReturnedWorkbook, campaign: Campaign, contract: Contra
     version = _version_message(wb.meta.get("schema_version"), contract.schema_version)
     if version:
         ck.add("schema-version", "", "", "", version)
-    for code, message in getattr(wb, "notes", ()):
+    for code, message in wb.notes:
         ck.add(code, "", "", "", message)
-    for n in getattr(wb, "notices", ()):
+    for n in wb.notices:
         ck.add(n.code, n.sheet, n.cell, n.column, n.message)
     form = next(s for s in contract.sheets if s.kind == "form")
-    if getattr(wb, "info_present", True):
+    if wb.info_present:
         start = len(ck.findings)
         info = ck.info(wb)
-        ck.special_cells(wb, form.key, getattr(wb, "info_name", "") or form.title, start,
+        ck.special_cells(wb, form.key, wb.info_name or form.title, start,
                          lambda: {wb.info.cells[k] for k in wb.info.values if k in wb.info.cells},
-                         force=scan_cells or getattr(wb, "info_scan", False))
+                         force=scan_cells or wb.info_scan)
     else:
         ck.add("missing-sheet", form.title, "", "",
                f"缺少工作表“{form.title}”（被删除或改名），填报单位、联系人等未读取；请从下发的模板中恢复该工作表并填写")
@@ -442,9 +442,9 @@ def validate_returned(wb: ReturnedWorkbook, campaign: Campaign, contract: Contra
                    f"缺少工作表“{title}”（被删除或改名），该表的数据未读取；请从下发的模板中恢复该工作表并填写")
             records[key] = []
             continue
-        where = getattr(data, "where", title)
-        header = getattr(data, "header_row", 1)
-        unknown = dict(zip(getattr(data, "unknown_cells", ()), data.unknown_columns))
+        where = data.where
+        header = data.header_row
+        unknown = dict(zip(data.unknown_cells, data.unknown_columns))
         positions = {c.title: i for i, c in enumerate(data.sheet.columns)}
         for missing in data.missing_columns:
             cell = f"{_letter(positions[missing])}{header}" if missing in positions else ""
@@ -465,17 +465,8 @@ def validate_returned(wb: ReturnedWorkbook, campaign: Campaign, contract: Contra
         records[key] = ck.table(key, data.rows, where)
         ck.special_cells(wb, key, where, start,
                          lambda rows=data.rows: {row.cells[k] for row in rows for k in row.values if k in row.cells},
-                         force=scan_cells or getattr(data, "scan_cells", False))
+                         force=scan_cells or data.scan_cells)
     return Validated(file=ck.file, findings=ck.findings, info=info, records=records, workbook=wb)
-
-
-def _letter(i: int) -> str:
-    s = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def read_error_finding(err: ReadError) -> Finding:
@@ -491,10 +482,8 @@ def validate_workbook(path: str | Path, campaign: Campaign, contract: Contract |
     ``scan_cells``: look at every sheet's cells for error values and formulas without a result
     (`qm check` does; consolidation skips it where nothing points at an empty cell, to save time).
     """
-    from workbook_templates.package import DEFAULT_LIMITS
-
     try:
-        wb = read_workbook(path, contract, campaign_id=campaign.id, limits=limits or DEFAULT_LIMITS)
+        wb = read_workbook(path, contract, campaign_id=campaign.id, limits=limits)
     except ReadError as err:
         return [read_error_finding(err)]
     return validate_returned(wb, campaign, contract, scan_cells=scan_cells).findings

@@ -37,16 +37,9 @@ LAST_ROW = 1_048_576
 
 def _sheets(data: bytes) -> dict[str, str]:
     """Sheet title -> package member."""
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        wb = z.read("xl/workbook.xml").decode()
-        rels = z.read("xl/_rels/workbook.xml.rels").decode()
-    targets = dict(re.findall(r'<Relationship [^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels))
-    targets.update({k: v for v, k in re.findall(r'<Relationship [^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)})
-    out = {}
-    for name, rid in re.findall(r'<sheet [^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"', wb):
-        t = targets[rid].lstrip("/")
-        out[name] = t if t.startswith("xl/") else "xl/" + t
-    return out
+    from workbook_templates.reader import SheetXml
+
+    return SheetXml(data).members()
 
 
 def _rewrite(data: bytes, members: dict[str, bytes]) -> bytes:

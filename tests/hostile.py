@@ -52,19 +52,12 @@ def rewrite_zip(data: bytes, change: dict[str, bytes | None] | None = None,
 
 
 def sheet_member(data: bytes, title: str) -> str:
-    """The package path of the worksheet called ``title`` (via workbook.xml and its rels)."""
-    import re
+    """The package path of the worksheet called ``title`` (the reader's own workbook.xml lookup)."""
+    from workbook_templates.reader import SheetXml
 
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        wb = z.read("xl/workbook.xml").decode()
-        rels = z.read("xl/_rels/workbook.xml.rels").decode()
-    m = re.search(r'<sheet [^>]*name="%s"[^>]*r:id="([^"]+)"' % re.escape(title), wb)
-    assert m, f"no sheet {title}"
-    rid = m.group(1)
-    t = re.search(r'<Relationship [^>]*Id="%s"[^>]*Target="([^"]+)"' % rid, rels) or \
-        re.search(r'<Relationship [^>]*Target="([^"]+)"[^>]*Id="%s"' % rid, rels)
-    target = t.group(1).lstrip("/")
-    return target if target.startswith("xl/") else "xl/" + target
+    members = SheetXml(data).members()
+    assert title in members, f"no sheet {title}"
+    return members[title]
 
 
 @dataclass

@@ -6,6 +6,7 @@ the batch still finishes, in input order, and that no worker process is left beh
 from __future__ import annotations
 
 import faulthandler
+import functools
 import multiprocessing
 import os
 import shutil
@@ -19,7 +20,7 @@ import pytest
 from addin.batch import DEFAULT_WORKER_MB, BatchItemFailed, run_parallel
 from addin.cli import main
 from addin.cli_check import check_failed
-from addin.consolidate import consolidate_files, consolidate_results, failed_file_result, read_one
+from addin.consolidate import consolidate_files, consolidate_results, failed_file_result, read_path
 from tests.hostile import city_of, clean_files
 
 HANG, EXIT, SEGV, RAISE, ALLOC, SELF_SIGINT = -1, -2, -3, -4, -5, -6
@@ -170,16 +171,16 @@ def test_workers_ignore_ctrl_c_and_the_parent_stops_promptly(no_leftovers):
 
 
 # -- end to end: real returns through consolidation
-def read_or_misbehave(job):
-    """read_one, except that 挂起.xlsx hangs and 崩溃.xlsx segfaults (test-only stand-ins for hostile files)."""
-    name = Path(job[0]).name
+def read_or_misbehave(path, campaign):
+    """read_path, except that 挂起.xlsx hangs and 崩溃.xlsx segfaults (test-only stand-ins for hostile files)."""
+    name = Path(path).name
     if name == "挂起.xlsx":
         while True:
             time.sleep(3600)
     if name == "崩溃.xlsx":
         faulthandler.disable()
         os.kill(os.getpid(), signal.SIGSEGV)
-    return read_one(job)
+    return read_path(path, campaign)
 
 
 def _returns(tmp_path, demo_manifest, extra: dict[str, bytes]) -> tuple[list[Path], list[str]]:
@@ -204,9 +205,8 @@ def test_consolidation_skips_a_hanging_and_a_crashing_file(tmp_path, demo_manife
     good_bytes = (Path(demo_manifest.out_dir) / clean_files(demo_manifest)[0]).read_bytes()
     files, cities = _returns(tmp_path, demo_manifest, {"挂起.xlsx": good_bytes, "崩溃.xlsx": good_bytes,
                                                        "坏文件.xlsx": b"garbage"})
-    jobs = [(str(p), campaign) for p in files]
     start = time.monotonic()
-    results = list(run_parallel(read_or_misbehave, jobs, jobs=2, timeout=5, on_failure=failed_file_result,
+    results = list(run_parallel(functools.partial(read_or_misbehave, campaign=campaign), [str(p) for p in files], jobs=2, timeout=5, on_failure=failed_file_result,
                                 memory_mb=DEFAULT_WORKER_MB, progress=False))
     assert time.monotonic() - start < 20
     assert [r.name for r in results] == [p.name for p in files]
@@ -236,10 +236,10 @@ def test_consolidate_files_uses_the_supervised_pool(tmp_path, demo_manifest, cam
 
 def test_check_failure_findings():
     p = Path("/x/某市.xlsx")
-    assert check_failed((p, None), "timeout", "120")[1][0].code == "read-timeout"
-    assert check_failed((p, None), "crash", "信号 SIGKILL")[1][0].code == "read-crashed"
-    assert check_failed((p, None), "memory", "内存超过上限 2048 MB")[1][0].code == "read-crashed"
-    path, [f] = check_failed((p, None), "error", "ValueError: x")
+    assert check_failed(p, "timeout", "120")[1][0].code == "read-timeout"
+    assert check_failed(p, "crash", "信号 SIGKILL")[1][0].code == "read-crashed"
+    assert check_failed(p, "memory", "内存超过上限 2048 MB")[1][0].code == "read-crashed"
+    path, [f] = check_failed(p, "error", "ValueError: x")
     assert path == p and f.code == "unreadable-file" and f.file == "某市.xlsx" and "ValueError: x" in f.message
 
 

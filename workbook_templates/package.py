@@ -20,7 +20,6 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -40,10 +39,6 @@ class Limits:
     max_members: int = 5000            # our template has about 40
     max_ratio: float = 200             # one member's inflated/compressed size, for members ≥ 1 MB
     trim_above_mb: float = 4           # sheets larger than this are cut after their last value
-
-    def describe(self) -> str:
-        return (f"单个文件不超过 {self.max_file_mb:g} MB，解压后合计不超过 {self.max_unzipped_mb:g} MB，"
-                f"成员不超过 {self.max_members} 个，单个成员压缩比不超过 {self.max_ratio:g} 倍")
 
 
 DEFAULT_LIMITS = Limits()
@@ -271,11 +266,20 @@ def _trim_formatted_rows(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo],
         cut[i.filename] = end - keep
     if not replaced:
         return None
+    return repack(zf, replaced), cut
+
+
+def repack(zf: zipfile.ZipFile, replaced: dict[str, bytes]) -> bytes:
+    """The package ``zf`` with the members in ``replaced`` swapped, for a parser to read.
+
+    Stored, not deflated: the copy lives in memory only, and compressing it again would cost
+    more than the parser saves by reading less.
+    """
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zo:
-        for i in infos:
-            zo.writestr(i.filename, replaced.get(i.filename) or zf.read(i))
-    return out.getvalue(), cut
+        for i in zf.infolist():
+            zo.writestr(i.filename, replaced[i.filename] if i.filename in replaced else zf.read(i))
+    return out.getvalue()
 
 
 # -- not a zip, not OLE: what is it? ------------------------------------------------------------
@@ -323,7 +327,3 @@ def _as_text(head: bytes) -> str | None:
         controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t")
         return text if controls <= len(text) // 100 else None
     return None
-
-
-def describe_kind(path: Path, kind: str) -> str:
-    return KIND_NAMES.get(kind, path.suffix)

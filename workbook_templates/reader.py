@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Iterator, NamedTuple, Protocol
 import python_calamine
 
 from workbook_templates.package import (DEFAULT_LIMITS, KIND_NAMES, SAVE_AS_XLSX, Limits, Package, PackageError,
-                                        check_size, open_package)
+                                        check_size, open_package, repack)
 from workbook_templates.contract import (DICT_SHEET, GUIDE_SHEET, META_SHEET, SELFCHECK_SHEET, STATUS_TITLE, Column,
                                          Contract, Sheet, load_contract)
 
@@ -642,8 +642,6 @@ class SheetXml:
     def without_unknown_errors(self, sheet_name: str) -> bytes | None:
         """A copy of the package in which sheet ``sheet_name``'s error values python-calamine does not
         know are #N/A (so the rest of the sheet can be read); None if there is nothing to replace."""
-        import zipfile
-
         member = self.members().get(sheet_name)
         if not member:
             return None
@@ -665,26 +663,23 @@ class SheetXml:
                 fixed = _CELL_RE.sub(known, xml)
                 if fixed == xml:
                     return None
-                out = io.BytesIO()
-                with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zo:
-                    for info in zf.infolist():
-                        zo.writestr(info.filename, fixed if info.filename == member else zf.read(info))
+                copy = repack(zf, {member: fixed})
         except Exception:
             return None
         self.patched.add(sheet_name)
-        return out.getvalue()
+        return copy
 
 
 def read_workbook(path: str | Path, contract: Contract | None = None,
                   campaign_id: str | None = None, data: bytes | None = None,
-                  limits: Limits = DEFAULT_LIMITS) -> ReturnedWorkbook:
+                  limits: Limits | None = None) -> ReturnedWorkbook:
     """Read a returned workbook; raise ReadError (Chinese message) if it is not one of ours.
 
     ``data``: the file's bytes when the caller has read them already (to hash them once).
     """
     path = Path(path)
     contract = contract or load_contract()
-    wb, package = open_calamine(path, data, limits)
+    wb, package = open_calamine(path, data, limits or DEFAULT_LIMITS)
     cells = SheetXml(package.data) if package.kind in ("xlsx", "xlsm") else None
     merged: dict[str, Any] = {}
 
