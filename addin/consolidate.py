@@ -2,11 +2,13 @@
 
 Workers read and validate files in parallel and send back compact results: findings, the
 file's own statistics, the spot-check rows the parent needs (non-conforming and traceable
-batches), and every normalised row as one compressed blob per sheet. The parent decides which
-file stands for each city (duplicates, late, missing) and never holds all rows as objects:
-activity frames are built on demand and the writer streams rows from the blobs, so memory
-stays small for thousands of returns. Inputs are read once into memory and hashed; they are
-never opened for writing.
+batches), every normalised row as one compressed blob per sheet, and the same rows already
+rendered as 汇总.xlsx sheet XML and compressed (addin.sheetxml, addin.zippack). The parent
+decides which file stands for each city (duplicates, late, missing) and keeps the blobs and
+pieces in a temporary spool file, never all rows as objects: activity frames are built on
+demand and the writer lays the chosen files' pieces end to end, so memory stays small and the
+end of a run is not minutes of single-core work for thousands of returns. Inputs are read once
+into memory and hashed; they are never opened for writing.
 """
 from __future__ import annotations
 
@@ -26,7 +28,9 @@ import pandas as pd
 from addin.batch import DEFAULT_FILE_TIMEOUT, DEFAULT_WORKER_MB, collect_files, run_parallel
 from addin.findings import ERROR, WARNING, Finding
 from addin.model import JUDGMENT, STAT_COLUMNS, Consolidated, Submission
-from addin.settings import Campaign
+from addin.settings import Campaign, City
+from addin.sheetxml import Deflated, RowXml
+from addin.zippack import Piece, Spool, compress, deflate
 from workbook_templates.contract import Contract, load_contract
 from workbook_templates.package import Limits
 
@@ -42,16 +46,31 @@ class FileResult:
     readable: bool
     meta: dict[str, str] = field(default_factory=dict)
     info: dict[str, Any] = field(default_factory=dict)
-    blobs: dict[str, bytes] = field(default_factory=dict)        # sheet key -> zlib(pickle(row tuples))
+    blobs: dict[str, bytes] = field(default_factory=dict)        # sheet key -> compressed pickle of the row tuples
     counts: dict[str, int] = field(default_factory=dict)         # sheet key -> rows
     stats: dict[str, Any] = field(default_factory=dict)          # this file's statistics (STAT_COLUMNS keys)
-    bad_blob: bytes = b""                                        # zlib(pickle(spot-check rows judged or stated 不合格))
+    bad_blob: bytes = b""                                        # the same, of spot-check rows judged or stated 不合格
     batch_hashes: bytes = b""                                    # 8-byte digests of the manufacturer|batch keys used
+    xml: dict[str, Piece] = field(default_factory=dict)          # sheet key -> the rows as 汇总.xlsx XML, deflated
     seconds: float = 0.0
+    spool: Spool | None = field(default=None, repr=False, compare=False)   # where blobs and xml went (parent)
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)        # sheet key -> blob (offset, size) in spool
 
     def rows(self, key: str) -> list[tuple]:
-        blob = self.blobs.get(key)
+        if key in self.spans:
+            blob = self.spool.read(*self.spans[key])
+        else:
+            blob = self.blobs.get(key)
         return pickle.loads(zlib.decompress(blob)) if blob else []
+
+    def stash(self, spool: Spool) -> "FileResult":
+        """Move the row blobs and XML pieces to ``spool`` (the parent's memory stays small)."""
+        for key, blob in self.blobs.items():
+            self.spans[key] = (spool.put(blob), len(blob))
+        self.blobs = {}
+        self.xml = {key: spool.keep(p) for key, p in self.xml.items()}
+        self.spool = spool
+        return self
 
     @property
     def spot_bad(self) -> list[tuple]:
@@ -106,37 +125,62 @@ def read_path(path_s: str, campaign: Campaign, limits: Limits | None = None) -> 
         f = Finding(code="unreadable-file", file=path.name, message=f"读取时出错（{type(exc).__name__}：{exc}）")
         return FileResult(path_s, path.name, digest, mtime, [f], False)
     v = validate_returned(wb, campaign, contract)
-    rows: dict[str, list[tuple]] = {}
-    for key, records in v.records.items():
-        cols = _columns(contract, key)
-        raw_rows = {r.row: r for r in wb.sheets[key].rows}
-        out = []
-        for rec in records:
-            raw = raw_rows[rec.row].values
-            vals = []
-            for c in cols[:-1]:
-                x = rec.values.get(c)
-                if x is None and c in raw:      # unusable value: keep what the city typed, as text
-                    x = str(raw[c])
-                vals.append(x)
-            vals.append(rec.row)
-            out.append(tuple(vals))
-        rows[key] = out
-    spot_cols = _columns(contract, "spotcheck")
+    rows = {key: _row_tuples(_columns(contract, key)[:-1], records, wb.sheets[key].rows)
+            for key, records in v.records.items()}
+    spot = _Spot(_columns(contract, "spotcheck"))
+    city = city_of(campaign, wb.meta, v.info)
     return FileResult(
         path_s, path.name, digest, mtime, v.findings, True, meta=dict(wb.meta), info=v.info,
-        blobs={k: zlib.compress(pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL), 1) for k, r in rows.items() if r},
+        xml=_render(city, path.name, rows) if city else {},
+        blobs={k: _pack(r) for k, r in rows.items() if r},
         counts={k: len(r) for k, r in rows.items()},
         stats=file_stats(contract, rows),
-        bad_blob=_pack([r for r in rows.get("spotcheck", []) if _is_bad(spot_cols, r)]),
-        batch_hashes=b"".join(sorted({_key_digest(k) for k in (_batch_key(spot_cols, r)
+        bad_blob=_pack([r for r in rows.get("spotcheck", []) if spot.is_bad(r)]),
+        batch_hashes=b"".join(sorted({_key_digest(k) for k in (spot.batch_key(r)
                                                                  for r in rows.get("spotcheck", [])) if k})),
         seconds=time.perf_counter() - start,
     )
 
 
+def _row_tuples(cols: list[str], records: list, raw_rows: list) -> list[tuple]:
+    """Each record's values in ``cols`` order, then its row number. A value the validator could
+    not use (None) keeps what the city typed, as text."""
+    raw_by_row = {r.row: r.values for r in raw_rows}
+    at = {c: i for i, c in enumerate(cols)}
+    out = []
+    for rec in records:
+        get = rec.values.get
+        vals = [get(c) for c in cols]
+        for c, x in raw_by_row[rec.row].items():
+            i = at.get(c)
+            if i is not None and vals[i] is None:
+                vals[i] = str(x)
+        vals.append(rec.row)
+        out.append(tuple(vals))
+    return out
+
+
+def city_of(campaign: Campaign, meta: Mapping[str, Any], info: Mapping[str, Any]) -> City | None:
+    """The city a return belongs to: by the code in its metadata, else by the city it names."""
+    return campaign.city_by_code(meta.get("city_code") or "") or campaign.city_by_name(str(info.get("city") or ""))
+
+
+def _render(city: City, file_name: str, rows: dict[str, list[tuple]]) -> dict[str, Piece]:
+    """Each sheet's rows as they appear in 汇总.xlsx (city, city code, values, source file and row),
+    rendered as position-independent sheet XML and deflated: one piece per sheet."""
+    xml = RowXml()                                   # one per file: caches this return's strings only
+    head = xml.cells((city.name, city.code))
+    source = xml.cell(file_name)
+    out = {}
+    for key, records in rows.items():
+        if records:
+            text = "".join([f"<row>{head}{xml.cells(r[:-1])}{source}<c><v>{r[-1]}</v></c></row>" for r in records])
+            out[key] = deflate(text.encode("utf-8"))
+    return out
+
+
 def _pack(rows: list[tuple]) -> bytes:
-    return zlib.compress(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL), 1) if rows else b""
+    return compress(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)) if rows else b""
 
 
 def _key_digest(key: str) -> bytes:
@@ -144,16 +188,23 @@ def _key_digest(key: str) -> bytes:
     return hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
 
 
-def _is_bad(cols: list[str], row: tuple) -> bool:
-    v = dict(zip(cols, row))
-    return v.get("judgment") == "不合格" or v.get("stated") == "不合格"
+class _Spot:
+    """Reads a spot-check row (a tuple in the order of ``cols``) by column position."""
 
+    def __init__(self, cols: list[str]):
+        self.j, self.s, self.m, self.b = (cols.index(k) for k in ("judgment", "stated", "manufacturer", "batch"))
 
-def _batch_key(cols: list[str], row: tuple) -> str:
-    """'MANUFACTURER|BATCH' (half-width, no spaces, upper case), or '' when either is missing."""
-    v = dict(zip(cols, row))
-    m, b = _norm_key(v.get("manufacturer")), _norm_key(v.get("batch"))
-    return f"{m}|{b}" if m and b else ""
+    def is_bad(self, row: tuple) -> bool:
+        """Judged 不合格, or stated 不合格 by the city."""
+        return row[self.j] == "不合格" or row[self.s] == "不合格"
+
+    def batch_key(self, row: tuple) -> str:
+        """'MANUFACTURER|BATCH' (half-width, no spaces, upper case), or '' when either is missing."""
+        m = _norm_key(row[self.m])
+        if not m:
+            return ""
+        b = _norm_key(row[self.b])
+        return f"{m}|{b}" if b else ""
 
 
 def _num(x: Any) -> float | None:
@@ -226,7 +277,7 @@ def _choose(campaign: Campaign, results: list[FileResult]) -> tuple[dict[str, Fi
                                    errors=sum(f.severity == ERROR for f in r.findings), note=r.findings[0].message))
             continue
         code = r.meta.get("city_code") or ""
-        city = campaign.city_by_code(code) or campaign.city_by_name(str(r.info.get("city") or ""))
+        city = city_of(campaign, r.meta, r.info)
         if city is None:
             extra.append(Finding(code="city-mismatch", file=r.name, sheet="基本信息",
                                  message="无法确定该表属于哪个城市（城市代码和城市名称都不在本次活动的城市名单中）"))
@@ -289,6 +340,15 @@ class ActivityFrames(Mapping):
             for values in r.rows(key):
                 yield (city.name, city.code, *values[:-1], r.name, values[-1])
 
+    def deflated(self, key: str) -> Deflated:
+        """The sheet's rows for 汇总.xlsx as the workers rendered them, in city order."""
+        used = [r for _, r in self.order if key in r.xml]
+        spools = {id(r.spool): r.spool for r in used if r.spool is not None}
+        if len(spools) > 1:
+            raise ValueError("results from more than one spool")
+        return Deflated([r.xml[key] for r in used], sum(r.counts.get(key, 0) for r in used),
+                        next(iter(spools.values()), None))
+
     def __getitem__(self, key: str) -> pd.DataFrame:
         if key not in self._cache:
             self.contract.sheet(key)  # KeyError for an unknown sheet
@@ -329,7 +389,9 @@ def _stats(campaign: Campaign, chosen: dict[str, FileResult], subs: list[Submiss
 def _norm_key(x: Any) -> str:
     from addin.normalize import to_halfwidth
 
-    return "".join(to_halfwidth(str(x)).split()).upper() if x is not None and not pd.isna(x) else ""
+    if x is None or x is pd.NA or x != x:       # None, NA, NaN, NaT
+        return ""
+    return "".join(to_halfwidth(str(x)).split()).upper()
 
 
 def _nonconforming(spot: pd.DataFrame) -> pd.DataFrame:
@@ -368,12 +430,12 @@ def consolidate_results(results: list[FileResult], campaign: Campaign, contract:
         [(city.name, city.code, *v[:-1], r.name, v[-1]) for city, r in frames.order for v in r.spot_bad],
         columns=spot_cols))
     # batch trace: only files that used a non-conforming batch are unpacked, and only their matching rows kept
-    bad_keys = {_batch_key(spot_cols, row) for row in bad.itertuples(index=False, name=None)} - {""}
+    bad_keys = {_Spot(spot_cols).batch_key(row) for row in bad.itertuples(index=False, name=None)} - {""}
     bad_digests = {_key_digest(k) for k in bad_keys}
-    raw_cols = _columns(contract, "spotcheck")
+    raw = _Spot(_columns(contract, "spotcheck"))
     sites = [(city.name, city.code, *v[:-1], r.name, v[-1])
              for city, r in frames.order if r.uses_any(bad_digests)
-             for v in r.rows("spotcheck") if _batch_key(raw_cols, v) in bad_keys]
+             for v in r.rows("spotcheck") if raw.batch_key(v) in bad_keys]
     trace = _batch_trace(pd.DataFrame.from_records(sites, columns=spot_cols), bad)
     subs.sort(key=lambda s: (s.city_code or "999999", s.status != "采用", s.file))
     return Consolidated(
@@ -421,8 +483,10 @@ def consolidate_files(paths: list[str | Path], campaign: Campaign, jobs: int | N
     # the campaign and limits go to each worker once (with the function), not with every file:
     # a campaign of thousands of cities pickled per file made the parent block on its pipes
     reader = functools.partial(read_path, campaign=campaign, limits=limits)
-    results = list(run_parallel(reader, [str(p) for p in paths], jobs=jobs, label="汇总", progress=progress,
-                                timeout=timeout, on_failure=failed_file_result, memory_mb=memory_mb))
+    spool = Spool()
+    results = [r.stash(spool) for r in run_parallel(reader, [str(p) for p in paths], jobs=jobs, label="汇总",
+                                                    progress=progress, timeout=timeout,
+                                                    on_failure=failed_file_result, memory_mb=memory_mb)]
     return consolidate_results(results, campaign)
 
 

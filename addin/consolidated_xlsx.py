@@ -21,7 +21,7 @@ import xlsxwriter
 
 from addin.atomic import atomic_path
 from addin.celltext import cell_text
-from addin.sheetxml import fill_sheets
+from addin.sheetxml import DATE_STYLE, DATETIME_STYLE, fill_sheets
 from addin.model import JUDGMENT, PROVENANCE, STAT_COLUMNS, Consolidated, Submission
 from addin.settings import Campaign
 from workbook_templates.contract import load_contract
@@ -57,10 +57,13 @@ def _titles(key: str) -> dict[str, str]:
 class _Writer:
     def __init__(self, wb: xlsxwriter.Workbook):
         self.wb = wb
-        self.head = wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E78", "text_wrap": True,
-                                   "valign": "vcenter", "align": "center", "border": 1})
+        # dates first: rows rendered before this workbook exists (in the workers) use these styles
         self.date = wb.add_format({"num_format": "yyyy-mm-dd"})
         self.datetime = wb.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        if (self.date._get_xf_index(), self.datetime._get_xf_index()) != (DATE_STYLE, DATETIME_STYLE):
+            raise RuntimeError("XlsxWriter 的单元格格式编号与预期不符（日期格式），请检查 XlsxWriter 版本")
+        self.head = wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E78", "text_wrap": True,
+                                   "valign": "vcenter", "align": "center", "border": 1})
         self.pct = wb.add_format({"num_format": "0.0%"})
         self.bad = wb.add_format({"bg_color": "#F8CBAD"})
         self.plain = wb.add_format()
@@ -158,25 +161,23 @@ def write_consolidated(c: Consolidated, path: str | Path) -> Path:
             titles = _titles(sheet.key)
             widths = {col.key: col.width for col in sheet.columns} | {"source_file": 34, "city": 9, "basis": 26, "judgment_message": 50}
             ws, _ = w.table(sheet.title, titles, [], widths=widths)
-            stream = getattr(c.frames, "iter_rows", None)   # consolidate_* streams; a loaded 汇总 has frames
-            rows = stream(sheet.key) if stream else c.frames[sheet.key].reindex(columns=list(titles)).itertuples(index=False, name=None)
-            fills[ws.part] = (rows, len(titles))
+            deflated = getattr(c.frames, "deflated", None)   # consolidate_*: rendered by the workers
+            fills[ws.part] = (deflated(sheet.key) if deflated else
+                              c.frames[sheet.key].reindex(columns=list(titles)).itertuples(index=False, name=None))
         for name, titles, frame in ((NONCONFORMING_SHEET, _titles("spotcheck"), c.nonconforming),
                                     (TRACE_SHEET, TRACE_COLUMNS, c.batch_trace)):
             ws, _ = w.table(name, titles, [], widths={"basis": 26, "judgment_message": 50, "source_file": 34})
-            fills[ws.part] = (frame.reindex(columns=list(titles)).itertuples(index=False, name=None), len(titles))
+            fills[ws.part] = frame.reindex(columns=list(titles)).itertuples(index=False, name=None)
         # the typed values, the messages quoting them and the file names are city text: streamed too
         findings = c.findings.sort_values(["file", "sheet", "cell"], kind="stable") if not c.findings.empty else c.findings
         ws, _ = w.table(FINDINGS_SHEET, FINDING_COLUMNS, [], widths={"message": 70, "file": 34})
-        fills[ws.part] = (findings.reindex(columns=list(FINDING_COLUMNS)).itertuples(index=False, name=None),
-                          len(FINDING_COLUMNS))
+        fills[ws.part] = findings.reindex(columns=list(FINDING_COLUMNS)).itertuples(index=False, name=None)
         ws, _ = w.table(SOURCES_SHEET, SOURCE_COLUMNS, [], widths={"file": 36, "sha256": 66, "note": 40})
         sources = (_source_row(s) for s in c.submissions)
-        fills[ws.part] = ((tuple(row[k] for k in SOURCE_COLUMNS) for row in sources), len(SOURCE_COLUMNS))
+        fills[ws.part] = (tuple(row[k] for k in SOURCE_COLUMNS) for row in sources)
         _charts(wb, c, n)
-        date_style, datetime_style = w.date._get_xf_index(), w.datetime._get_xf_index()
         wb.close()
-        fill_sheets(Path(tmp), fills, date_style, datetime_style)
+        fill_sheets(Path(tmp), fills)
     return path
 
 

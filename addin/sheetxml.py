@@ -2,42 +2,47 @@
 
 XlsxWriter costs about 3 µs a cell, which dominates consolidation for thousands of returns.
 The consolidated workbook is therefore written by XlsxWriter with only the header row of each
-detail sheet (styles, filters, frozen panes, print setup, charts), and the rows are streamed
-into those sheets' XML afterwards. Every value from a city is written as an inline string,
-a number or a date serial: never as a formula. Strings are made safe first (addin.celltext:
-no XML-illegal characters, at most 32,767 characters); a CR is written as ``&#13;`` (a raw CR
-would be read back as LF) and text that looks like Excel's ``_xHHHH_`` escape has its
-underscore escaped (``_x005F_``), so Excel and python-calamine read back what the city typed.
+detail sheet (styles, filters, frozen panes, print setup, charts), and the rows are put into
+those sheets' XML afterwards (:func:`fill_sheets`). Every value from a city is written as an
+inline string, a number or a date serial: never as a formula. Strings are made safe first
+(addin.celltext: no XML-illegal characters, at most 32,767 characters); a CR is written as
+``&#13;`` (a raw CR would be read back as LF) and text that looks like Excel's ``_xHHHH_``
+escape has its underscore escaped (``_x005F_``), so Excel and python-calamine read back what
+the city typed.
+
+Rows are position-independent: no ``r`` attribute on ``<row>`` or ``<c>`` and ``<c/>`` for an
+empty cell. ECMA-376 makes both attributes optional (§18.3.1.73 row, §18.3.1.4 c); a reader puts
+each row after the previous one and each cell in the next column (Excel, LibreOffice,
+python-calamine and openpyxl do). So one return's rows can be rendered and compressed in the
+worker that read it, before anyone knows where they will land in 汇总.xlsx, and the parent only
+lays the pieces end to end (addin.zippack).
 """
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
 import re
 import shutil
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from addin.celltext import CELL_LIMIT, cell_text, protect_escapes, xml_safe
+from addin.zippack import PackageWriter, Piece, Spool, deflate, deflate_chunks
 
 _EPOCH = dt.datetime(1899, 12, 30)
+_EPOCH_DAY = _EPOCH.date()
 
-
-def _letters(n: int) -> list[str]:
-    out = []
-    for i in range(n):
-        s, k = "", i + 1
-        while k:
-            k, r = divmod(k - 1, 26)
-            s = chr(65 + r) + s
-        out.append(s)
-    return out
-
+# The cell styles of dates and date-times in 汇总.xlsx: the first two formats the writer
+# registers (addin.consolidated_xlsx._Writer checks that XlsxWriter gave them these indexes).
+DATE_STYLE = 1
+DATETIME_STYLE = 2
 
 _NEEDS_WORK = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
-_SHORT = 256                 # longer strings are escaped without the cache
+_SHORT = 256                 # longer strings are not cached
+_CACHE_MAX = 65536           # string cells a renderer remembers
+EMPTY = "<c/>"
 
 
 def _escape_text(text: str) -> str:
@@ -51,80 +56,136 @@ def _escape_text(text: str) -> str:
     return protect_escapes(text)
 
 
-# cached: city names, units and choices repeat; long texts are not kept (a hostile batch could
-# otherwise hold 65,536 texts of 32,767 characters in the cache)
-_escape = functools.lru_cache(maxsize=65536)(_escape_text)
+def _text_cell(text: str) -> str:
+    return f'<c t="inlineStr"><is><t xml:space="preserve">{_escape_text(text)}</t></is></c>'
 
 
-def rows_xml(rows: Iterable[tuple], ncols: int, first_row: int, date_style: int, datetime_style: int) -> Iterator[str]:
-    """<row> elements for ``rows`` starting at sheet row ``first_row`` (1-based); yields XML chunks."""
-    cols = _letters(ncols)
-    r = first_row - 1
-    for r, rec in enumerate(rows, first_row):
-        parts = [f'<row r="{r}">']
-        for c, v in enumerate(rec):
-            if v is None or v != v:          # None, NaN, NaT
-                continue
-            t = type(v)
-            ref = f"{cols[c]}{r}"
-            if t is str:
-                if v:
-                    x = _escape(v) if len(v) <= _SHORT else _escape_text(v)
-                    parts.append(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{x}</t></is></c>')
-            elif t is int or t is float:
-                if math.isfinite(v):
-                    parts.append(f'<c r="{ref}"><v>{v!r}</v></c>')
-            elif t is bool:
-                parts.append(f'<c r="{ref}" t="inlineStr"><is><t>{"是" if v else "否"}</t></is></c>')
-            elif isinstance(v, dt.datetime):
-                serial = (v - _EPOCH).total_seconds() / 86400
-                style = datetime_style if (v.hour or v.minute) else date_style
-                parts.append(f'<c r="{ref}" s="{style}"><v>{serial!r}</v></c>')
-            elif isinstance(v, dt.date):
-                parts.append(f'<c r="{ref}" s="{date_style}"><v>{(v - _EPOCH.date()).days}</v></c>')
-            elif hasattr(v, "item"):          # numpy scalars
-                x = v.item()
-                if isinstance(x, (int, float)) and math.isfinite(x):
-                    parts.append(f'<c r="{ref}"><v>{x!r}</v></c>')
+_YES, _NO = _text_cell("是"), _text_cell("否")
+
+
+class RowXml:
+    """Renders values as position-independent cells and rows (see the module docstring).
+
+    A renderer remembers the XML of the short strings it has rendered (a return repeats its
+    city, units, choices and dates on many rows); make one per file or per sheet.
+    """
+
+    def __init__(self, date_style: int = DATE_STYLE, datetime_style: int = DATETIME_STYLE):
+        self.date_style, self.datetime_style = date_style, datetime_style
+        self._text: dict[str, str] = {}
+
+    def cell(self, v) -> str:
+        """One <c> element (``<c/>`` for None, NaN, NaT, an empty string or a non-finite number)."""
+        t = type(v)
+        if t is str:
+            if not v:
+                return EMPTY
+            x = self._text.get(v)
+            if x is None:
+                x = _text_cell(v)
+                if len(v) <= _SHORT:
+                    if len(self._text) >= _CACHE_MAX:
+                        self._text.clear()
+                    self._text[v] = x
+            return x
+        if v is None:
+            return EMPTY
+        if t is int or t is float:
+            return f"<c><v>{v!r}</v></c>" if math.isfinite(v) else EMPTY
+        if t is bool:
+            return _YES if v else _NO
+        if v != v:                           # NaN of other types, NaT
+            return EMPTY
+        if isinstance(v, dt.datetime):
+            serial = (v.replace(tzinfo=None) - _EPOCH).total_seconds() / 86400
+            style = self.datetime_style if (v.hour or v.minute) else self.date_style
+            return f'<c s="{style}"><v>{serial!r}</v></c>'
+        if isinstance(v, dt.date):
+            return f'<c s="{self.date_style}"><v>{(v - _EPOCH_DAY).days}</v></c>'
+        if hasattr(v, "item"):               # numpy scalars
+            return self.cell(v.item())
+        return _text_cell(str(v))
+
+    def cells(self, values: Iterable) -> str:
+        """The <c> elements of ``values``, in order."""
+        text, cell = self._text, self.cell
+        out = []
+        for v in values:
+            if type(v) is str and v:         # the common case, inline
+                x = text.get(v)
+                out.append(x if x is not None else cell(v))
             else:
-                parts.append(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{_escape_text(str(v))}</t></is></c>')
-        parts.append("</row>")
-        yield "".join(parts)
+                out.append(cell(v))
+        return "".join(out)
+
+    def row(self, values: Iterable) -> str:
+        return f"<row>{self.cells(values)}</row>"
+
+
+def rows_xml(rows: Iterable[tuple], date_style: int = DATE_STYLE, datetime_style: int = DATETIME_STYLE) -> Iterator[str]:
+    """<row> elements for ``rows``, one string each."""
+    r = RowXml(date_style, datetime_style)
+    for rec in rows:
+        yield r.row(rec)
+
+
+@dataclass
+class Deflated:
+    """Rows already rendered and compressed (in the workers): pieces in order, and how many rows."""
+    pieces: list[Piece]
+    count: int
+    spool: Spool | None = field(default=None, repr=False)
 
 
 _DIMENSION = re.compile(r"<dimension [^>]*/>")
 _AUTOFILTER = re.compile(r'(<autoFilter ref="[A-Z]+1:[A-Z]+)(\d+)(")')
 
 
-def fill_sheets(path: Path, fills: dict[str, tuple[Iterable[tuple], int]], date_style: int, datetime_style: int) -> None:
-    """Stream rows into the named sheet parts of the package at ``path`` (rewritten in place).
+def fill_sheets(path: Path, fills: dict[str, Deflated | Iterable[tuple]]) -> None:
+    """Put rows into the named sheet parts of the package at ``path`` (rewritten in place).
 
-    ``fills`` maps a part name (xl/worksheets/sheetN.xml) to (rows, column count); each of
-    those sheets holds only its header row (row 1).
+    ``fills`` maps a part name (xl/worksheets/sheetN.xml), whose sheet holds only its header
+    row (row 1), to its rows: :class:`Deflated` pieces, or value tuples rendered here.
     """
     tmp = path.with_name(path.name + ".part")
-    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename not in fills:
-                dst.writestr(info, data)
-                continue
-            rows, ncols = fills[info.filename]
-            xml = data.decode("utf-8")
-            head, tail = xml.split("</sheetData>", 1)
-            head = _DIMENSION.sub("", head)
-            out = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-            out.compress_type = zipfile.ZIP_DEFLATED
-            n = 1
-            with dst.open(out, "w", force_zip64=True) as fh:
-                fh.write(head.encode("utf-8"))
-                buf: list[str] = []
-                for n, chunk in enumerate(rows_xml(rows, ncols, 2, date_style, datetime_style), 2):
-                    buf.append(chunk)
-                    if len(buf) >= 2000:
-                        fh.write("".join(buf).encode("utf-8"))
-                        buf.clear()
-                fh.write("".join(buf).encode("utf-8"))
-                last = max(2, n)
-                fh.write(("</sheetData>" + _AUTOFILTER.sub(lambda m: f"{m.group(1)}{last}{m.group(3)}", tail)).encode("utf-8"))
-    shutil.move(tmp, path)
+    spool = Spool(str(path.parent))
+    try:
+        with zipfile.ZipFile(path) as src, open(tmp, "wb") as fh:
+            out = PackageWriter(fh)
+            for info in src.infolist():
+                data = src.read(info.filename)
+                rows = fills.get(info.filename)
+                if rows is None:
+                    out.add_bytes(info.filename, data, info.date_time)
+                    continue
+                if isinstance(rows, Deflated):
+                    pieces, count, where = rows.pieces, rows.count, rows.spool
+                else:
+                    counted = _Counted(rows)
+                    pieces = [spool.keep(p) for p in deflate_chunks(rows_xml(counted))]
+                    count, where = counted.n, spool
+                head, tail = data.decode("utf-8").split("</sheetData>", 1)
+                last = max(2, count + 1)
+                tail = _AUTOFILTER.sub(lambda m: f"{m.group(1)}{last}{m.group(3)}", tail)
+                # head and tail are compressed here; the rows' pieces are read from ``where`` as written
+                out.add(info.filename, [deflate(_DIMENSION.sub("", head).encode("utf-8")), *pieces,
+                                        deflate(("</sheetData>" + tail).encode("utf-8"))],
+                        info.date_time, spool=where)
+            out.close()
+        shutil.move(tmp, path)
+    finally:
+        spool.close()
+        tmp.unlink(missing_ok=True)
+
+
+
+class _Counted:
+    """Iterates ``rows`` once, counting them."""
+
+    def __init__(self, rows: Iterable[tuple]):
+        self.rows, self.n = rows, 0
+
+    def __iter__(self):
+        for rec in self.rows:
+            self.n += 1
+            yield rec

@@ -406,7 +406,7 @@ def test_rows_xml_escapes():
     from addin.sheetxml import rows_xml
 
     values = ("\r=1+1", "\t=1+1", ESCAPE_LOOKALIKE, RICH_TRAP, LONG, "a\x01\ufffe\udc80b")
-    xml = "".join(rows_xml([values], len(values), 2, 5, 6))
+    xml = "".join(rows_xml([values], 5, 6))
     root = ET.fromstring(f'<sheetData xmlns="{NS[1:-1]}">{xml}</sheetData>')
     got = [(c.get("t"), excel_unescape(_si_text(c.find(f"{NS}is")))) for c in root.iter(f"{NS}c")]
     assert [t for t, _ in got] == ["inlineStr"] * 6
