@@ -61,6 +61,7 @@ def _text_cell(text: str) -> str:
 
 
 _YES, _NO = _text_cell("是"), _text_cell("否")
+_SEED = {None: EMPTY, "": EMPTY}
 
 
 class RowXml:
@@ -72,7 +73,7 @@ class RowXml:
 
     def __init__(self, date_style: int = DATE_STYLE, datetime_style: int = DATETIME_STYLE):
         self.date_style, self.datetime_style = date_style, datetime_style
-        self._text: dict[str, str] = {}
+        self._text: dict[str | None, str] = dict(_SEED)
 
     def cell(self, v) -> str:
         """One <c> element (``<c/>`` for None, NaN, NaT, an empty string or a non-finite number)."""
@@ -86,6 +87,7 @@ class RowXml:
                 if len(v) <= _SHORT:
                     if len(self._text) >= _CACHE_MAX:
                         self._text.clear()
+                        self._text.update(_SEED)
                     self._text[v] = x
             return x
         if v is None:
@@ -108,14 +110,20 @@ class RowXml:
 
     def cells(self, values: Iterable) -> str:
         """The <c> elements of ``values``, in order."""
-        text, cell = self._text, self.cell
+        text, cell, plain = self._text, self.cell, _NEEDS_WORK.search
+        get = text.get
         out = []
         for v in values:
-            if type(v) is str and v:         # the common case, inline
-                x = text.get(v)
-                out.append(x if x is not None else cell(v))
-            else:
-                out.append(cell(v))
+            x = get(v)                       # strings seen before, None and ""
+            if x is None:
+                if type(v) is str and len(v) <= _SHORT and not plain(v):     # a new string as it is
+                    x = text[v] = f'<c t="inlineStr"><is><t xml:space="preserve">{v}</t></is></c>'
+                else:
+                    x = cell(v)
+            out.append(x)
+        if len(text) >= _CACHE_MAX:
+            text.clear()
+            text.update(_SEED)
         return "".join(out)
 
     def row(self, values: Iterable) -> str:
