@@ -50,7 +50,7 @@ class FileResult:
     counts: dict[str, int] = field(default_factory=dict)         # sheet key -> rows
     stats: dict[str, Any] = field(default_factory=dict)          # this file's statistics (STAT_COLUMNS keys)
     bad_blob: bytes = b""                                        # the same, of spot-check rows judged or stated 不合格
-    batch_hashes: bytes = b""                                    # 8-byte digests of the manufacturer|batch keys used
+    batch_digests: bytes = b""                                   # per spot-check row: 8-byte digest of its batch key
     xml: dict[str, Piece] = field(default_factory=dict)          # sheet key -> the rows as 汇总.xlsx XML, deflated
     seconds: float = 0.0
     spool: Spool | None = field(default=None, repr=False, compare=False)   # where blobs and xml went (parent)
@@ -76,10 +76,10 @@ class FileResult:
     def spot_bad(self) -> list[tuple]:
         return pickle.loads(zlib.decompress(self.bad_blob)) if self.bad_blob else []
 
-    def uses_any(self, digests: set[bytes]) -> bool:
-        """Whether this file used any of the batch keys whose _key_digest is in ``digests``."""
-        h = self.batch_hashes
-        return any(h[i:i + 8] in digests for i in range(0, len(h), 8))
+    def rows_using(self, digests: set[bytes]) -> list[int]:
+        """Positions of the spot-check rows whose batch key has a _key_digest in ``digests``."""
+        h = self.batch_digests
+        return [i // 8 for i in range(0, len(h), 8) if h[i:i + 8] in digests]
 
 
 def _columns(contract: Contract, key: str) -> list[str]:
@@ -136,8 +136,7 @@ def read_path(path_s: str, campaign: Campaign, limits: Limits | None = None) -> 
         counts={k: len(r) for k, r in rows.items()},
         stats=file_stats(contract, rows),
         bad_blob=_pack([r for r in rows.get("spotcheck", []) if spot.is_bad(r)]),
-        batch_hashes=b"".join(sorted({_key_digest(k) for k in (spot.batch_key(r)
-                                                                 for r in rows.get("spotcheck", [])) if k})),
+        batch_digests=b"".join(_key_digest(spot.batch_key(r)) for r in rows.get("spotcheck", [])),
         seconds=time.perf_counter() - start,
     )
 
@@ -183,9 +182,13 @@ def _pack(rows: list[tuple]) -> bytes:
     return compress(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)) if rows else b""
 
 
+_NO_KEY = bytes(8)
+
+
 def _key_digest(key: str) -> bytes:
-    """8 bytes standing for a batch key in the parent (thousands of files' key strings would cost ~100 MB)."""
-    return hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
+    """8 bytes standing for a batch key in the parent (thousands of files' key strings would cost
+    ~100 MB); zeros for no key."""
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest() if key else _NO_KEY
 
 
 class _Spot:
@@ -193,6 +196,7 @@ class _Spot:
 
     def __init__(self, cols: list[str]):
         self.j, self.s, self.m, self.b = (cols.index(k) for k in ("judgment", "stated", "manufacturer", "batch"))
+        self._norm: dict[Any, str] = {}       # a return names the same few firms and batches on many rows
 
     def is_bad(self, row: tuple) -> bool:
         """Judged 不合格, or stated 不合格 by the city."""
@@ -200,11 +204,20 @@ class _Spot:
 
     def batch_key(self, row: tuple) -> str:
         """'MANUFACTURER|BATCH' (half-width, no spaces, upper case), or '' when either is missing."""
-        m = _norm_key(row[self.m])
+        m = self.norm(row[self.m])
         if not m:
             return ""
-        b = _norm_key(row[self.b])
+        b = self.norm(row[self.b])
         return f"{m}|{b}" if b else ""
+
+    def norm(self, x: Any) -> str:
+        try:
+            out = self._norm.get(x)
+        except TypeError:                     # unhashable
+            return _norm_key(x)
+        if out is None:
+            out = self._norm[x] = _norm_key(x)
+        return out
 
 
 def _num(x: Any) -> float | None:
@@ -407,13 +420,14 @@ def _batch_trace(spot: pd.DataFrame, bad: pd.DataFrame) -> pd.DataFrame:
     key = spot["manufacturer"].map(_norm_key) + "|" + spot["batch"].map(_norm_key)
     bad_key = bad["manufacturer"].map(_norm_key) + "|" + bad["batch"].map(_norm_key)
     bad_keys = sorted({k for k in bad_key if not k.startswith("|") and not k.endswith("|")})
-    out = []
-    for k in bad_keys:
-        sites = spot[key == k].copy()
-        sites.insert(0, "role", ["不合格批次" if j == "不合格" else "同批次使用" for j in sites["judgment"]])
-        sites.insert(0, "trace_key", k)
-        out.append(sites[["trace_key", "role", *cols]])
-    return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=["trace_key", "role", *cols])
+    at = key.groupby(key.to_numpy()).indices          # key -> positions of its rows, in order
+    picks = [(k, i) for k in bad_keys for i in at.get(k, ())]
+    if not picks:
+        return pd.DataFrame(columns=["trace_key", "role", *cols])
+    sites = spot.iloc[[i for _, i in picks]][cols].reset_index(drop=True)
+    sites.insert(0, "role", ["不合格批次" if j == "不合格" else "同批次使用" for j in sites["judgment"]])
+    sites.insert(0, "trace_key", [k for k, _ in picks])
+    return sites
 
 
 def consolidate_results(results: list[FileResult], campaign: Campaign, contract: Contract | None = None) -> Consolidated:
@@ -430,12 +444,17 @@ def consolidate_results(results: list[FileResult], campaign: Campaign, contract:
         [(city.name, city.code, *v[:-1], r.name, v[-1]) for city, r in frames.order for v in r.spot_bad],
         columns=spot_cols))
     # batch trace: only files that used a non-conforming batch are unpacked, and only their matching rows kept
-    bad_keys = {_Spot(spot_cols).batch_key(row) for row in bad.itertuples(index=False, name=None)} - {""}
+    full = _Spot(spot_cols)
+    bad_keys = {full.batch_key(row) for row in bad.itertuples(index=False, name=None)} - {""}
     bad_digests = {_key_digest(k) for k in bad_keys}
     raw = _Spot(_columns(contract, "spotcheck"))
-    sites = [(city.name, city.code, *v[:-1], r.name, v[-1])
-             for city, r in frames.order if r.uses_any(bad_digests)
-             for v in r.rows("spotcheck") if raw.batch_key(v) in bad_keys]
+    sites = []
+    for city, r in frames.order:
+        using = r.rows_using(bad_digests)
+        if using:
+            rows = r.rows("spotcheck")
+            sites += [(city.name, city.code, *v[:-1], r.name, v[-1])
+                      for v in (rows[i] for i in using) if raw.batch_key(v) in bad_keys]
     trace = _batch_trace(pd.DataFrame.from_records(sites, columns=spot_cols), bad)
     subs.sort(key=lambda s: (s.city_code or "999999", s.status != "采用", s.file))
     return Consolidated(

@@ -6,6 +6,7 @@ year is a TOML file passed with ``qm --campaign FILE``. Nothing here is campaign
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import tomllib
 from dataclasses import dataclass, field
@@ -60,8 +61,15 @@ class Campaign:
         return None
 
     def city_by_code(self, code: str) -> City | None:
-        code = str(code or "").strip()
-        return next((c for c in self.cities if c.code == code), None)
+        return self._by_code.get(str(code or "").strip())
+
+    @functools.cached_property
+    def _by_code(self) -> dict[str, City]:
+        """Code -> city (a national campaign has thousands; the first of a repeated code wins)."""
+        out: dict[str, City] = {}
+        for c in self.cities:
+            out.setdefault(c.code, c)
+        return out
 
     def in_window(self, day: dt.date) -> bool:
         return self.activity_start <= day <= self.activity_end
