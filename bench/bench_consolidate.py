@@ -12,8 +12,15 @@ the contender's process and of its largest worker, from getrusage):
   (c) qm consolidate: addin.consolidate.consolidate_dir(directory, campaign, jobs=J) followed by
       addin.consolidate.write_consolidated(c, out_path).
 
+Then qm consolidate runs again on the first N/4 and N/2 of the same files (scaling; --no-scaling
+skips it), and the issue's targets are printed with the measured figure and 达到/未达到:
+at least 10x faster than (a); at most 1.5x the time per file of (b), against both the one-process
+and the two-process floor; 3000 files in at most 60 s and a main-process peak under 500 MB
+(--national); time per file at N within 1.15x of that at N/4 (our reading of "linear").
+
 Figures only; nothing here asserts a time. With --national (3000 files) contender (a) reads a
-sample (--pandas-limit, default 300 there) and its rate is per file read.
+sample (--pandas-limit, default 300 there) and its rate is per file read. Run it on a quiet
+machine: every contender shares the same cores.
 """
 from __future__ import annotations
 
@@ -84,14 +91,16 @@ def _worker(args) -> dict:
             extra["cells"] = sum(pool.map(_read_all, files, chunksize=8))
     elif args.worker == "qm":
         try:
-            from addin.consolidate import consolidate_dir, write_consolidated
+            from addin.consolidate import consolidate_files, write_consolidated
         except ImportError as exc:
             return {"error": f"addin.consolidate 尚不可用（{type(exc).__name__}：{exc}）"}
+        from addin.batch import collect_files
         from addin.settings import load_campaign
 
         campaign = load_campaign(args.campaign)
         start = time.perf_counter()
-        c = consolidate_dir(args.dir, campaign, jobs=args.jobs)
+        found, _ = collect_files([args.dir])        # what `qm consolidate DIR` does
+        c = consolidate_files(found[: args.limit] if args.limit else found, campaign, jobs=args.jobs)
         write_consolidated(c, args.out)
         extra["output_kb"] = round(os.path.getsize(args.out) / 1024) if os.path.exists(args.out) else None
     else:
@@ -136,6 +145,31 @@ def _run(name: str, directory: Path, campaign: Path, jobs: int, limit: int | Non
     return json.loads(lines[-1])
 
 
+def _targets(per: dict[str, float], qm: dict, n: int, scale: dict[int, dict], jobs: int) -> None:
+    """The issue's targets, each with the measured figure and whether it is met."""
+    def line(ok: bool | None, text: str) -> None:
+        print(f"  {'—' if ok is None else ('达到' if ok else '未达到')}  {text}")
+
+    print("\n目标检查：")
+    if "pandas" in per:
+        x = per["pandas"] / per["qm"]
+        line(x >= 10, f"比 (a) pandas+openpyxl 快至少 10 倍：实际快 {x:.1f} 倍")
+    for k, label in (("calamine1", "1 进程"), ("calamine2", "2 进程")):
+        if k in per:
+            x = per["qm"] / per[k]
+            line(x <= 1.5, f"不超过 (b) calamine 读取下限（{label}）的 1.5 倍：实际 {x:.2f} 倍")
+    if n >= NATIONAL:
+        line(qm["seconds"] <= 60, f"{n} 个文件不超过 60 秒（{jobs} 进程）：实际 {qm['seconds']:.1f} 秒")
+        child = qm.get("child_rss_mb") or 0
+        line(qm["rss_mb"] < 500, f"{n} 个文件峰值内存低于 500 MB：主进程 {qm['rss_mb']:.0f} MB"
+                                 f"（另有 {jobs} 个子进程，各不超过 {child:.0f} MB；合计不超过 {qm['rss_mb'] + jobs * child:.0f} MB）")
+    if len(scale) > 1:
+        ks = sorted(scale)
+        ms = {k: scale[k]["seconds"] * 1000 / scale[k]["files"] for k in ks}
+        x = ms[ks[-1]] / ms[ks[0]]
+        line(x <= 1.15, f"随文件数线性增长：{ks[-1]} 个文件时每个文件的用时是 {ks[0]} 个文件时的 {x:.2f} 倍")
+
+
 def _reusable(directory: Path, n: int) -> bool:
     camp = directory / CAMPAIGN_FILE
     if not camp.is_file():
@@ -152,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pandas-limit", type=int, default=None,
                     help="方案 (a) 只读前 K 个文件（默认：全部；--national 时 300）")
     ap.add_argument("--only", choices=sorted(CONTENDERS), action="append", help="只运行指定方案（可重复）")
+    ap.add_argument("--no-scaling", action="store_true", help="不测规模（默认另用前 1/4、1/2 的文件各运行一次 qm）")
     # worker mode (internal)
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--dir", help=argparse.SUPPRESS)
@@ -215,6 +250,18 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  (c)/{CONTENDERS[k][:3]} {CONTENDERS[k][4:]}：{ratio:.2f}（{word}）")
             if qm.get("output_kb") is not None:
                 print(f"汇总工作簿大小 {qm['output_kb']} KB")
+            scale = {n: qm}
+            if not args.no_scaling:
+                print("\n规模（同一批文件的前 1/4、1/2 与全部，qm consolidate）：")
+                for k in sorted({max(1, n // 4), max(1, n // 2)} - {n}):
+                    res = _run("qm", directory, directory / CAMPAIGN_FILE, args.jobs, k, tmp_root / "汇总.xlsx")
+                    if "error" not in res:
+                        scale[k] = res
+                for k in sorted(scale):
+                    r = scale[k]
+                    print(f"  {k:>5} 个文件：{r['seconds']:.2f} 秒，每个文件 {r['seconds'] * 1000 / r['files']:.1f} 毫秒，"
+                          f"主进程峰值 {r['rss_mb']:.0f} MB")
+            _targets(per, qm, n, scale, args.jobs)
         elif "qm" in results:
             print("\n(c) 未运行，无法给出 (c) 与 (a)、(b) 的比值；(a)、(b) 的数据见上。")
     finally:
