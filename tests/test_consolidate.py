@@ -111,3 +111,27 @@ def test_round_trip_through_the_workbook(returns, campaign, tmp_path):
     assert len(back.frames["spotcheck"]) == len(c.frames["spotcheck"])
     assert list(back.nonconforming["basis"]) == list(c.nonconforming["basis"])
     assert set(back.findings["code"]) == set(c.findings["code"])
+
+
+def test_rows_rendered_by_the_workers_equal_rows_written_from_frames(returns, campaign, tmp_path):
+    """The detail sheets are rendered and compressed in the workers (addin.sheetxml, addin.zippack);
+    a workbook written again from the frames of the first (load_consolidated) has the same cells,
+    so both paths render alike, and both packages are sound zips with no cell addresses in the rows."""
+    c = consolidate_dir(returns, campaign, jobs=2)
+    first = write_consolidated(c, tmp_path / "first.xlsx")
+    again = write_consolidated(load_consolidated(first, campaign), tmp_path / "again.xlsx")
+    a = python_calamine.CalamineWorkbook.from_path(str(first))
+    b = python_calamine.CalamineWorkbook.from_path(str(again))
+    assert a.sheet_names == b.sheet_names
+    spot = next(s.title for s in c.frames.contract.table_sheets if s.key == "spotcheck")
+    assert len(a.get_sheet_by_name(spot).to_python()) == 1 + len(c.frames["spotcheck"]) > 1
+    for name in [s.title for s in c.frames.contract.table_sheets]:
+        assert a.get_sheet_by_name(name).to_python() == b.get_sheet_by_name(name).to_python(), name
+    for path in (first, again):
+        with zipfile.ZipFile(path) as zf:
+            assert zf.testzip() is None
+            sheet = zf.read("xl/worksheets/sheet3.xml").decode()
+        body = sheet.split("<sheetData>", 1)[1]
+        assert body.startswith('<row r="1"') and "<row>" in body       # XlsxWriter's header, then our rows
+        assert not re.search(r'<row r="[2-9]|<c r="[A-Z]+[2-9]', body)
+        assert re.search(r'<autoFilter ref="A1:[A-Z]+\d+"', sheet)
