@@ -11,11 +11,11 @@ digit and are still legal (FACTS.md section 5), so callers should not reject the
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 import re
 from dataclasses import dataclass
+from operator import mul
 
-from .normalize import to_halfwidth
+from .normalize import per_return_cache, to_halfwidth
 
 __all__ = ["CodeCheck", "check_credit_code", "check_id_number"]
 
@@ -66,7 +66,7 @@ def uscc_check_char(first17: str) -> str | None:
     """The check character for 17 USCC characters, or None if any is illegal."""
     if len(first17) != 17 or any(c not in _USCC_VALUE for c in first17):
         return None
-    total = sum(_USCC_VALUE[c] * w for c, w in zip(first17, USCC_WEIGHTS))
+    total = sum(map(mul, map(_USCC_VALUE.__getitem__, first17), USCC_WEIGHTS))
     return USCC_CHARSET[(31 - total % 31) % 31]
 
 
@@ -81,7 +81,7 @@ def check_credit_code(code: object) -> CodeCheck:
     return _check_credit_code(code)
 
 
-@functools.lru_cache(maxsize=4096)
+@per_return_cache(maxsize=4096)
 def _check_credit_code_text(code: str) -> CodeCheck:
     """Cached: a return repeats the same firms' codes on many rows (CodeCheck is immutable)."""
     return _check_credit_code(code)
@@ -110,7 +110,7 @@ def id_check_char(first17: str) -> str | None:
     """The check character for 17 ID digits, or None if they are not 17 digits."""
     if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
         return None
-    return ID_CHECK[sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS)) % 11]
+    return ID_CHECK[sum(map(mul, map(int, first17), ID_WEIGHTS)) % 11]
 
 
 def check_id_number(idno: object, today: _dt.date | None = None) -> CodeCheck:

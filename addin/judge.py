@@ -21,14 +21,15 @@ from __future__ import annotations
 import math
 import re
 import statistics
+import sys
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .normalize import clean_text, parse_number, parse_numbers, to_halfwidth
 
@@ -65,17 +66,11 @@ class RuleError(ValueError):
 
 def _dec(x: Any) -> Decimal:
     """Exact decimal of a number as it would be typed (repr of the float)."""
-    if type(x) is float and x != 0:  # (0.0 and -0.0 would share one cache entry)
-        return _dec_float(x)
+    if type(x) is float:
+        return Decimal(repr(x))
     if isinstance(x, Decimal):
         return x
     return Decimal(repr(float(x)))
-
-
-@lru_cache(maxsize=8192)
-def _dec_float(x: float) -> Decimal:
-    """Cached: measured values and limits recur from row to row (Decimal is immutable)."""
-    return Decimal(repr(x))
 
 
 def _fmt(x: Any, places: int = 4) -> str:
@@ -85,10 +80,39 @@ def _fmt(x: Any, places: int = 4) -> str:
     return _fmt_any(x, places)
 
 
-@lru_cache(maxsize=8192)
 def _fmt_float(x: float, places: int) -> str:
-    """Cached: every measured value is shown in the judgment's message."""
-    return _fmt_any(x, places)
+    """_fmt_any for a float, without Decimal when its repr already has at most ``places`` decimals.
+
+    repr(x) is the decimal _dec(x) stands for; without an exponent and with at most ``places``
+    decimals, quantizing it only appends zeros (at most 16 + 4 digits: within the context's 28)
+    that are stripped again. A repr's decimals never end in 0 except the ".0" of a whole number.
+    """
+    text = repr(x)
+    dot = text.find(".")
+    if dot < 0 or "e" in text or len(text) - dot - 1 > places:  # inf, nan, 1e-05, 0.12345: the long way
+        return _fmt_any(x, places)
+    if text.endswith(".0"):
+        text = text[:-2]
+        return "0" if text == "-0" else text
+    return text
+
+
+# reprs of floats that _fmt_float shows by dropping a ".0": no exponent, at most 4 decimals
+_SHORT_FLOATS = re.compile(r"(?:-?[0-9]+\.[0-9]{1,4}、)*-?[0-9]+\.[0-9]{1,4}")
+
+
+def _fmt_values(vals: Sequence[float], reprs: Sequence[str]) -> str:
+    """"、".join(_fmt(v) for v in vals): the measured values as every judgment's message lists them.
+
+    ``reprs``: repr of each value. The common list (floats with at most 4 decimals, no -0.0) is
+    _fmt_float's fast path done on the joined reprs at once: only the ".0" of whole numbers goes.
+    Anything else (an exponent, inf or nan, more decimals, -0.0) is formatted one by one.
+    """
+    text = "、".join(reprs)
+    if "-0.0" in text or _SHORT_FLOATS.fullmatch(text) is None:
+        return "、".join(_fmt(v) for v in vals)
+    text = text.replace(".0、", "、")
+    return text[:-2] if text.endswith(".0") else text
 
 
 def _fmt_any(x: Any, places: int) -> str:
@@ -112,8 +136,11 @@ def _signed(x: Any) -> str:
     return text if text.startswith("-") or text == "0" else "+" + text
 
 
+_TENTH = Decimal("0.1")
+
+
 def _pct(fraction: Decimal) -> str:
-    return _fmt((fraction * 100).quantize(Decimal("0.1")), 1) + "%"
+    return _fmt((fraction * 100).quantize(_TENTH), 1) + "%"
 
 
 class _Keep(dict):
@@ -214,10 +241,53 @@ class Rule:
 
     def limit(self, key: str, grade: str | None = None) -> Decimal | None:
         """A limit as Decimal; a per-grade table is looked up with *grade*."""
+        decs = self._limit_decs
+        if decs is not None:
+            value = decs.get(key)
+            if type(value) is dict:
+                return value.get(grade) if grade else None
+            return value
         value = self.limits.get(key)
         if isinstance(value, Mapping):
             value = value.get(grade) if grade else None
         return None if value is None else _dec(value)
+
+    # Derived from the rule alone, computed on first use and kept on the rule (cached_property
+    # writes the instance __dict__, which a frozen dataclass allows; fields, eq and hash unchanged):
+    # the judge asks for the same limits and texts on every row.
+    @cached_property
+    def _limit_decs(self) -> dict[str, Any] | None:
+        """limit() for every key, as Decimal (per-grade tables as dicts); None if a value is no number."""
+        def dec(value: Any) -> Decimal | None:
+            return None if value is None else _dec(value)
+
+        try:
+            return {key: ({g: dec(x) for g, x in value.items()} if isinstance(value, Mapping) else dec(value))
+                    for key, value in self.limits.items()}
+        except Exception:  # a hand-made Rule with odd limits: limit() converts on each call, as it did
+            return None
+
+    @cached_property
+    def _float_limits(self) -> bool:
+        """Every limit is an int or float, so limit() is Decimal(repr(float(x))): comparing a measured
+        value's _dec with it gives the same answer as comparing the two floats (see _each)."""
+        return all(type(x) in (int, float) for value in self.limits.values()
+                   for x in (value.values() if isinstance(value, Mapping) else (value,)))
+
+    @cached_property
+    def _shown_limits(self) -> dict[Decimal, str]:
+        """_fmt of limits derived from this rule (filled by _fmt_limit)."""
+        return {}
+
+    @cached_property
+    def _deviation(self) -> "_Deviation":
+        """A deviation_rate rule's limits and rule-only message texts (see _deviation_plan)."""
+        return _deviation_plan(self)
+
+    @cached_property
+    def _grade_pattern(self) -> re.Pattern:
+        """A strength grade of this rule's prefix ('C30', 'M7.5')."""
+        return re.compile(re.escape(self.grade_prefix) + r"(\d+(?:\.\d+)?)")
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any], origin: str = "") -> "Rule":
@@ -352,6 +422,16 @@ def _packaged_by_item() -> dict[str, tuple[Rule, ...]]:
 
 
 @lru_cache(maxsize=1)
+def _packaged_selection() -> dict[str, tuple[tuple[Rule, ...], bool, bool]]:
+    """Item key -> (its packaged rules, whether any has grades, whether any has a spec band).
+
+    _select() skips the grade and spec filters of an item whose rules have none.
+    """
+    return {key: (rules, any(r.grades for r in rules), any(not r.band.empty for r in rules))
+            for key, rules in _packaged_by_item().items()}
+
+
+@lru_cache(maxsize=1)
 def _packaged() -> tuple[Rule, ...]:
     folder = resources.files("addin").joinpath("rules")
     files = sorted((f for f in folder.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
@@ -405,13 +485,16 @@ def _select(rules: Sequence[Rule] | None, item: Any, grade: str | None,
     if not key:
         return Judgment(NO_DATA, message="未填写检测项目")
     if rules is None:
-        cands = list(_packaged_by_item().get(key, ()))
+        cands, graded, banded = _packaged_selection().get(key, ((), False, False))
     else:
         cands = [r for r in rules if _item_key(r.item) == key]
+        graded = banded = True   # not known in advance: the filters below look
     if not cands:
         return Judgment(NO_RULE, message=f"规则库中没有检测项目“{clean_text(item)}”的判定规则，请人工判定")
+    if len(cands) == 1 and not graded and not banded:
+        return cands[0]
     name = cands[0].item
-    if any(r.grades for r in cands):
+    if graded and any(r.grades for r in cands):
         fitting = [r for r in cands if not r.grades or grade in r.grades]
         if not fitting:
             known = "、".join(dict.fromkeys(g for r in cands for g in r.grades))
@@ -420,7 +503,7 @@ def _select(rules: Sequence[Rule] | None, item: Any, grade: str | None,
             return Judgment(NO_RULE, message=f"规则库中没有牌号 {grade} 的“{name}”规则"
                                              f"（已有：{known}），请人工判定")
         cands = fitting
-    if any(not r.band.empty for r in cands):
+    if banded and any(not r.band.empty for r in cands):
         fitting = [r for r in cands if r.band.empty or (spec is not None and r.band.contains(spec))]
         if not fitting:
             label, unit = cands[0].spec_label, cands[0].spec_unit
@@ -435,13 +518,14 @@ def _select(rules: Sequence[Rule] | None, item: Any, grade: str | None,
 
 # ---------------------------------------------------------------- evaluators
 
-def _each(rule: Rule, vals: list[float], grade: str | None, spec: Decimal | None,
+def _each(rule: Rule, vals: list[float], reprs: list[str], grade: str | None, spec: Decimal | None,
           ctx: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     lo = rule.limit("min", grade) if rule.method in ("min_each", "range_each") else None
     hi = rule.limit("max", grade) if rule.method in ("max_each", "range_each") else None
     if (rule.method != "max_each" and lo is None) or (rule.method != "min_each" and hi is None):
         return NO_RULE, {}
     note = ""
+    adjusted = False
     if rule.spec_adjust and lo is not None:
         if spec is None:
             note = f"（未填写{rule.spec_label}，按未折减的标准值判定）"
@@ -449,10 +533,18 @@ def _each(rule: Rule, vals: list[float], grade: str | None, spec: Decimal | None
             for band, delta in rule.spec_adjust:
                 if band.contains(spec):
                     lo += delta
+                    adjusted = True
                     note = f"（{rule.spec_label} {_fmt(spec)} {rule.spec_unit}，按表注折减 {_fmt(-delta)}{rule.unit}）"
                     break
-    ds = [_dec(v) for v in vals]
-    fails = [v for v, d in zip(vals, ds) if (lo is not None and d < lo) or (hi is not None and d > hi)]
+    if rule._float_limits and not adjusted:
+        # Limits are _dec of floats: _dec(v) < lo exactly when v < float(lo), as a float's repr is a
+        # decimal that rounds to it and rounding is monotonic (so no Decimal for each value).
+        lo_f = float(lo) if lo is not None else None
+        hi_f = float(hi) if hi is not None else None
+        fails = [v for v in vals if (lo_f is not None and v < lo_f) or (hi_f is not None and v > hi_f)]
+    else:
+        fails = [v for v, d in zip(vals, map(Decimal, reprs))
+                 if (lo is not None and d < lo) or (hi is not None and d > hi)]
 
     def excess(d: Decimal) -> Decimal:
         return max((lo - d) if lo is not None else Decimal(0), (d - hi) if hi is not None else Decimal(0))
@@ -465,8 +557,8 @@ def _each(rule: Rule, vals: list[float], grade: str | None, spec: Decimal | None
         worst = max(vals, key=lambda v: (excess(_dec(v)), abs(v)))
         limit = None
     ctx.update(worst=_fmt(worst), n_fail=len(fails), adjust_note=note,
-               limit=_fmt(limit) if limit is not None else "",
-               min=_fmt(lo) if lo is not None else "", max=_fmt(hi) if hi is not None else "")
+               limit=_fmt_limit(rule, limit) if limit is not None else "",
+               min=_fmt_limit(rule, lo) if lo is not None else "", max=_fmt_limit(rule, hi) if hi is not None else "")
     details = {"worst": worst, "n_fail": len(fails), "fails": fails,
                "limit": float(limit) if limit is not None else None,
                "min": float(lo) if lo is not None else None,
@@ -474,26 +566,88 @@ def _each(rule: Rule, vals: list[float], grade: str | None, spec: Decimal | None
     return (FAIL if fails else PASS), details
 
 
-def _deviation_rate(rule: Rule, vals: list[float], design: Any,
+def _fmt_limit(rule: Rule, limit: Decimal) -> str:
+    """_fmt(limit) for a limit of ``rule`` (or one adjusted by its spec bands), each worked out once.
+
+    Keyed by value, which is all _fmt looks at (it quantizes: 400 and 400.0 show alike).
+    """
+    shown = rule._shown_limits.get(limit)
+    if shown is None:
+        shown = rule._shown_limits[limit] = _fmt(limit)
+    return shown
+
+
+class _Deviation(NamedTuple):
+    """What a deviation_rate rule's judgments share: limits and their texts (see _deviation_plan)."""
+    dmin: Decimal
+    dmax: Decimal
+    p_pass: Decimal
+    p_recheck: Decimal
+    cap: Decimal | None
+    cmin: Decimal | None
+    cmax: Decimal | None
+    texts: dict[str, str]      # message placeholders that depend on the rule only
+    cap_outside: bool          # cmin <= dmin and dmax <= cmax: only a deviation out of limits can be beyond the cap
+
+
+def _deviation_plan(rule: Rule) -> _Deviation:
+    """Rule._deviation: worked out once per rule."""
+    dmin, dmax, p_pass, p_recheck, cap = (rule.limit(k) for k in
+                                          ("dev_min", "dev_max", "pass_rate", "recheck_rate", "cap_factor"))
+    texts: dict[str, str] = {}
+    cmin = cmax = None
+    if cap is not None:
+        cmin, cmax = dmin * cap, dmax * cap
+        texts.update(cap_min=_signed(cmin), cap_max=_signed(cmax))
+    texts.update(pass_pct=_pct(p_pass), recheck_pct=_pct(p_recheck), dev_min=_signed(dmin), dev_max=_signed(dmax))
+    cap_outside = cap is not None and cmin <= dmin and dmax <= cmax
+    return _Deviation(dmin, dmax, p_pass, p_recheck, cap, cmin, cmax, texts, cap_outside)
+
+
+_WHOLE = 2.0 ** 52   # whole numbers up to this size, and their differences, are exact floats
+
+
+def _deviation_rate(rule: Rule, vals: list[float], reprs: list[str], design: Any,
                     ctx: dict[str, Any]) -> tuple[str, dict[str, Any], str]:
     base = parse_number(design)
     if base is None or base <= 0:
         shown = f"（“{clean_text(design)}”无法识别）" if clean_text(design) else ""
         return NO_DATA, {}, f"“{rule.item}”需要填写设计值（mm）{shown}"
-    lim = {k: rule.limit(k) for k in ("dev_min", "dev_max", "pass_rate", "recheck_rate", "cap_factor")}
-    dmin, dmax, p_pass, p_recheck, cap = (lim[k] for k in
-                                          ("dev_min", "dev_max", "pass_rate", "recheck_rate", "cap_factor"))
+    dmin, dmax, p_pass, p_recheck, cap, cmin, cmax, texts, cap_outside = rule._deviation
+    if (rule._float_limits and (cap is None or cap_outside) and base.is_integer() and base <= _WHOLE
+            and all(map(float.is_integer, vals)) and -_WHOLE <= min(vals) and max(vals) <= _WHOLE):
+        # Whole millimetres, as covers and sizes are measured: each deviation _dec(v) - _dec(base) is
+        # a whole number, so v - base is it exactly, float() of it included, and it compares with
+        # the limits (_dec of floats) as the floats do. Only a deviation outside the limits can be
+        # beyond the cap (cap_outside): those few are compared as Decimal. A row with one beyond
+        # the cap goes the exact way below.
+        devs_f = [v - base for v in vals]
+        lo, hi = float(dmin), float(dmax)
+        outside = [d for d in devs_f if not lo <= d <= hi]
+        if cap is None or not any(e < cmin or e > cmax for e in map(Decimal, map(repr, outside))):
+            n = len(devs_f)
+            n_pass = n - len(outside)
+            rate = Decimal(n_pass) / Decimal(n)
+            ctx.update(texts)
+            # n_pass == n: rate is Decimal(1) exactly, which _pct shows as "100%" (the usual row)
+            ctx.update(design=_fmt(base), n_pass=n_pass, rate="100%" if n_pass == n else _pct(rate))
+            details = {"design": base, "deviations": devs_f, "n_pass": n_pass, "pass_rate": float(rate),
+                       "n_beyond_cap": 0}
+            if n_pass >= p_pass * n:
+                return PASS, details, rule.message_ok
+            if n_pass >= p_recheck * n:
+                return RECHECK, details, rule.message_recheck
+            return FAIL, details, rule.message
     base_dec = _dec(base)
-    devs = [_dec(v) - base_dec for v in vals]
-    n, n_pass = len(devs), sum(1 for d in devs if dmin <= d <= dmax)
+    devs = [d - base_dec for d in map(Decimal, reprs)]
+    n, n_pass = len(devs), len([d for d in devs if dmin <= d <= dmax])
     rate = Decimal(n_pass) / Decimal(n)
     beyond: list[tuple[float, Decimal]] = []
-    if cap is not None:
-        cmin, cmax = dmin * cap, dmax * cap
+    if cap is not None and not (cap_outside and n_pass == n):  # (all within limits: none beyond the cap)
         beyond = [(v, d) for v, d in zip(vals, devs) if d < cmin or d > cmax]
-        ctx.update(cap_min=_signed(cmin), cap_max=_signed(cmax))
-    ctx.update(design=_fmt(base), n_pass=n_pass, rate=_pct(rate), pass_pct=_pct(p_pass),
-               recheck_pct=_pct(p_recheck), dev_min=_signed(dmin), dev_max=_signed(dmax))
+    ctx.update(texts)
+    # n_pass == n: rate is Decimal(1) exactly, which _pct shows as "100%" (the usual row)
+    ctx.update(design=_fmt(base), n_pass=n_pass, rate="100%" if n_pass == n else _pct(rate))
     details = {"design": base, "deviations": [float(d) for d in devs], "n_pass": n_pass,
                "pass_rate": float(rate), "n_beyond_cap": len(beyond)}
     if beyond:
@@ -512,21 +666,49 @@ def _design_grade(rule: Rule, grade: str | None) -> Decimal | Judgment:
     prefix = rule.grade_prefix
     if grade is None:
         return Judgment(NO_DATA, message=f"“{rule.item}”需要填写设计强度等级（如 {prefix}30）")
-    m = re.fullmatch(re.escape(prefix) + r"(\d+(?:\.\d+)?)", grade)
+    m = rule._grade_pattern.fullmatch(grade)
     if not m or Decimal(m.group(1)) <= 0:
         return Judgment(NO_RULE, message=f"“{grade}”不是“{rule.item}”可用的强度等级"
                                          f"（应写作 {prefix}30 这样的形式），请人工判定")
     return Decimal(m.group(1))
 
 
-def _rebound(rule: Rule, vals: list[float], fk: Decimal, ctx: dict[str, Any]) -> tuple[str, dict]:
+# statistics.mean and statistics.stdev as written in CPython 3.11 (checked against its source and,
+# bit for bit, on random data): on other versions _mean_stdev() calls statistics itself.
+_decimal_sqrt_of_frac = (getattr(statistics, "_decimal_sqrt_of_frac", None)
+                         if sys.version_info[:2] == (3, 11) else None)
+
+
+def _mean_stdev(ds: list[Decimal]) -> tuple[Decimal, Decimal]:
+    """statistics.mean(ds), statistics.stdev(ds) for finite Decimals: the same objects, without Fractions.
+
+    statistics sums exact Fractions: mean is Decimal(p) / Decimal(q) for the mean p/q in lowest
+    terms, stdev the correctly rounded square root of the sample variance p/q in lowest terms.
+    The same reduced fractions come from integers: every value is a_i / L over one common
+    denominator L, so the sum is A / L and the sum of squares B / L², all exact.
+    """
+    if _decimal_sqrt_of_frac is None:
+        return statistics.mean(ds), statistics.stdev(ds)
+    ratios = [d.as_integer_ratio() for d in ds]
+    common = math.lcm(*(q for _, q in ratios))
+    scaled = [p * (common // q) for p, q in ratios]
+    n = len(scaled)
+    total, squares = sum(scaled), sum(a * a for a in scaled)
+    g = math.gcd(total, common * n)
+    mean = Decimal(total // g) / Decimal(common * n // g)
+    # sample variance: (n·B − A²) / (L² · n · (n − 1))
+    num, den = n * squares - total * total, common * common * n * (n - 1)
+    g = math.gcd(num, den)
+    return mean, _decimal_sqrt_of_frac(num // g, den // g)
+
+
+def _rebound(rule: Rule, vals: list[float], ds: list[Decimal], fk: Decimal, ctx: dict[str, Any]) -> tuple[str, dict]:
     k, min_areas, floor = rule.limit("k"), rule.limit("min_areas"), rule.limit("floor")
-    ds = [_dec(v) for v in vals]
     n = len(ds)
     details: dict[str, Any] = {"fcu_k": float(fk), "n": n, "fcu_min": min(vals)}
     mean = sd = None
     if n >= 2:  # decimal statistics: exact inputs, no overflow
-        mean, sd = statistics.mean(ds), statistics.stdev(ds)
+        mean, sd = _mean_stdev(ds)
         details.update(mean=float(mean), sd=float(sd))
     if any(d < floor for d in ds):
         details["fcu_e"] = f"<{floor:.1f}"
@@ -550,9 +732,8 @@ def _rebound(rule: Rule, vals: list[float], fk: Decimal, ctx: dict[str, Any]) ->
     return result, details
 
 
-def _mean_min_ratio(rule: Rule, vals: list[float], design: Decimal,
+def _mean_min_ratio(rule: Rule, vals: list[float], ds: list[Decimal], design: Decimal,
                     ctx: dict[str, Any]) -> tuple[str, dict]:
-    ds = [_dec(v) for v in vals]
     mean = sum(ds) / len(ds)
     low = min(ds)
     mean_limit = rule.limit("mean_ratio") * design
@@ -606,26 +787,29 @@ def judge(item: str, grade: str | None, values: Any, spec: Any = None, design: A
         msg = f"实测值“{shown}”无法识别为数字" if shown else "未填写实测值"
         return Judgment(NO_DATA, rule.basis, f"{rule.item}：{msg}", rule.id, base)
 
+    # parse_numbers gives floats only: their reprs make both the message's list and the exact
+    # decimals the evaluators compare (_dec(v) is Decimal(repr(v)))
+    reprs = list(map(repr, vals))
     ctx: dict[str, Any] = {
         "item": rule.item, "grade": g or "", "unit": rule.unit, "quantity": rule.quantity,
-        "n": len(vals), "values": "、".join(_fmt(v) for v in vals),
-        "spec": _fmt(spec_dec) if spec_dec is not None else "",
+        "n": len(vals), "values": _fmt_values(vals, reprs),
+        "spec": _fmt(spec_num) if spec_num is not None else "",  # (_fmt(spec_dec), from the float)
         "standard": rule.standard, "clause": rule.clause,
     }
     template = ""
     if rule.method in ("min_each", "max_each", "range_each"):
-        result, details = _each(rule, vals, g, spec_dec, ctx)
+        result, details = _each(rule, vals, reprs, g, spec_dec, ctx)
         if result == NO_RULE:
             return Judgment(NO_RULE, rule.basis, f"规则 {rule.id} 缺少牌号 {g} 的限值，请人工判定",
                             rule.id, base)
     elif rule.method == "deviation_rate":
-        result, details, template = _deviation_rate(rule, vals, design, ctx)
+        result, details, template = _deviation_rate(rule, vals, reprs, design, ctx)
         if result == NO_DATA:
             return Judgment(NO_DATA, rule.basis, template, rule.id, base)
     elif rule.method == "rebound":
-        result, details = _rebound(rule, vals, design_value, ctx)
+        result, details = _rebound(rule, vals, list(map(Decimal, reprs)), design_value, ctx)
     else:  # mean_min_ratio
-        result, details = _mean_min_ratio(rule, vals, design_value, ctx)
+        result, details = _mean_min_ratio(rule, vals, list(map(Decimal, reprs)), design_value, ctx)
     if not template:
         template = rule.message_ok if result == PASS else rule.message
     details = {**base, "values": vals, "n": len(vals), **details}

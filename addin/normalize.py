@@ -32,6 +32,28 @@ __all__ = [
     "FAIL",
 ]
 
+# Caches keyed by what one return typed (measured values, firms' codes) are emptied when the next
+# return is validated: a return repeats its own values from row to row, and another city's
+# values would rarely be the same (a benchmark built from a few base files would otherwise
+# be served from the cache). Closed vocabularies (grades, test items, campaign dates) keep theirs.
+_PER_RETURN: list = []
+
+
+def per_return_cache(maxsize: int):
+    """functools.lru_cache, emptied by :func:`new_return`."""
+    def wrap(fn):
+        cached = functools.lru_cache(maxsize=maxsize)(fn)
+        _PER_RETURN.append(cached)
+        return cached
+    return wrap
+
+
+def new_return() -> None:
+    """Forget the values cached for the return validated before."""
+    for cached in _PER_RETURN:
+        cached.cache_clear()
+
+
 PASS = "合格"
 FAIL = "不合格"
 
@@ -81,6 +103,11 @@ def to_halfwidth(s: str) -> str:
     return text.translate(_HALFWIDTH)
 
 
+# Any character clean_text() would remove or change: whitespace as str.split() sees it (re's \s
+# is the same Py_UNICODE_ISSPACE class) and the invisible characters.
+_UNCLEAN = re.compile("[\\s" + "".join(map(chr, _INVISIBLE)) + "]")
+
+
 def clean_text(v: object) -> str | None:
     """Strip, drop zero-width characters, collapse internal whitespace; None when empty.
 
@@ -88,6 +115,8 @@ def clean_text(v: object) -> str | None:
     Full-width punctuation inside Chinese text is kept as typed.
     """
     if type(v) is str:  # the usual case, straight to the cleaning
+        if _UNCLEAN.search(v) is None:  # most cells: nothing to clean (one regex scan, no copies)
+            return v or None
         return " ".join(v.translate(_INVISIBLE).split()) or None
     if isinstance(v, float) and math.isfinite(v) and v.is_integer():
         v = int(v)
@@ -224,13 +253,15 @@ def parse_number(v: object) -> float | None:
         return v if math.isfinite(v) else None
     if type(v) is str:
         return _parse_number_str(v)
+    if v is None:  # an empty cell (the judge asks for spec and design on every row)
+        return None
     x = _real(v)
     if x is not None or isinstance(v, (bool, numbers.Number)):
         return x
     return _parse_number_any(v)
 
 
-@functools.lru_cache(maxsize=8192)
+@per_return_cache(maxsize=8192)
 def _parse_number_str(text: str) -> float | None:
     """Cached: the validator and the judge both parse the spec and design cells."""
     return _parse_number_any(text)
@@ -263,6 +294,9 @@ def parse_numbers(v: object) -> list[float] | None:
     number makes the whole result None, as does an empty cell. Inside a list
     (an Excel range), empty cells are skipped.
     """
+    if type(v) is str:  # a cell's text: straight to the (cached) reading, as below
+        cached = _parse_number_text(v)
+        return None if cached is None else list(cached)
     if isinstance(v, (list, tuple)):
         out: list[float] = []
         for item in v:
@@ -282,11 +316,32 @@ def parse_numbers(v: object) -> list[float] | None:
     return _parse_number_tokens(v)
 
 
-@functools.lru_cache(maxsize=8192)
+@per_return_cache(maxsize=8192)
 def _parse_number_text(text: str) -> tuple[float, ...] | None:
     """Cached: the validator and the judge both parse the same measured-values cell."""
+    if _PLAIN_LIST.fullmatch(text) is not None:
+        found = _plain_list(text)
+        if found is not None:
+            return found
     found = _parse_number_tokens(text)
     return None if found is None else tuple(found)
+
+
+# Plain ASCII numbers between separators ('402、398，415'): the usual measured-values cell.
+# _number_text() changes nothing in such text that matters (full-width separators and U+3000
+# become other separators), and every token is a _PLAIN_NUMBER, read by float() alone.
+_SEP = r"[,，、;；/／\s]"
+_PLAIN_LIST = re.compile(rf"{_SEP}*[+-]?[0-9]+(?:\.[0-9]+)?(?:{_SEP}+[+-]?[0-9]+(?:\.[0-9]+)?)*{_SEP}*")
+
+
+def _plain_list(text: str) -> tuple[float, ...] | None:
+    """_parse_number_tokens() of a _PLAIN_LIST text, without its per-token work; None to let it decide
+    (a number too long to be finite)."""
+    found = [float(token) for token in _LIST_SEP.split(text) if token]
+    for x in found:
+        if not math.isfinite(x):
+            return None
+    return tuple([0.0 if x == 0 else x for x in found])  # no '-0.0', as parse_number
 
 
 def _parse_number_tokens(v: object) -> list[float] | None:

@@ -25,8 +25,10 @@ from workbook_templates.reader import ReadError, ReturnedWorkbook, Row, _letter,
 
 LONG_TEXT = CELL_LIMIT // 2   # up to this many characters a text is within the limit whatever they are
 NUMERIC_TYPES = ("int", "number")
+_PLAIN_TEXT = frozenset({"text", "longtext"})   # column types normalise() only cleans
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
+_PHONE_JUNK = re.compile(r"[()\s]")       # brackets and spaces dropped from a phone number
 URL_RE = re.compile(r"^https?://\S+$", re.I)
 VERDICTS = ("合格", "不合格", "需复检")
 
@@ -92,6 +94,7 @@ class _Checker:
         self.file = file
         self.findings: list[Finding] = []
         self._known: dict[tuple, tuple[Any, _Problem | None]] = {}   # see value()
+        self._memo: dict[tuple[str, str], dict[Any, tuple[Any, _Problem | None, str]]] = {}  # see table()
         self._titles: dict[str, dict[str, str]] = {}
 
     def add(self, code: str, sheet: str, cell: str, column: str, message: str, basis: str = "", value: Any = None):
@@ -127,6 +130,15 @@ class _Checker:
         Depends on the column and the value only, never on the cell (value() places the problem).
         """
         t = col.type
+        if t in _PLAIN_TEXT:  # most distinct values of a return: the end of this method, straight away
+            text = nz.clean_text(raw)
+            if text is None:
+                return None, None
+            if len(text) > LONG_TEXT:
+                problem = _too_long(col.title, raw)
+                if problem is not None:
+                    return text, problem
+            return text, None
         title = col.title
         if t in ("int", "number"):
             x = nz.parse_number(raw)
@@ -188,7 +200,7 @@ class _Checker:
             return res.normalized or text, None
         if t == "phone":
             phone = nz.to_halfwidth(text).replace("（", "(").replace("）", ")")
-            phone = re.sub(r"[()\s]", "", phone).replace("—", "-")
+            phone = _PHONE_JUNK.sub("", phone).replace("—", "-")
             if not PHONE_RE.match(phone):
                 return phone, _Problem("type-error", f"“{title}”不是有效的电话号码", value=None)
             return phone, None
@@ -205,27 +217,50 @@ class _Checker:
 
     # -- one sheet ---------------------------------------------------------------
     def table(self, sheet_key: str, rows: list[Row], where: str = "") -> list[Record]:
-        """``where``: the sheet's name in the workbook when it is not the contract title (renamed)."""
+        """``where``: the sheet's name in the workbook when it is not the contract title (renamed).
+
+        Every cell of a return passes through the inner loop, so it does what value() does
+        inline: a str, date or float cell is looked up in its column's memo of (normalised
+        value, problem, text as shown) for this file, and only a value seen for the first time
+        is normalised. Findings are placed in the same order as value() would.
+        """
         sheet = self.contract.sheet(sheet_key)
         title, columns = where or sheet.title, sheet.columns
         check = _ROW_CHECKS.get(sheet_key)
         out: list[Record] = []
         seen: dict[tuple, int] = {}
+        plan = [(c.key, c, c.required, self._memo.setdefault((title, c.key), {})) for c in columns]
+        normalise, add, date = self.normalise, self.add, dt.date
         for row in rows:
             raw, cells = row.values, row.cells
             values: dict[str, Any] = {}
             shown: list[str] = []  # the row as shown, to spot a row typed twice
-            for col in columns:
-                key = col.key
+            for key, col, required, memo in plan:
                 if key in raw:
                     v = raw[key]
-                    shown.append(v.strip() if type(v) is str else _show(v).strip())
-                    values[key] = self.value(title, col, v, cells.get(key, ""))
+                    t = type(v)
+                    if t is str or t is date or (t is float and v):
+                        # one memo per column for all three: values of different types never
+                        # compare equal (0.0 is left out: it equals -0.0, which reads otherwise)
+                        known = memo.get(v)
+                        if known is None:
+                            value, problem = normalise(col, v)
+                            known = memo[v] = (value, problem, v.strip() if t is str else _show(v).strip())
+                        value, problem, text = known
+                    else:
+                        value, problem = normalise(col, v)
+                        text = _show(v).strip()
+                    shown.append(text)
+                    values[key] = value
+                    if problem is not None:
+                        add(problem.code, title, cells.get(key, ""), col.title, problem.message, basis=problem.basis,
+                            value=problem.value)
                 else:
                     shown.append("")
-                    cell = cells.get(key, "")
-                    if col.required and cell:
-                        self.add("missing-required", title, cell, col.title, f"第 {row.row} 行“{col.title}”为必填项，未填写")
+                    if required:
+                        cell = cells.get(key, "")
+                        if cell:
+                            add("missing-required", title, cell, col.title, f"第 {row.row} 行“{col.title}”为必填项，未填写")
             signature = tuple(shown)
             first = seen.get(signature)
             if first is not None:
@@ -337,15 +372,15 @@ def _version_message(found: Any, current: str) -> str | None:
 
 # -- cross-field checks, one function per sheet ------------------------------------
 def _spotcheck(ck: _Checker, title: str, rec: Record, row: Row) -> None:
-    v, cells = rec.values, rec.cells
+    v, cells, raw = rec.values, rec.cells, row.values   # (raw.get: Row.get without the method call)
     t = ck.titles("spotcheck")
     stated = v.get("stated")
     result = None
-    if v.get("item") is not None or row.get("item") is not None:
-        item = v.get("item") or nz.clean_text(row.get("item"))
-        if row.get("measured") is not None and item:
-            j = judge(item, nz.clean_text(row.get("grade")), row.get("measured"),
-                      spec=row.get("spec"), design=v.get("design"))
+    if v.get("item") is not None or raw.get("item") is not None:
+        item = v.get("item") or nz.clean_text(raw.get("item"))
+        if raw.get("measured") is not None and item:
+            j = judge(item, nz.clean_text(raw.get("grade")), raw.get("measured"),
+                      spec=raw.get("spec"), design=v.get("design"))
             rec.values["judgment"] = j.result
             rec.values["basis"] = j.basis
             rec.values["judgment_message"] = j.message
@@ -415,6 +450,7 @@ def validate_returned(wb: ReturnedWorkbook, campaign: Campaign, contract: Contra
     where a finding points at an empty cell (slower: each sheet's XML is inflated once more).
     """
     contract = contract or load_contract()
+    nz.new_return()
     ck = _Checker(campaign, contract, file_label or wb.path.name)
     version = _version_message(wb.meta.get("schema_version"), contract.schema_version)
     if version:
