@@ -196,7 +196,7 @@ class _Spot:
 
     def __init__(self, cols: list[str]):
         self.j, self.s, self.m, self.b = (cols.index(k) for k in ("judgment", "stated", "manufacturer", "batch"))
-        self._norm: dict[Any, str] = {}       # a return names the same few firms and batches on many rows
+        self.norm = _Norm()
 
     def is_bad(self, row: tuple) -> bool:
         """Judged 不合格, or stated 不合格 by the city."""
@@ -204,19 +204,29 @@ class _Spot:
 
     def batch_key(self, row: tuple) -> str:
         """'MANUFACTURER|BATCH' (half-width, no spaces, upper case), or '' when either is missing."""
-        m = self.norm(row[self.m])
+        return self.key(row[self.m], row[self.b])
+
+    def key(self, manufacturer: Any, batch: Any) -> str:
+        m = self.norm(manufacturer)
         if not m:
             return ""
-        b = self.norm(row[self.b])
+        b = self.norm(batch)
         return f"{m}|{b}" if b else ""
 
-    def norm(self, x: Any) -> str:
+
+class _Norm:
+    """_norm_key, remembering its answers: the same few firms and batches recur on many rows."""
+
+    def __init__(self):
+        self._memo: dict[Any, str] = {}
+
+    def __call__(self, x: Any) -> str:
         try:
-            out = self._norm.get(x)
+            out = self._memo.get(x)
         except TypeError:                     # unhashable
             return _norm_key(x)
         if out is None:
-            out = self._norm[x] = _norm_key(x)
+            out = self._memo[x] = _norm_key(x)
         return out
 
 
@@ -417,10 +427,13 @@ def _batch_trace(spot: pd.DataFrame, bad: pd.DataFrame) -> pd.DataFrame:
             "judgment", "batch_selfcheck", "source_file", "source_row"]
     if bad.empty:
         return pd.DataFrame(columns=["trace_key", "role", *cols])
-    key = spot["manufacturer"].map(_norm_key) + "|" + spot["batch"].map(_norm_key)
-    bad_key = bad["manufacturer"].map(_norm_key) + "|" + bad["batch"].map(_norm_key)
+    norm = _Norm()
+    key = pd.Series([f"{norm(m)}|{norm(b)}" for m, b in zip(spot["manufacturer"].to_numpy(dtype=object),
+                                                          spot["batch"].to_numpy(dtype=object))], dtype=object)
+    bad_key = [f"{norm(m)}|{norm(b)}" for m, b in zip(bad["manufacturer"].to_numpy(dtype=object),
+                                                      bad["batch"].to_numpy(dtype=object))]
     bad_keys = sorted({k for k in bad_key if not k.startswith("|") and not k.endswith("|")})
-    at = key.groupby(key.to_numpy()).indices          # key -> positions of its rows, in order
+    at = key.groupby(key.to_numpy()).indices if len(key) else {}     # key -> positions of its rows, in order
     picks = [(k, i) for k in bad_keys for i in at.get(k, ())]
     if not picks:
         return pd.DataFrame(columns=["trace_key", "role", *cols])
@@ -445,7 +458,7 @@ def consolidate_results(results: list[FileResult], campaign: Campaign, contract:
         columns=spot_cols))
     # batch trace: only files that used a non-conforming batch are unpacked, and only their matching rows kept
     full = _Spot(spot_cols)
-    bad_keys = {full.batch_key(row) for row in bad.itertuples(index=False, name=None)} - {""}
+    bad_keys = set(map(full.key, bad["manufacturer"].to_numpy(dtype=object), bad["batch"].to_numpy(dtype=object))) - {""}
     bad_digests = {_key_digest(k) for k in bad_keys}
     raw = _Spot(_columns(contract, "spotcheck"))
     sites = []

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pandas as pd
 import python_calamine
@@ -111,7 +111,7 @@ class _Writer:
             width = default_width or min(40, max(8, len(titles[k]) * 2 + 2))
             ws.set_column(c, c, (widths or {}).get(k, width))
         if isinstance(rows, pd.DataFrame):
-            rows = rows.reindex(columns=keys).itertuples(index=False, name=None)
+            rows = _records(rows, keys)
         elif isinstance(rows, list) and rows and isinstance(rows[0], dict):
             rows = (tuple(d.get(k) for k in keys) for d in rows)
         fmts = [(formats or {}).get(k) for k in keys]
@@ -163,15 +163,15 @@ def write_consolidated(c: Consolidated, path: str | Path) -> Path:
             ws, _ = w.table(sheet.title, titles, [], widths=widths)
             deflated = getattr(c.frames, "deflated", None)   # consolidate_*: rendered by the workers
             fills[ws.part] = (deflated(sheet.key) if deflated else
-                              c.frames[sheet.key].reindex(columns=list(titles)).itertuples(index=False, name=None))
+                              _records(c.frames[sheet.key], titles))
         for name, titles, frame in ((NONCONFORMING_SHEET, _titles("spotcheck"), c.nonconforming),
                                     (TRACE_SHEET, TRACE_COLUMNS, c.batch_trace)):
             ws, _ = w.table(name, titles, [], widths={"basis": 26, "judgment_message": 50, "source_file": 34})
-            fills[ws.part] = frame.reindex(columns=list(titles)).itertuples(index=False, name=None)
+            fills[ws.part] = _records(frame, titles)
         # the typed values, the messages quoting them and the file names are city text: streamed too
         findings = c.findings.sort_values(["file", "sheet", "cell"], kind="stable") if not c.findings.empty else c.findings
         ws, _ = w.table(FINDINGS_SHEET, FINDING_COLUMNS, [], widths={"message": 70, "file": 34})
-        fills[ws.part] = findings.reindex(columns=list(FINDING_COLUMNS)).itertuples(index=False, name=None)
+        fills[ws.part] = _records(findings, FINDING_COLUMNS)
         ws, _ = w.table(SOURCES_SHEET, SOURCE_COLUMNS, [], widths={"file": 36, "sha256": 66, "note": 40})
         sources = (_source_row(s) for s in c.submissions)
         fills[ws.part] = (tuple(row[k] for k in SOURCE_COLUMNS) for row in sources)
@@ -179,6 +179,16 @@ def write_consolidated(c: Consolidated, path: str | Path) -> Path:
         wb.close()
         fill_sheets(Path(tmp), fills)
     return path
+
+
+def _records(frame: pd.DataFrame, keys) -> Iterator[tuple]:
+    """The rows of ``frame`` as tuples of Python values in ``keys`` order, None where missing.
+
+    Through one object array: DataFrame.itertuples reads extension-array columns (pandas' string
+    columns) element by element, which cost seconds for the tens of thousands of rows of a
+    national 不合格清单.
+    """
+    return map(tuple, frame.reindex(columns=list(keys)).to_numpy(dtype=object, na_value=None))
 
 
 def _source_row(s: Submission) -> dict:
