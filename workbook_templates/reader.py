@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, Protocol
 
 import python_calamine
@@ -45,10 +46,41 @@ class ReadError(Exception):
 class Row:
     row: int                      # Excel row number (1-based)
     values: dict[str, Any]        # column key -> raw value as read
-    cells: dict[str, str]         # column key -> A1 address
+    cells: Mapping[str, str]      # column key -> A1 address (a dict, or CellRefs from the reader)
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.values.get(key, default)
+
+
+class CellRefs(Mapping):
+    """Column key -> A1 address of one table row, each made when asked.
+
+    A return has thousands of rows and only the few cells a finding names need their address:
+    building a dict of them for every row cost a millisecond a file.
+    """
+    __slots__ = ("_letters", "_row")
+
+    def __init__(self, letters: dict[str, str], row: int):
+        self._letters, self._row = letters, row          # letters: column key -> column letter
+
+    def __getitem__(self, key: str) -> str:
+        return f"{self._letters[key]}{self._row}"
+
+    def get(self, key: str, default: Any = None) -> Any:
+        letter = self._letters.get(key)
+        return default if letter is None else f"{letter}{self._row}"
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._letters
+
+    def __iter__(self):
+        return iter(self._letters)
+
+    def __len__(self) -> int:
+        return len(self._letters)
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
 
 
 class Notice(NamedTuple):
@@ -334,7 +366,7 @@ def _read_table(sheet: Sheet, data: list[list[Any]], merged: Iterable[Any] = (),
         notices.append(Notice("header-moved", where, f"{first}{h + 1}", "",
                               f"表头应在第 1 行，实际在第 {h + 1} 行，已按第 {h + 1} 行读取（上方的标题等行已忽略）；"
                               "请删除表头上方插入的行，保持第 1 行为表头"))
-    letters = [(key, _letter(i)) for key, i in index.items()]
+    letters = {key: _letter(i) for key, i in index.items()}
     text_keys = {c.key for c in sheet.columns if c.type in TEXT_TYPES}
     plan = [(key, i, key in text_keys) for key, i in index.items()]  # one entry per mapped column
     for r, raw in enumerate(data[h + 1:], h + 2):
@@ -348,8 +380,7 @@ def _read_table(sheet: Sheet, data: list[list[Any]], merged: Iterable[Any] = (),
             elif not _empty(v):
                 values[key] = _text(v) if is_text else v
         if values:
-            number = str(r)
-            out.rows.append(Row(r, values, {key: letter + number for key, letter in letters}))
+            out.rows.append(Row(r, values, CellRefs(letters, r)))
     if merged and notices is not None and index:
         mapped = set(index.values())
         for (r0, c0), (r1, c1) in merged:
