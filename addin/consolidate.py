@@ -168,13 +168,20 @@ def _render(city: City, file_name: str, rows: dict[str, list[tuple]]) -> dict[st
     """Each sheet's rows as they appear in 汇总.xlsx (city, city code, values, source file and row),
     rendered as position-independent sheet XML and deflated: one piece per sheet."""
     xml = RowXml()                                   # one per file: caches this return's strings only
-    head = xml.cells((city.name, city.code))
-    source = xml.cell(file_name)
+    head = "<row>" + xml.cells((city.name, city.code))
+    source = xml.cell(file_name) + "<c><v>"
     out = {}
     for key, records in rows.items():
         if records:
-            text = "".join([f"<row>{head}{xml.cells(r[:-1])}{source}<c><v>{r[-1]}</v></c></row>" for r in records])
-            out[key] = deflate(text.encode("utf-8"))
+            parts: list[str] = []                    # the whole sheet in one list, joined once
+            add = parts.append
+            for r in records:
+                add(head)
+                xml.add_cells(parts, r[:-1])
+                add(source)
+                add(str(r[-1]))
+                add("</v></c></row>")
+            out[key] = deflate("".join(parts).encode("utf-8"))
     return out
 
 

@@ -110,9 +110,14 @@ class RowXml:
 
     def cells(self, values: Iterable) -> str:
         """The <c> elements of ``values``, in order."""
+        out: list[str] = []
+        self.add_cells(out, values)
+        return "".join(out)
+
+    def add_cells(self, out: list[str], values: Iterable) -> None:
+        """Append the <c> elements of ``values`` to ``out`` (to build a whole sheet in one list)."""
         text, cell, plain = self._text, self.cell, _NEEDS_WORK.search
-        get = text.get
-        out = []
+        get, add = text.get, out.append
         for v in values:
             x = get(v)                       # strings seen before, None and ""
             if x is None:
@@ -120,11 +125,10 @@ class RowXml:
                     x = text[v] = f'<c t="inlineStr"><is><t xml:space="preserve">{v}</t></is></c>'
                 else:
                     x = cell(v)
-            out.append(x)
+            add(x)
         if len(text) >= _CACHE_MAX:
             text.clear()
             text.update(_SEED)
-        return "".join(out)
 
     def row(self, values: Iterable) -> str:
         return f"<row>{self.cells(values)}</row>"
