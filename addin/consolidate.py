@@ -17,7 +17,6 @@ import functools
 import hashlib
 import pickle
 import time
-import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +29,7 @@ from addin.findings import ERROR, WARNING, Finding
 from addin.model import JUDGMENT, STAT_COLUMNS, Consolidated, Submission
 from addin.settings import Campaign, City
 from addin.sheetxml import Deflated, RowXml
-from addin.zippack import Piece, Spool, compress, deflate
+from addin.zippack import Piece, Spool, compress, decompress, deflate
 from workbook_templates.contract import Contract, load_contract
 from workbook_templates.package import Limits
 
@@ -61,7 +60,7 @@ class FileResult:
             blob = self.spool.read(*self.spans[key])
         else:
             blob = self.blobs.get(key)
-        return pickle.loads(zlib.decompress(blob)) if blob else []
+        return pickle.loads(decompress(blob)) if blob else []
 
     def stash(self, spool: Spool) -> "FileResult":
         """Move the row blobs and XML pieces to ``spool`` (the parent's memory stays small)."""
@@ -74,7 +73,7 @@ class FileResult:
 
     @property
     def spot_bad(self) -> list[tuple]:
-        return pickle.loads(zlib.decompress(self.bad_blob)) if self.bad_blob else []
+        return pickle.loads(decompress(self.bad_blob)) if self.bad_blob else []
 
     def rows_using(self, digests: set[bytes]) -> list[int]:
         """Positions of the spot-check rows whose batch key has a _key_digest in ``digests``."""

@@ -65,6 +65,11 @@ def compress(data: bytes) -> bytes:
     return _deflater.compress(data, FAST)
 
 
+def decompress(data: bytes) -> bytes:
+    """The inverse of :func:`compress`."""
+    return _deflater.decompress(data)
+
+
 def deflate_chunks(chunks: Iterable[str], level: int = FAST, piece_bytes: int = 1 << 20) -> Iterable[Piece]:
     """Text chunks (UTF-8 encoded here) as pieces of about ``piece_bytes`` uncompressed bytes."""
     buf: list[bytes] = []
