@@ -96,7 +96,10 @@ class RowXml:
             return f"<c><v>{v!r}</v></c>" if math.isfinite(v) else EMPTY
         if t is bool:
             return _YES if v else _NO
-        if v != v:                           # NaN of other types, NaT
+        try:
+            if v != v:                       # NaN of other types, NaT
+                return EMPTY
+        except (TypeError, ValueError):      # pandas' NA has no truth value: missing too
             return EMPTY
         if isinstance(v, dt.datetime):
             serial = (v.replace(tzinfo=None) - _EPOCH).total_seconds() / 86400
@@ -119,7 +122,10 @@ class RowXml:
         text, cell, plain = self._text, self.cell, _NEEDS_WORK.search
         get, add = text.get, out.append
         for v in values:
-            x = get(v)                       # strings seen before, None and ""
+            try:
+                x = get(v)                   # strings seen before, None and ""
+            except TypeError:                # an unhashable value: rendered as text below
+                x = None
             if x is None:
                 if type(v) is str and len(v) <= _SHORT and not plain(v):     # a new string as it is
                     x = text[v] = f'<c t="inlineStr"><is><t xml:space="preserve">{v}</t></is></c>'

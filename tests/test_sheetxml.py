@@ -46,3 +46,13 @@ def test_values_by_type_and_position():
     assert "B3" not in cells                                          # NaN is an empty cell
     assert cells["C3"].find(f"{NS}is/{NS}t").text == "是"
     assert cells["F3"].find(f"{NS}is/{NS}t").text == "@x"
+
+
+def test_odd_values_render_without_error():
+    import pandas as pd
+
+    root = _parse([(pd.NA, [1, 2], pd.NaT, float("inf"), "", "x" * 300)])
+    (cells,) = _placed(root)
+    assert "A2" not in cells and "C2" not in cells and "D2" not in cells and "E2" not in cells
+    assert cells["B2"].find(f"{NS}is/{NS}t").text == "[1, 2]"
+    assert cells["F2"].find(f"{NS}is/{NS}t").text == "x" * 300
