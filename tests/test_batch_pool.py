@@ -159,7 +159,9 @@ def test_closing_the_generator_stops_busy_workers(no_leftovers):
 
 def test_workers_ignore_ctrl_c_and_the_parent_stops_promptly(no_leftovers):
     assert list(run_parallel(misbehave, [SELF_SIGINT, 2], jobs=2, progress=False)) == ["survived", 4]
-    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+    # at the main thread, as Ctrl-C reaches a one-thread qm: sent to the process, the signal may
+    # land on the timer's own thread, and the main thread's wait would not be interrupted
+    timer = threading.Timer(0.5, signal.pthread_kill, (threading.main_thread().ident, signal.SIGINT))
     start = time.monotonic()
     timer.start()
     try:
