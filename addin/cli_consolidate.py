@@ -11,6 +11,7 @@ def cmd_consolidate(args) -> int:
     from addin.cli import _campaign
     from addin.cli_check import _limit, batch_summary, limits_from
     from addin.consolidate import consolidate_files, write_consolidated
+    from addin.consolidated_xlsx import TooManyRows
     from addin.findings import ERROR
 
     campaign = _campaign(args)
@@ -26,7 +27,11 @@ def cmd_consolidate(args) -> int:
     c = consolidate_files(files, campaign, jobs=args.jobs, progress=None if not args.quiet else False,
                           timeout=_limit(args.timeout), memory_mb=_limit(args.worker_mb), limits=limits_from(args))
     read_s = time.perf_counter() - start
-    write_consolidated(c, out)
+    try:
+        write_consolidated(c, out)
+    except TooManyRows as err:
+        print(f"错误：{err}", file=sys.stderr)
+        return 2
     total_s = time.perf_counter() - start
     used = [s for s in c.submissions if s.status == "采用"]
     unreadable = [s for s in c.submissions if s.status == "无法读取"]

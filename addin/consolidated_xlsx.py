@@ -130,9 +130,32 @@ class _Writer:
         return ws, n
 
 
+EXCEL_ROWS = 1_048_576      # rows in an Excel worksheet, the header row included
+
+
+class TooManyRows(ValueError):
+    """A sheet of 汇总.xlsx would hold more rows than Excel allows (the message is in Chinese)."""
+
+
+def _check_rows(c: Consolidated, contract) -> None:
+    """Refuse before writing anything when a sheet would exceed Excel's rows: a workbook Excel
+    cannot open whole is worse than none."""
+    deflated = getattr(c.frames, "deflated", None)
+    counts = {s.title: (deflated(s.key).count if deflated else len(c.frames[s.key])) for s in contract.table_sheets}
+    counts |= {NONCONFORMING_SHEET: len(c.nonconforming), TRACE_SHEET: len(c.batch_trace),
+               FINDINGS_SHEET: len(c.findings)}
+    over = [f"“{name}”{n:,} 行" for name, n in counts.items() if n > EXCEL_ROWS - 1]
+    if over:
+        raise TooManyRows(f"汇总表{'、'.join(over)}，超过 Excel 工作表上限 {EXCEL_ROWS - 1:,} 行（不含表头），"
+                          "写成一个工作簿 Excel 无法完整打开：请分批汇总（例如把报送文件按地区分成几个目录分别汇总）")
+
+
 def write_consolidated(c: Consolidated, path: str | Path) -> Path:
+    """汇总.xlsx at ``path`` (atomically); TooManyRows before anything is written when a sheet
+    would exceed Excel's rows."""
     path = Path(path)
     contract = load_contract()
+    _check_rows(c, contract)
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                             "strings_to_numbers": False, "constant_memory": True})

@@ -135,3 +135,25 @@ def test_rows_rendered_by_the_workers_equal_rows_written_from_frames(returns, ca
         assert body.startswith('<row r="1"') and "<row>" in body       # XlsxWriter's header, then our rows
         assert not re.search(r'<row r="[2-9]|<c r="[A-Z]+[2-9]', body)
         assert re.search(r'<autoFilter ref="A1:[A-Z]+\d+"', sheet)
+
+
+def test_a_sheet_over_excels_rows_is_refused_before_writing(returns, campaign, tmp_path, monkeypatch, capsys):
+    import addin.consolidated_xlsx as cx
+
+    c = consolidate_dir(returns, campaign, jobs=1)
+    counts = {s.title: len(c.frames[s.key]) for s in c.frames.contract.table_sheets}
+    counts[cx.FINDINGS_SHEET] = len(c.findings)
+    most = max(counts.values())
+    biggest = [name for name, n in counts.items() if n == most]
+    monkeypatch.setattr(cx, "EXCEL_ROWS", most)          # one row too many for the biggest sheet(s)
+    with pytest.raises(cx.TooManyRows) as err:
+        write_consolidated(c, tmp_path / "汇总.xlsx")
+    message = str(err.value)
+    assert all(f"“{name}”{most:,} 行" in message for name in biggest) and "分批汇总" in message
+    assert not any(f"“{name}”" in message for name in counts if name not in biggest)
+    assert not list(tmp_path.iterdir())                  # nothing written, no temporary file left
+    monkeypatch.setattr(cx, "EXCEL_ROWS", most + 1)      # exactly full: written
+    assert write_consolidated(c, tmp_path / "汇总.xlsx").is_file()
+    monkeypatch.setattr(cx, "EXCEL_ROWS", most)
+    assert main(["consolidate", str(returns), "-o", str(tmp_path / "b.xlsx"), "-q"]) == 2
+    assert "超过 Excel 工作表上限" in capsys.readouterr().err and not (tmp_path / "b.xlsx").exists()
