@@ -157,7 +157,16 @@ def test_closing_the_generator_stops_busy_workers(no_leftovers):
     assert time.monotonic() - start < 8
 
 
-def test_workers_ignore_ctrl_c_and_the_parent_stops_promptly(no_leftovers):
+@pytest.fixture
+def python_ctrl_c():
+    """Python's own Ctrl-C handler, also when the tests run as a background job: a shell starts
+    those with SIGINT ignored, and Python then installs no handler (the signal would be lost)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_workers_ignore_ctrl_c_and_the_parent_stops_promptly(no_leftovers, python_ctrl_c):
     assert list(run_parallel(misbehave, [SELF_SIGINT, 2], jobs=2, progress=False)) == ["survived", 4]
     # at the main thread, as Ctrl-C reaches a one-thread qm: sent to the process, the signal may
     # land on the timer's own thread, and the main thread's wait would not be interrupted
