@@ -428,25 +428,18 @@ def _nonconforming(spot: pd.DataFrame) -> pd.DataFrame:
     return bad.reset_index(drop=True)
 
 
-def _batch_trace(spot: pd.DataFrame, bad: pd.DataFrame) -> pd.DataFrame:
+def _batch_trace(sites: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """批次追溯: the sites (spot-check rows) of each non-conforming batch, batch by batch in key
+    order and in their own order within a batch; ``keys`` is each site's batch key."""
     cols = ["manufacturer", "batch", "city", "project", "contractor", "item", "grade", "spec",
             "judgment", "batch_selfcheck", "source_file", "source_row"]
-    if bad.empty:
+    if not keys:
         return pd.DataFrame(columns=["trace_key", "role", *cols])
-    norm = _Norm()
-    key = pd.Series([f"{norm(m)}|{norm(b)}" for m, b in zip(spot["manufacturer"].to_numpy(dtype=object),
-                                                          spot["batch"].to_numpy(dtype=object))], dtype=object)
-    bad_key = [f"{norm(m)}|{norm(b)}" for m, b in zip(bad["manufacturer"].to_numpy(dtype=object),
-                                                      bad["batch"].to_numpy(dtype=object))]
-    bad_keys = sorted({k for k in bad_key if not k.startswith("|") and not k.endswith("|")})
-    at = key.groupby(key.to_numpy()).indices if len(key) else {}     # key -> positions of its rows, in order
-    picks = [(k, i) for k in bad_keys for i in at.get(k, ())]
-    if not picks:
-        return pd.DataFrame(columns=["trace_key", "role", *cols])
-    sites = spot.iloc[[i for _, i in picks]][cols].reset_index(drop=True)
-    sites.insert(0, "role", ["不合格批次" if j == "不合格" else "同批次使用" for j in sites["judgment"]])
-    sites.insert(0, "trace_key", [k for k, _ in picks])
-    return sites
+    order = sorted(range(len(keys)), key=keys.__getitem__)            # stable: site order kept within a key
+    out = sites.iloc[order][cols].reset_index(drop=True)
+    out.insert(0, "role", ["不合格批次" if j == "不合格" else "同批次使用" for j in out["judgment"]])
+    out.insert(0, "trace_key", [keys[i] for i in order])
+    return out
 
 
 def consolidate_results(results: list[FileResult], campaign: Campaign, contract: Contract | None = None) -> Consolidated:
@@ -467,14 +460,17 @@ def consolidate_results(results: list[FileResult], campaign: Campaign, contract:
     bad_keys = set(map(full.key, bad["manufacturer"].to_numpy(dtype=object), bad["batch"].to_numpy(dtype=object))) - {""}
     bad_digests = {_key_digest(k) for k in bad_keys}
     raw = _Spot(_columns(contract, "spotcheck"))
-    sites = []
+    sites, keys = [], []
     for city, r in frames.order:
         using = r.rows_using(bad_digests)
         if using:
             rows = r.rows("spotcheck")
-            sites += [(city.name, city.code, *v[:-1], r.name, v[-1])
-                      for v in (rows[i] for i in using) if raw.batch_key(v) in bad_keys]
-    trace = _batch_trace(pd.DataFrame.from_records(sites, columns=spot_cols), bad)
+            for v in (rows[i] for i in using):
+                key = raw.batch_key(v)
+                if key in bad_keys:
+                    sites.append((city.name, city.code, *v[:-1], r.name, v[-1]))
+                    keys.append(key)
+    trace = _batch_trace(pd.DataFrame.from_records(sites, columns=spot_cols), keys)
     subs.sort(key=lambda s: (s.city_code or "999999", s.status != "采用", s.file))
     return Consolidated(
         campaign=campaign, frames=frames, stats=stats, findings=findings_df, submissions=subs,

@@ -67,8 +67,9 @@ _SEED = {None: EMPTY, "": EMPTY}
 class RowXml:
     """Renders values as position-independent cells and rows (see the module docstring).
 
-    A renderer remembers the XML of the short strings it has rendered (a return repeats its
-    city, units, choices and dates on many rows); make one per file or per sheet.
+    add_cells() (and so cells() and row()) remembers the XML of the short strings it has
+    rendered (a return repeats its city, units and choices on many rows); make one renderer
+    per file or per sheet.
     """
 
     def __init__(self, date_style: int = DATE_STYLE, datetime_style: int = DATETIME_STYLE):
@@ -79,17 +80,7 @@ class RowXml:
         """One <c> element (``<c/>`` for None, NaN, NaT, an empty string or a non-finite number)."""
         t = type(v)
         if t is str:
-            if not v:
-                return EMPTY
-            x = self._text.get(v)
-            if x is None:
-                x = _text_cell(v)
-                if len(v) <= _SHORT:
-                    if len(self._text) >= _CACHE_MAX:
-                        self._text.clear()
-                        self._text.update(_SEED)
-                    self._text[v] = x
-            return x
+            return _text_cell(v) if v else EMPTY
         if v is None:
             return EMPTY
         if t is int or t is float:
@@ -127,8 +118,9 @@ class RowXml:
             except TypeError:                # an unhashable value: rendered as text below
                 x = None
             if x is None:
-                if type(v) is str and len(v) <= _SHORT and not plain(v):     # a new string as it is
-                    x = text[v] = f'<c t="inlineStr"><is><t xml:space="preserve">{v}</t></is></c>'
+                if type(v) is str and len(v) <= _SHORT:      # a new short string: remembered
+                    x = text[v] = (_text_cell(v) if plain(v) else
+                                   f'<c t="inlineStr"><is><t xml:space="preserve">{v}</t></is></c>')
                 else:
                     x = cell(v)
             add(x)
@@ -194,7 +186,6 @@ def fill_sheets(path: Path, fills: dict[str, Deflated | Iterable[tuple]]) -> Non
     finally:
         spool.close()
         tmp.unlink(missing_ok=True)
-
 
 
 class _Counted:

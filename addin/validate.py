@@ -58,11 +58,6 @@ class _Problem(NamedTuple):
     value: Any = None
 
 
-# Cell values whose normalisation value() remembers within one file (equal values of these
-# types always normalise alike).
-_REMEMBERED_TYPES = (str, dt.date)
-
-
 @functools.lru_cache(maxsize=64)
 def _folded_choices(choices: tuple[str, ...]) -> dict[str, str]:
     """Folded spelling (half-width, no spaces) -> the choice as listed."""
@@ -93,7 +88,6 @@ class _Checker:
         self.contract = contract
         self.file = file
         self.findings: list[Finding] = []
-        self._known: dict[tuple, tuple[Any, _Problem | None]] = {}   # see value()
         self._memo: dict[tuple[str, str], dict[Any, tuple[Any, _Problem | None, str]]] = {}  # see table()
         self._titles: dict[str, dict[str, str]] = {}
 
@@ -110,16 +104,11 @@ class _Checker:
 
     # -- one cell --------------------------------------------------------------
     def value(self, sheet: str, col: Column, raw: Any, cell: str) -> Any:
-        """The normalised value of one non-empty cell, or None after reporting why it is unusable."""
-        if type(raw) in _REMEMBERED_TYPES:
-            # a return repeats the same firm, code, date or choice on many rows: normalise each once
-            key = (sheet, col.key, type(raw), raw)
-            known = self._known.get(key)
-            if known is None:
-                known = self._known[key] = self.normalise(col, raw)
-        else:
-            known = self.normalise(col, raw)
-        value, problem = known
+        """The normalised value of one non-empty cell, or None after reporting why it is unusable.
+
+        For the form sheet's single cells; table() does the same per cell with a memo per column.
+        """
+        value, problem = self.normalise(col, raw)
         if problem is not None:
             self.add(problem.code, sheet, cell, col.title, problem.message, basis=problem.basis, value=problem.value)
         return value
