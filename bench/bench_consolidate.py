@@ -11,8 +11,8 @@ the contender's process and of its largest worker, from getrusage):
   (b) the floor: python-calamine reading every cell of every sheet, in one process and in two;
   (b') python-calamine reading every cell of only the sheets qm reads (not the guide, self-check
       and dictionary sheets), in one process;
-  (c) qm consolidate: addin.consolidate.consolidate_dir(directory, campaign, jobs=J) followed by
-      addin.consolidate.write_consolidated(c, out_path).
+  (c) qm consolidate: addin.consolidate.run.consolidate_dir(directory, campaign, jobs=J) followed by
+      addin.consolidate.run.write_consolidated(c, out_path).
 
 Then qm consolidate runs again on the first N/4 and N/2 of the same files (scaling; --no-scaling
 skips it), and the issue's targets are printed with the measured figure and 达到/未达到:
@@ -117,11 +117,11 @@ def _worker(args) -> dict:
             extra["cells"] = sum(pool.map(_read_all, files, chunksize=8))
     elif args.worker == "qm":
         try:
-            from addin.consolidate import consolidate_files, write_consolidated
+            from addin.consolidate.run import consolidate_files, write_consolidated
         except ImportError as exc:
-            return {"error": f"addin.consolidate 尚不可用（{type(exc).__name__}：{exc}）"}
-        from addin.batch import collect_files
-        from addin.settings import load_campaign
+            return {"error": f"addin.consolidate.run 尚不可用（{type(exc).__name__}：{exc}）"}
+        from addin.infra.batch import collect_files
+        from addin.campaign.settings import load_campaign
 
         campaign = load_campaign(args.campaign)
         start = time.perf_counter()

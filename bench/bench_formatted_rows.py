@@ -12,7 +12,7 @@ Builds one realistic return (the demo generator), then variants of it by rewriti
              (<row r=… s=… customFormat="1"> with a styled empty cell), as left by formatting rows;
   rows-all   every data sheet has them.
 
-For each it prints the file size, the median time of read + validate (addin.consolidate.read_one,
+For each it prints the file size, the median time of read + validate (addin.consolidate.run.read_one,
 one process) and of python-calamine alone on the unmodified package, and the ratio to plain.
 It checks that every variant gives the same rows and findings as plain. Figures only.
 """
@@ -94,9 +94,9 @@ def main(argv: list[str] | None = None) -> int:
 
     import python_calamine
 
-    from addin.consolidate import read_one
-    from addin.demo import generate_demo
-    from addin.settings import load_campaign
+    from addin.consolidate.run import read_one
+    from addin.demo.generator import generate_demo
+    from addin.campaign.settings import load_campaign
     from workbook_templates.contract import load_contract
 
     campaign = load_campaign()

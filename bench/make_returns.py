@@ -6,7 +6,7 @@
 1. A synthetic campaign with N pseudo-cities (模拟0001市 … with unique 6-digit codes 800010,
    800020, …) is written next to the files as ``bench-campaign.toml``.
 2. A handful of distinct returns (``--bases``) are filled with demo-style content
-   (addin.demo: ~300 spot-check rows, the biggest sheet) and saved with openpyxl, then made
+   (addin.demo.generator: ~300 spot-check rows, the biggest sheet) and saved with openpyxl, then made
    "Excel-like": characters as UTF-8 instead of &#NNNN; references and strings in a shared
    string table, as Excel and WPS write them (PERF-NOTES: inline strings read 20-32 % slower).
 3. Every other file is derived from a base by rewriting only the city name and code strings
@@ -56,9 +56,9 @@ def campaign_toml(n: int) -> str:
     """The packaged Guangxi campaign with its cities replaced by ``n`` pseudo-cities."""
     from importlib import resources
 
-    from addin.settings import DEFAULT_RESOURCE
+    from addin.campaign.settings import DEFAULT_RESOURCE
 
-    text = resources.files("addin").joinpath("data", DEFAULT_RESOURCE).read_text("utf-8")
+    text = resources.files("addin.campaign").joinpath("data", DEFAULT_RESOURCE).read_text("utf-8")
     text = re.sub(r"(?m)^\[\[cities\]\]\s*\nname = \"[^\"]*\"\s*\ncode = \"\d+\"\s*\n", "", text)
     text = re.sub(r'(?m)^id = "[^"]*"', f'id = "bench-{n}"', text, count=1)
     cities = "".join(f'\n[[cities]]\nname = "{city_name(i)}"\ncode = "{city_code(i)}"\n' for i in range(1, n + 1))
@@ -189,7 +189,7 @@ class BaseReturn:
 
 
 def make_base(campaign, city, seed: int) -> BaseReturn:
-    from addin.demo import build_city_workbook, generate_city
+    from addin.demo.generator import build_city_workbook, generate_city
 
     ret = generate_city(campaign, city, seed, FILL_DATE, sizes=BENCH_SIZES)
     wb = build_city_workbook(campaign, ret)
@@ -208,7 +208,7 @@ def make_base(campaign, city, seed: int) -> BaseReturn:
 def make_returns(out_dir: str | Path, n: int = 200, bases: int = 5, seed: int = 2022,
                  quiet: bool = True) -> tuple[Path, list[Path]]:
     """Write ``n`` returns and their campaign TOML into ``out_dir``; returns (campaign file, files)."""
-    from addin.settings import load_campaign
+    from addin.campaign.settings import load_campaign
     from workbook_templates.builder import workbook_filename
 
     out = Path(out_dir)

@@ -9,7 +9,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from addin.celltext import xml_safe
+from addin.infra.celltext import xml_safe
 
 YES = {"是", "y", "yes", "true", "1", "√", "✓"}
 VERIFIED = ("属实", "部分属实")
@@ -81,7 +81,7 @@ def as_date(v: Any) -> dt.date | None:
     if isinstance(v, dt.date):
         return v
     try:
-        from addin.normalize import parse_date
+        from addin.core.normalize import parse_date
 
         return parse_date(v)
     except Exception:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from addin.scoring import QuizResult, VideoResult
+from addin.contest.scoring import QuizResult, VideoResult
 from docgen.official import OfficialDocument
 
 

@@ -13,7 +13,7 @@ matplotlib.use("Agg")
 from matplotlib import font_manager  # noqa: E402
 from matplotlib import pyplot as plt  # noqa: E402
 
-from addin.atomic import atomic_path  # noqa: E402
+from addin.infra.atomic import atomic_path  # noqa: E402
 
 CJK_FONTS = (
     "Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "Source Han Sans CN",

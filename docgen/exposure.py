@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from addin.privacy import scrub_text
+from addin.core.privacy import scrub_text
 from docgen._data import as_date, frame, sort_by_city, text
 from docgen.official import OfficialDocument
 from docgen.report import region_word

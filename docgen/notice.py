@@ -22,8 +22,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from addin.annotate import write_text
-from addin.atomic import atomic_path
+from addin.checks.annotate import write_text
+from addin.infra.atomic import atomic_path
 from docgen._data import as_date, fmt_number, safe_filename, text
 from docgen.official import OfficialDocument, chinese_date
 

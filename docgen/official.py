@@ -36,8 +36,8 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.table import Table
 
-from addin.atomic import atomic_path
-from addin.celltext import xml_safe
+from addin.infra.atomic import atomic_path
+from addin.infra.celltext import xml_safe
 
 # -- page geometry (GB/T 9704-2012 5.1, 5.2) ----------------------------------------------
 PAGE_MM = (210.0, 297.0)

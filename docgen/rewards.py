@@ -14,7 +14,7 @@ import random
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from addin.privacy import mask_name, mask_phone
+from addin.core.privacy import mask_name, mask_phone
 from docgen._data import VERIFIED, fmt_money, frame, is_yes, num, sort_by_city, text
 from docgen.official import OfficialDocument
 

@@ -11,7 +11,7 @@ import pytest
 
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
-from addin.settings import load_campaign  # noqa: E402
+from addin.campaign.settings import load_campaign  # noqa: E402
 from workbook_templates.contract import load_contract  # noqa: E402
 
 
@@ -46,14 +46,14 @@ def soffice(tmp_path):
     return run
 
 
-# -- demo returns (addin.demo): generated once per session, shared by every test that needs them --
+# -- demo returns (addin.demo.generator): generated once per session, shared by every test that needs them --
 @pytest.fixture(scope="session")
 def demo_manifest(tmp_path_factory, campaign):
-    """``addin.demo.generate_demo`` for the packaged campaign, seed 2022: its DemoManifest.
+    """``addin.demo.generator.generate_demo`` for the packaged campaign, seed 2022: its DemoManifest.
 
     The files are in ``Path(demo_manifest.out_dir)``; treat them as read-only (other tests share them).
     """
-    from addin.demo import generate_demo
+    from addin.demo.generator import generate_demo
 
     return generate_demo(tmp_path_factory.mktemp("demo"), campaign, seed=2022)
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from addin.codes import id_check_char, uscc_check_char
-from addin.model import Consolidated, Submission
-from addin.settings import load_campaign
+from addin.core.idcodes import id_check_char, uscc_check_char
+from addin.consolidate.model import Consolidated, Submission
+from addin.campaign.settings import load_campaign
 
 D = dt.date
 REPORTED = {"南宁市": D(2022, 10, 8), "柳州市": D(2022, 10, 9), "桂林市": D(2022, 10, 12), "梧州市": D(2022, 10, 10)}

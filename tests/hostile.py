@@ -13,7 +13,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from addin.model import Consolidated
+from addin.consolidate.model import Consolidated
 
 
 def clean_files(manifest) -> list[str]:
@@ -78,7 +78,7 @@ def run_batch(tmp_path: Path, manifest, campaign, hostile: dict[str, bytes], job
     Asserts the inputs are byte-for-byte unchanged afterwards and that both good cities are in
     the consolidation; returns the finding codes by file for the caller's own assertions.
     """
-    from addin.consolidate import consolidate_files
+    from addin.consolidate.run import consolidate_files
 
     folder = tmp_path / "returns"
     folder.mkdir(exist_ok=True)

@@ -23,9 +23,9 @@ import python_calamine  # noqa: E402
 import xlwings as xw  # noqa: E402
 from openpyxl.utils.cell import coordinate_from_string, column_index_from_string  # noqa: E402
 
-import addin.buttons as b  # noqa: E402
-from addin.findings import ERROR, WARNING, sort_key  # noqa: E402
-from addin.validate import validate_workbook  # noqa: E402
+import addin.excel.buttons as b  # noqa: E402
+from addin.core.findings import ERROR, WARNING, sort_key  # noqa: E402
+from addin.checks.validate import validate_workbook  # noqa: E402
 from tests.filling import GOOD_INFO, GOOD_ROWS, make_return  # noqa: E402
 
 HAS_REPORT = importlib.util.find_spec("docgen.report") is not None
@@ -205,12 +205,12 @@ def test_validate_refuses_a_workbook_that_is_not_ours():
 
 
 def test_a_bug_becomes_a_chinese_message_box(bad_return, monkeypatch, capsys):
-    import addin.validate
+    import addin.checks.validate
 
     def boom(*a, **k):
         raise RuntimeError("kaput")
 
-    monkeypatch.setattr(addin.validate, "validate_returned", boom)
+    monkeypatch.setattr(addin.checks.validate, "validate_returned", boom)
     book = remote_book(payload_from_xlsx(bad_return))
     assert b.validate_book(book) is None
     (text, mode), = alerts(book)
@@ -244,7 +244,7 @@ def returns(tmp_path, campaign, contract):
 
 
 def test_consolidate_folder_writes_the_summary(returns, tmp_path, campaign):
-    from addin.consolidate import load_consolidated
+    from addin.consolidate.run import load_consolidated
 
     out = tmp_path / "输出"
     book = control_book({"回收目录": str(returns), "输出目录": str(out)})
@@ -361,7 +361,7 @@ def test_city_report_snapshot_reads_like_the_file(bad_return, tmp_path, campaign
 # -- 竞赛计分 ------------------------------------------------------------------------------
 def test_contest_scoring(tmp_path, campaign):
     tsw = pytest.importorskip("tests.test_scoring_workbook")
-    from addin.scoring_workbook import write_scoring_template
+    from addin.contest.workbook import write_scoring_template
 
     template = write_scoring_template(campaign, tmp_path, source=str(tsw.write_source(tmp_path / "汇总.xlsx")))
     filled = tsw.fill(template, tmp_path / "评分表.xlsx")

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from addin import udfs
-from addin.judge import judge
+from addin.excel import udfs
+from addin.rules.judge import judge
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -93,12 +93,12 @@ def test_reward_from_campaign_settings(campaign):
 
 
 def test_unexpected_exception_becomes_chinese_text(monkeypatch):
-    import addin.judge
+    import addin.rules.judge
 
     def boom(*a, **k):
         raise RuntimeError("kaput")
 
-    monkeypatch.setattr(addin.judge, "judge", boom)
+    monkeypatch.setattr(addin.rules.judge, "judge", boom)
     out = udfs.QM_JUDGE("板厚", None, "1")
     assert out == "错误：计算出错（RuntimeError：kaput）"
     assert "Traceback" not in out
@@ -117,7 +117,7 @@ def test_every_udf_is_wrapped_and_keeps_its_signature():
 # metadata is read in a subprocess.
 _DUMP = textwrap.dedent("""
     import json
-    import addin.udfs as u
+    import addin.excel.udfs as u
     from xlwings.pro.udfs_officejs import custom_functions_meta
     out = {"funcs": {}, "meta": custom_functions_meta(u)}
     for f in u.UDFS:

@@ -18,9 +18,9 @@ with warnings.catch_warnings():   # oletools' pyparsing grammar warns on import
     warnings.simplefilter("ignore")
     from oletools.olevba import VBA_Parser, decompress_stream
 
-import addin.buttons as buttons
-from addin import xlam
-from addin.cli import main
+import addin.excel.buttons as buttons
+from addin.excel import xlam
+from addin.cli.main import main
 
 NS = {"ui": xlam.RIBBON_NS}
 

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from addin.batch import DEFAULT_WORKER_MB, BatchItemFailed, run_parallel
-from addin.cli import main
-from addin.cli_check import check_failed
-from addin.consolidate import consolidate_files, consolidate_results, failed_file_result, read_path
+from addin.infra.batch import DEFAULT_WORKER_MB, BatchItemFailed, run_parallel
+from addin.cli.main import main
+from addin.cli.check import check_failed
+from addin.consolidate.run import consolidate_files, consolidate_results, failed_file_result, read_path
 from tests.hostile import city_of, clean_files
 
 HANG, EXIT, SEGV, RAISE, ALLOC, SELF_SIGINT = -1, -2, -3, -4, -5, -6

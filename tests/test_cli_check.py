@@ -7,7 +7,7 @@ import shutil
 
 from openpyxl import load_workbook
 
-from addin.cli import main
+from addin.cli.main import main
 from tests.filling import GOOD_INFO, GOOD_ROWS, make_return
 
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from addin.codes import (
+from addin.core.idcodes import (
     USCC_CHARSET,
     USCC_WEIGHTS,
     CodeCheck,

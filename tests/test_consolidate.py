@@ -11,8 +11,8 @@ import zipfile
 import pytest
 import python_calamine
 
-from addin.cli import main
-from addin.consolidate import consolidate_dir, load_consolidated, write_consolidated
+from addin.cli.main import main
+from addin.consolidate.run import consolidate_dir, load_consolidated, write_consolidated
 from tests.filling import GOOD_INFO, GOOD_ROWS, make_return
 
 
@@ -114,7 +114,7 @@ def test_round_trip_through_the_workbook(returns, campaign, tmp_path):
 
 
 def test_rows_rendered_by_the_workers_equal_rows_written_from_frames(returns, campaign, tmp_path):
-    """The detail sheets are rendered and compressed in the workers (addin.sheetxml, addin.zippack);
+    """The detail sheets are rendered and compressed in the workers (addin.infra.sheetxml, addin.infra.zippack);
     a workbook written again from the frames of the first (load_consolidated) has the same cells,
     so both paths render alike, and both packages are sound zips with no cell addresses in the rows."""
     c = consolidate_dir(returns, campaign, jobs=2)
@@ -138,7 +138,7 @@ def test_rows_rendered_by_the_workers_equal_rows_written_from_frames(returns, ca
 
 
 def test_a_sheet_over_excels_rows_is_refused_before_writing(returns, campaign, tmp_path, monkeypatch, capsys):
-    import addin.consolidated_xlsx as cx
+    import addin.consolidate.summary_xlsx as cx
 
     c = consolidate_dir(returns, campaign, jobs=1)
     counts = {s.title: len(c.frames[s.key]) for s in c.frames.contract.table_sheets}

@@ -1,4 +1,4 @@
-"""The demo returns (addin.demo): reproducible, realistic, clean except where planted, and a manifest
+"""The demo returns (addin.demo.generator): reproducible, realistic, clean except where planted, and a manifest
 whose ground truth matches the files. (That the validator finds exactly the planted findings is
 tested against the manifest elsewhere.)"""
 from __future__ import annotations
@@ -13,11 +13,11 @@ import openpyxl
 import pytest
 import python_calamine
 
-from addin.codes import check_credit_code, check_id_number
-from addin.demo import DemoManifest, generate_city, generate_demo
-from addin.findings import CODES
-from addin.judge import items, judge
-from addin.normalize import clean_text, parse_date, parse_number, parse_yes_no
+from addin.core.idcodes import check_credit_code, check_id_number
+from addin.demo.generator import DemoManifest, generate_city, generate_demo
+from addin.core.findings import CODES
+from addin.rules.judge import items, judge
+from addin.core.normalize import clean_text, parse_date, parse_number, parse_yes_no
 from openpyxl.utils import get_column_letter
 
 VERDICTS = ("合格", "不合格", "需复检")
@@ -307,7 +307,7 @@ def _independent_counts(path: Path, contract, campaign) -> dict:
 
 
 def test_ground_truth_counts_match_the_files(demo_manifest, demo_dir, contract, campaign):
-    from addin.model import STAT_COLUMNS
+    from addin.consolidate.model import STAT_COLUMNS
 
     used = demo_manifest.used_files()
     assert set(used) == set(demo_manifest.counts) - {demo_manifest.missing_city}
@@ -330,10 +330,10 @@ def test_ground_truth_counts_match_the_files(demo_manifest, demo_dir, contract, 
 
 # ----------------------------------------------------------------- the command
 def test_qm_demo_prints_what_was_planted(demo_manifest, demo_dir, monkeypatch, capsys):
-    import addin.demo
-    from addin.cli import main
+    import addin.demo.generator
+    from addin.cli.main import main
 
-    monkeypatch.setattr(addin.demo, "generate_demo", lambda out, campaign, seed=2022: demo_manifest)
+    monkeypatch.setattr(addin.demo.generator, "generate_demo", lambda out, campaign, seed=2022: demo_manifest)
     assert main(["demo", str(demo_dir), "--seed", "2022"]) == 0
     out = capsys.readouterr().out
     assert f"未报送：{demo_manifest.missing_city}" in out
@@ -351,8 +351,8 @@ def test_bench_returns_are_relabelled_copies(tmp_path, contract):
         import make_returns
     finally:
         sys.path.pop(0)
-    from addin.settings import load_campaign
-    from addin.validate import validate_workbook
+    from addin.campaign.settings import load_campaign
+    from addin.checks.validate import validate_workbook
 
     camp_path, files = make_returns.make_returns(tmp_path, n=3, bases=1)
     campaign = load_campaign(camp_path)

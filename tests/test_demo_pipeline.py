@@ -6,8 +6,8 @@ import zipfile
 
 import pytest
 
-from addin.consolidate import consolidate_dir, write_consolidated
-from addin.validate import validate_workbook
+from addin.consolidate.run import consolidate_dir, write_consolidated
+from addin.checks.validate import validate_workbook
 
 
 @pytest.fixture(scope="module")

@@ -1,10 +1,10 @@
-"""`qm report | notices | exposure | rewards` (addin/cli_docs.py) over a stubbed consolidation."""
+"""`qm report | notices | exposure | rewards` (addin/cli/docs.py) over a stubbed consolidation."""
 from __future__ import annotations
 
 import pytest
 
-import addin.consolidate
-from addin.cli import main
+import addin.consolidate.run
+from addin.cli.main import main
 from docgen.notice import REGISTER_NAME
 from tests.docgen_fixtures import build_consolidated, docx_text
 
@@ -24,8 +24,8 @@ def summary(tmp_path, monkeypatch):
         seen["files"] = [str(p) for p in paths]
         return c
 
-    monkeypatch.setattr(addin.consolidate, "load_consolidated", load)
-    monkeypatch.setattr(addin.consolidate, "consolidate_files", consolidate)
+    monkeypatch.setattr(addin.consolidate.run, "load_consolidated", load)
+    monkeypatch.setattr(addin.consolidate.run, "consolidate_files", consolidate)
     return path, c, seen
 
 
@@ -92,7 +92,7 @@ def test_exposure_finds_photos_beside_the_returns(tmp_path, monkeypatch):
     (tmp_path / "汇总").mkdir()
     summary = tmp_path / "汇总" / "汇总.xlsx"
     summary.write_bytes(b"stub")
-    monkeypatch.setattr(addin.consolidate, "load_consolidated", lambda p, campaign: c)
+    monkeypatch.setattr(addin.consolidate.run, "load_consolidated", lambda p, campaign: c)
     out = tmp_path / "曝光.docx"
     assert main(["exposure", str(summary), "-o", str(out), "--date", "2022-10-14"]) == 0
     assert len([n for n in docx_parts(out) if n.startswith("word/media/")]) == 2

@@ -99,7 +99,7 @@ def test_legacy_format_saved_by_libreoffice_is_read(tmp_path, demo_manifest, cam
     soffice("--convert-to", f"{fmt}:{filter_name}", "--outdir", str(work), str(work / "城市报送.xlsx"))
     converted = (work / "城市报送").with_suffix("." + fmt).read_bytes()
     # the same city as a clean return, so it must replace that city's file: give it its own folder
-    from addin.consolidate import consolidate_files
+    from addin.consolidate.run import consolidate_files
 
     folder = tmp_path / "only"
     folder.mkdir()
@@ -239,7 +239,7 @@ def test_xlsm_is_read_as_data_and_macros_ignored(tmp_path, demo_manifest, campai
     types = types.replace("</Types>", '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>')
     xlsm = rewrite_zip(clean_bytes, {"[Content_Types].xml": types.encode()},
                        add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512)})
-    from addin.consolidate import consolidate_files
+    from addin.consolidate.run import consolidate_files
 
     c = consolidate_files([_write(tmp_path / "含宏.xlsm", xlsm)], campaign, jobs=1, progress=False)
     codes = set(c.findings["code"])
@@ -304,7 +304,7 @@ def test_value_far_below_formatted_rows_is_still_read(clean_bytes):
 # -- the command line: limits and the closing summary -----------------------------------------------
 
 def test_cli_max_file_mb_and_summary_line(tmp_path, demo_manifest, campaign, clean_bytes, capsys):
-    from addin.cli import main
+    from addin.cli.main import main
     from tests.hostile import clean_files
 
     folder = tmp_path / "回收"
@@ -327,8 +327,8 @@ def test_cli_max_file_mb_and_summary_line(tmp_path, demo_manifest, campaign, cle
 
 def test_formatted_rows_return_in_a_batch_is_consolidated_like_its_plain_self(tmp_path, demo_manifest, campaign):
     """A third city's return with a million formatted rows under 监督抽测: same rows as without them."""
-    from addin.consolidate import consolidate_files
-    from addin.findings import REFUSED
+    from addin.consolidate.run import consolidate_files
+    from addin.core.findings import REFUSED
     from tests.hostile import city_of, clean_files
 
     others = [f["name"] for f in demo_manifest.files
@@ -347,8 +347,8 @@ def test_formatted_rows_return_in_a_batch_is_consolidated_like_its_plain_self(tm
 
 def test_annotated_copy_of_a_formatted_rows_return_is_quick_and_small(tmp_path, demo_manifest, campaign, clean_bytes):
     """--annotate loads the checked, trimmed package: no million rows for openpyxl to build."""
-    from addin.annotate import annotate_copy
-    from addin.findings import Finding
+    from addin.checks.annotate import annotate_copy
+    from addin.core.findings import Finding
 
     src = tmp_path / "格式行.xlsx"
     src.write_bytes(_formatted_rows(clean_bytes, "监督抽测"))

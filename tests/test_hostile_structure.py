@@ -423,7 +423,7 @@ def test_clean_return_resaved_by_libreoffice_stays_clean(tmp_path, demo_manifest
 
 def test_check_scans_every_cell_for_errors_even_in_a_clean_sheet(tmp_path, demo_manifest, campaign, clean_bytes):
     """`qm check` looks at every cell: an error in an optional column of an otherwise clean sheet is found."""
-    from addin.validate import validate_workbook
+    from addin.checks.validate import validate_workbook
 
     def change(wb):
         wb["宣传宣讲"]["E6"] = "#DIV/0!"                     # 参与人数 (optional); nothing else wrong

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from addin.atomic import atomic_path, remove_stale_temporaries
+from addin.infra.atomic import atomic_path, remove_stale_temporaries
 
 
 def test_failure_inside_the_write_leaves_nothing(tmp_path):
@@ -27,7 +27,7 @@ def test_failure_inside_the_write_leaves_nothing(tmp_path):
 
 KILLED_WRITER = r"""
 import sys, time
-from addin.atomic import atomic_path
+from addin.infra.atomic import atomic_path
 with atomic_path(sys.argv[1]) as tmp:
     tmp.write_bytes(b"half-written")
     print("writing", flush=True)
@@ -53,7 +53,7 @@ def test_killed_writer_leaves_only_a_locked_temporary_that_the_next_run_removes(
 
 def _qm(*args: str) -> list[str]:
     exe = shutil.which("qm", path=os.path.dirname(sys.executable)) or shutil.which("qm")
-    return [exe, *args] if exe else [sys.executable, "-m", "addin.cli", *args]
+    return [exe, *args] if exe else [sys.executable, "-m", "addin.cli.main", *args]
 
 
 def test_consolidate_killed_while_writing_then_rerun(tmp_path, demo_dir, campaign):
@@ -79,6 +79,6 @@ def test_consolidate_killed_while_writing_then_rerun(tmp_path, demo_dir, campaig
     done = subprocess.run(_qm("consolidate", str(demo_dir), "-o", str(out), "-q"), capture_output=True, text=True)
     assert done.returncode in (0, 1), done.stderr
     assert out.exists() and list(out.parent.glob(".~*")) == []
-    from addin.consolidated_xlsx import load_consolidated
+    from addin.consolidate.summary_xlsx import load_consolidated
 
     assert len(load_consolidated(out, campaign).stats) == len(campaign.cities)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from addin.judge import (
+from addin.rules.judge import (
     FAIL, NO_DATA, NO_RULE, PASS, RECHECK, RESULTS,
     Judgment, RuleError, catalog, items, judge, load_catalog, normalize_grade,
 )

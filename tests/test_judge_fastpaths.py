@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from addin import judge as J
+from addin.rules import judge as J
 
 FLOATS = st.floats(allow_nan=True, allow_infinity=True)
 MEASURED = st.one_of(st.integers(-2000, 2000).map(float),

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from addin.normalize import (
+from addin.core.normalize import (
     clean_text,
     parse_date,
     parse_number,

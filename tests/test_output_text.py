@@ -186,8 +186,8 @@ def assert_cell_limit(path: Path) -> list[str]:
 # -- the run: a hostile return and a clean one, through every output ---------------------
 @pytest.fixture(scope="module")
 def run(demo_manifest, campaign, tmp_path_factory):
-    from addin.cli import main
-    from addin.consolidate import consolidate_files, write_consolidated
+    from addin.cli.main import main
+    from addin.consolidate.run import consolidate_files, write_consolidated
 
     root = tmp_path_factory.mktemp("output-text")
     folder = root / "returns"
@@ -239,7 +239,7 @@ def test_consolidated_long_text_is_cut_with_the_marker(run, tmp_path):
 
     import pandas as pd
 
-    from addin.consolidate import write_consolidated
+    from addin.consolidate.run import write_consolidated
 
     # the reader may shorten a too-long text already (and report it): whatever reaches the
     # workbook fits a cell, and a text cut here ends with the marker
@@ -323,8 +323,8 @@ def make_xlsm(src: Path, dst: Path) -> Path:
 
 
 def test_macro_enabled_return_is_read_as_data(run, campaign, tmp_path):
-    from addin.cli import main
-    from addin.consolidate import consolidate_files, write_consolidated
+    from addin.cli.main import main
+    from addin.consolidate.run import consolidate_files, write_consolidated
 
     folder = tmp_path / "returns"
     folder.mkdir()
@@ -360,8 +360,8 @@ def test_macro_enabled_return_is_read_as_data(run, campaign, tmp_path):
 def test_template_return_gives_an_ordinary_workbook(run, tmp_path):
     import dataclasses
 
-    from addin.annotate import annotate_copy
-    from addin.findings import Finding
+    from addin.checks.annotate import annotate_copy
+    from addin.core.findings import Finding
 
     data = run["hostile"].read_bytes()
     with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -383,7 +383,7 @@ def test_template_return_gives_an_ordinary_workbook(run, tmp_path):
 
 # -- the writers on their own ------------------------------------------------------------
 def test_cell_text():
-    from addin.celltext import CELL_LIMIT, TRUNCATED, cell_text, xml_safe
+    from addin.infra.celltext import CELL_LIMIT, TRUNCATED, cell_text, xml_safe
 
     s = "南宁市江南区溪岸花园8#楼"
     assert cell_text(s) is s and xml_safe(s) is s
@@ -403,7 +403,7 @@ def test_cell_text():
 def test_rows_xml_escapes():
     from xml.etree import ElementTree as ET
 
-    from addin.sheetxml import rows_xml
+    from addin.infra.sheetxml import rows_xml
 
     values = ("\r=1+1", "\t=1+1", ESCAPE_LOOKALIKE, RICH_TRAP, LONG, "a\x01\ufffe\udc80b")
     xml = "".join(rows_xml([values], 5, 6))
@@ -420,7 +420,7 @@ def test_rows_xml_escapes():
 def test_xlsxwriter_cells_never_take_the_rich_string_path(tmp_path):
     import xlsxwriter
 
-    from addin.consolidated_xlsx import _Writer
+    from addin.consolidate.summary_xlsx import _Writer
 
     path = tmp_path / "w.xlsx"
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
@@ -437,8 +437,8 @@ def test_xlsxwriter_cells_never_take_the_rich_string_path(tmp_path):
 
 
 def test_findings_workbook_survives_any_text(tmp_path):
-    from addin.annotate import write_findings_xlsx
-    from addin.findings import Finding
+    from addin.checks.annotate import write_findings_xlsx
+    from addin.core.findings import Finding
 
     nasty = ["=1+1\x00", "\ufffe\udc80", "\r=1+1", LONG, "_x0041_"]
     findings = [Finding(code="not-in-choices", file=f"{i}.xlsx", sheet="监督抽测", cell="J2", column="抽测类别",
@@ -472,7 +472,7 @@ def _hostile_frames(c):
 def test_documents_survive_hostile_text(run, campaign, tmp_path):
     import datetime as dt
 
-    from addin.consolidate import load_consolidated
+    from addin.consolidate.run import load_consolidated
     from docgen.exposure import build_exposure_list
     from docgen.notice import build_notices
     from docgen.report import build_province_report

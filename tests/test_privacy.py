@@ -1,11 +1,11 @@
-"""Masking personal data (addin/privacy.py, FACTS.md §7)."""
+"""Masking personal data (addin/core/privacy.py, FACTS.md §7)."""
 from __future__ import annotations
 
 import math
 
 import pytest
 
-from addin.privacy import mask_address, mask_id, mask_name, mask_phone, scrub_text
+from addin.core.privacy import mask_address, mask_id, mask_name, mask_phone, scrub_text
 
 
 @pytest.mark.parametrize("raw, masked", [

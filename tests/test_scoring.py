@@ -6,13 +6,13 @@ from decimal import Decimal
 
 import pytest
 
-from addin.findings import ERROR, WARNING, Finding
-from addin.scoring import (
+from addin.core.findings import ERROR, WARNING, Finding
+from addin.contest.scoring import (
     COUNTED, DROPPED_HIGH, DROPPED_LOW, INVALID, MISSING, RECUSED,
     Entry, Judge, Participant, ScoreRow, ScoringError, contest_rules, quiz_rules, rank_with_ties,
     round_half_up, score_quiz, score_videos, trimmed_mean, weighted_total,
 )
-from addin.settings import SettingsError
+from addin.campaign.settings import SettingsError
 
 CRITERIA = ["主题契合", "内容质量", "艺术表现", "技术质量"]
 W = [0.3, 0.3, 0.2, 0.2]

@@ -6,8 +6,8 @@ from fractions import Fraction
 
 from hypothesis import given, settings, strategies as st
 
-from addin.scoring import Entry, Judge, round_half_up, score_videos, trimmed_mean
-from addin.settings import load_campaign
+from addin.contest.scoring import Entry, Judge, round_half_up, score_videos, trimmed_mean
+from addin.campaign.settings import load_campaign
 
 CAMPAIGN = load_campaign()
 CRITERIA = [c["name"] for c in CAMPAIGN.contest["criteria"]]

@@ -8,9 +8,9 @@ import subprocess
 import pytest
 from openpyxl import load_workbook
 
-from addin.cli import main
+from addin.cli.main import main
 from tests.test_scoring_workbook import fill, write_source
-from addin.scoring_workbook import write_scoring_template
+from addin.contest.workbook import write_scoring_template
 
 pytestmark = pytest.mark.soffice
 

@@ -7,9 +7,9 @@ import pytest
 import xlsxwriter
 from openpyxl import load_workbook
 
-from addin.cli import main
-from addin.scoring import score_quiz, score_videos
-from addin.scoring_workbook import (
+from addin.cli.main import main
+from addin.contest.scoring import score_quiz, score_videos
+from addin.contest.workbook import (
     ScoringReadError, read_scoring_workbook, read_source, scoring_filename, write_scoring_template,
 )
 

@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from openpyxl import load_workbook
 
-from addin.cli import main
-from addin.settings import SettingsError, load_campaign
+from addin.cli.main import main
+from addin.campaign.settings import SettingsError, load_campaign
 
 OTHER = """
 id = "gd-2023-zlyd"

@@ -5,7 +5,7 @@ import datetime as dt
 import math
 from xml.etree import ElementTree
 
-from addin.sheetxml import rows_xml
+from addin.infra.sheetxml import rows_xml
 
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 

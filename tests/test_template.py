@@ -26,7 +26,7 @@ def test_contract_has_every_activity_sheet(contract):
                 "case_filed", "manufacturer", "batch", "batch_selfcheck"):
         spot.column(key)
     # the 检测项目 drop-down is the rule catalog's item list
-    from addin.judge import items
+    from addin.rules.judge import items
     assert contract.choices(spot.column("item")) == tuple(items())
 
 
@@ -195,7 +195,7 @@ def test_kept_generic_template_matches_the_contract(contract, campaign):
     wb = load_workbook(str(path))
     meta = {r[0].value: r[1].value for r in wb[META_SHEET].iter_rows()}
     assert meta["contract_hash"] == contract.hash, (
-        "重新生成：python -c \"from addin.settings import load_campaign; from workbook_templates.builder import "
+        "重新生成：python -c \"from addin.campaign.settings import load_campaign; from workbook_templates.builder import "
         "build_workbook, save_atomic; save_atomic(build_workbook(load_campaign(), None), "
         "'workbook_templates/质量月活动填报表_通用空白.xlsx')\"")
     assert meta["campaign_id"] == campaign.id

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from addin.validate import validate_workbook
+from addin.checks.validate import validate_workbook
 from tests.filling import GOOD_INFO, GOOD_ROWS, make_return
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import copy
 from decimal import Decimal
 
-from addin.judge import _dec, _fmt
-from addin.normalize import parse_number, parse_numbers
-from addin.validate import validate_workbook
+from addin.rules.judge import _dec, _fmt
+from addin.core.normalize import parse_number, parse_numbers
+from addin.checks.validate import validate_workbook
 from tests.filling import GOOD_INFO, GOOD_ROWS, make_return
 
 

@@ -8,7 +8,7 @@ import zlib
 
 import pytest
 
-import addin.zippack as zp
+import addin.infra.zippack as zp
 
 
 @pytest.mark.parametrize("a,b", [(b"", b""), (b"abc", b""), (b"", b"defg"), (b"abc", b"defg"),

@@ -18,8 +18,8 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from addin.atomic import atomic_path
-from addin.settings import Campaign, City
+from addin.infra.atomic import atomic_path
+from addin.campaign.settings import Campaign, City
 from workbook_templates.printing import a4_setup
 from workbook_templates.contract import (
     DICT_SHEET, GUIDE_SHEET, META_SHEET, SELFCHECK_SHEET, STATUS_TITLE,
@@ -505,7 +505,7 @@ def _write_one(job: tuple[Campaign, City | None, str]) -> Path:
 def write_templates(campaign: Campaign, out_dir: Path, cities: list[City] | None = None,
                     generic: bool = False, jobs: int | None = None) -> list[Path]:
     """Write one workbook per city (and the generic blank one if asked) into ``out_dir``."""
-    from addin.batch import run_parallel
+    from addin.infra.batch import run_parallel
 
     targets: list[City | None] = list(cities or [])
     if generic:

@@ -86,7 +86,7 @@ class Contract:
 
 
 def _rule_items() -> tuple[str, ...]:
-    from addin.judge import items  # the rule catalog owns the list of items
+    from addin.rules.judge import items  # the rule catalog owns the list of items
 
     return tuple(items())
 

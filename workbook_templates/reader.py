@@ -24,7 +24,7 @@ from workbook_templates.contract import (DICT_SHEET, GUIDE_SHEET, META_SHEET, SE
 
 TEXT_TYPES = {"text", "longtext", "credit_code", "phone", "idno", "url", "numbers", "choice", "yesno"}
 # Sheets of our own workbook that hold no data: never "extra", never read as a renamed data sheet.
-# 校验结果 is written into the city's book by the add-in's 校验本表 button (addin.buttons.RESULT_SHEET).
+# 校验结果 is written into the city's book by the add-in's 校验本表 button (addin.excel.buttons.RESULT_SHEET).
 OWN_SHEETS = frozenset({META_SHEET, DICT_SHEET, GUIDE_SHEET, SELFCHECK_SHEET, "校验结果"})
 HEADER_SEARCH_ROWS = 10      # a header not in row 1 is looked for in the first rows
 RENAMED_MIN_SHARE = 0.6      # an unknown sheet whose header has >= 60 % of a missing sheet's titles is read as it
@@ -84,7 +84,7 @@ class CellRefs(Mapping):
 
 
 class Notice(NamedTuple):
-    """Something the reader noticed about the workbook's layout, as a finding (codes: addin.findings)."""
+    """Something the reader noticed about the workbook's layout, as a finding (codes: addin.core.findings)."""
     code: str
     sheet: str
     cell: str

@@ -1,0 +1,152 @@
+"""Campaign settings: which campaign, which cities, which deadlines.
+
+Settings are data (TOML). The packaged default is Guangxi 2022; another province or
+year is a TOML file passed with ``qm --campaign FILE``. Nothing here is campaign-specific.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+DEFAULT_RESOURCE = "campaign_gx2022.toml"
+
+
+class SettingsError(ValueError):
+    """A campaign file that cannot be used; the message is Chinese and names the file."""
+
+
+@dataclass(frozen=True)
+class City:
+    name: str
+    code: str
+
+
+@dataclass(frozen=True)
+class Campaign:
+    id: str
+    year: int
+    province: str
+    province_code: str
+    authority: str
+    authority_short: str
+    doc_number: str
+    notice_title: str
+    notice_date: dt.date
+    theme: str
+    activity_start: dt.date
+    activity_end: dt.date
+    report_deadline: dt.date
+    recipient: str
+    notice_prefix: str
+    contact: dict[str, str]
+    cities: tuple[City, ...]
+    rewards: dict[str, Any] = field(default_factory=dict)
+    contest: dict[str, Any] = field(default_factory=dict)
+    knowledge: dict[str, Any] = field(default_factory=dict)
+    fonts: dict[str, str] = field(default_factory=dict)
+    source: str = ""
+    raw_hash: str = ""
+
+    def city_by_name(self, name: str) -> City | None:
+        name = (name or "").strip()
+        for c in self.cities:
+            if c.name == name or c.name.rstrip("市") == name.rstrip("市"):
+                return c
+        return None
+
+    def city_by_code(self, code: str) -> City | None:
+        return self._by_code.get(str(code or "").strip())
+
+    @functools.cached_property
+    def _by_code(self) -> dict[str, City]:
+        """Code -> city (a national campaign has thousands; the first of a repeated code wins)."""
+        out: dict[str, City] = {}
+        for c in self.cities:
+            out.setdefault(c.code, c)
+        return out
+
+    def in_window(self, day: dt.date) -> bool:
+        return self.activity_start <= day <= self.activity_end
+
+
+_REQUIRED = (
+    "id", "year", "province", "province_code", "authority", "doc_number", "theme",
+    "activity_start", "activity_end", "report_deadline", "cities",
+)
+
+
+def _as_date(data: dict, key: str, where: str) -> dt.date:
+    value = data[key]
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise SettingsError(f"活动设置文件 {where}：{key} 应为日期（如 2022-09-01），实为“{value}”") from None
+
+
+def parse_campaign(text: str, where: str = "<内置>") -> Campaign:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"活动设置文件 {where} 不是有效的 TOML：{exc}") from None
+    missing = [k for k in _REQUIRED if k not in data]
+    if missing:
+        raise SettingsError(f"活动设置文件 {where} 缺少必填项：{'、'.join(missing)}")
+    cities = []
+    for i, c in enumerate(data["cities"], 1):
+        if not c.get("name") or not str(c.get("code", "")).isdigit() or len(str(c["code"])) != 6:
+            raise SettingsError(f"活动设置文件 {where}：第 {i} 个城市须有名称和 6 位行政区划代码（GB/T 2260）")
+        cities.append(City(str(c["name"]), str(c["code"])))
+    if len({c.code for c in cities}) != len(cities):
+        raise SettingsError(f"活动设置文件 {where}：城市代码有重复")
+    start = _as_date(data, "activity_start", where)
+    end = _as_date(data, "activity_end", where)
+    if end < start:
+        raise SettingsError(f"活动设置文件 {where}：活动结束日期早于开始日期")
+    return Campaign(
+        id=str(data["id"]),
+        year=int(data["year"]),
+        province=data["province"],
+        province_code=str(data["province_code"]),
+        authority=data["authority"],
+        authority_short=data.get("authority_short", data["authority"]),
+        doc_number=data["doc_number"],
+        notice_title=data.get("notice_title", ""),
+        notice_date=_as_date(data, "notice_date", where) if "notice_date" in data else start,
+        theme=data["theme"],
+        activity_start=start,
+        activity_end=end,
+        report_deadline=_as_date(data, "report_deadline", where),
+        recipient=data.get("recipient", ""),
+        notice_prefix=data.get("notice_prefix", "整改"),
+        contact=dict(data.get("contact", {})),
+        cities=tuple(cities),
+        rewards=dict(data.get("rewards", {})),
+        contest=dict(data.get("contest", {})),
+        knowledge=dict(data.get("knowledge", {})),
+        fonts=dict(data.get("fonts", {})),
+        source=where,
+        raw_hash=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
+    )
+
+
+def load_campaign(path: str | Path | None = None) -> Campaign:
+    """The campaign from ``path`` (TOML) or the packaged default."""
+    if path is None:
+        text = resources.files("addin.campaign").joinpath("data", DEFAULT_RESOURCE).read_text("utf-8")
+        return parse_campaign(text, DEFAULT_RESOURCE)
+    p = Path(path)
+    try:
+        text = p.read_text("utf-8")
+    except OSError as exc:
+        raise SettingsError(f"无法读取活动设置文件 {p}：{exc.strerror or exc}") from None
+    return parse_campaign(text, str(p))

@@ -1,0 +1,141 @@
+"""`qm`: the command-line face of 质量月助手. It adapts arguments and output; the work is elsewhere."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from addin.campaign.settings import SettingsError, load_campaign
+
+_ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "optional arguments": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选择：%(value)r（可选：%(choices)s）",
+    "expected one argument": "需要一个参数值",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "invalid %(type)s value: %(value)r": "无效的 %(type)s 值：%(value)r",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "one of the arguments %s is required": "必须提供参数 %s 之一",
+}
+
+
+def _zh(text: str) -> str:
+    return _ARGPARSE_ZH.get(text, text)
+
+
+argparse._ = _zh  # argparse looks its messages up through this name at run time
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # exit code 2 = bad usage
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}：错误：{message}\n")
+
+
+def _campaign(args):
+    return load_campaign(getattr(args, "campaign", None))
+
+
+# -- qm template ------------------------------------------------------------------
+def cmd_template(args) -> int:
+    from workbook_templates.builder import write_templates
+
+    camp = _campaign(args)
+    out = Path(args.output)
+    if args.all:
+        cities = list(camp.cities)
+    elif args.city:
+        cities = []
+        for name in args.city:
+            city = camp.city_by_name(name) or camp.city_by_code(name)
+            if not city:
+                print(f"错误：活动设置中没有城市“{name}”。可选：{'、'.join(c.name for c in camp.cities)}", file=sys.stderr)
+                return 2
+            cities.append(city)
+    else:
+        cities = []
+    if args.scoring:
+        from addin.contest.workbook import write_scoring_template
+
+        path = write_scoring_template(camp, out, source=args.source)
+        print(f"已生成评分工作簿：{path}")
+        return 0
+    start = time.perf_counter()
+    paths = write_templates(camp, out, cities, generic=args.generic or not cities)
+    for p in paths:
+        print(f"已生成：{p}")
+    print(f"共 {len(paths)} 个工作簿，用时 {time.perf_counter() - start:.1f} 秒")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="qm",
+        description="质量月助手：生成标准填报工作簿，校验、汇总各市报送的工作簿，生成公文。",
+        epilog="示例：qm template --all -o 下发模板；qm check 回收/；qm consolidate 回收/ -o 汇总.xlsx",
+    )
+    p.add_argument("--campaign", metavar="文件", help="活动设置文件（TOML），默认使用内置的广西2022年设置")
+    sub = p.add_subparsers(dest="command", metavar="<命令>", title="命令（qm <命令> --help 查看各命令的说明）", parser_class=_Parser)
+
+    t = sub.add_parser("template", help="生成标准填报工作簿", description="按填报规范生成各市的标准填报工作簿。")
+    g = t.add_mutually_exclusive_group()
+    g.add_argument("--city", action="append", metavar="城市", help="只生成指定城市（名称或行政区划代码，可重复）")
+    g.add_argument("--all", action="store_true", help="生成全部城市")
+    t.add_argument("--generic", action="store_true", help="同时生成通用空白表（城市由填报人选择）")
+    t.add_argument("--scoring", action="store_true", help="生成微视频评比和知识竞赛的评分工作簿")
+    t.add_argument("--source", metavar="汇总表", help="评分工作簿的作品来源（qm consolidate 生成的汇总表）")
+    t.add_argument("-o", "--output", metavar="目录", default=".", help="输出目录（默认当前目录）")
+    t.set_defaults(func=cmd_template)
+
+    for register in _REGISTRARS:
+        register(sub)
+    return p
+
+
+# Other modules add their subcommands here (check, consolidate, demo, report, ...).
+_REGISTRARS: list = []
+
+
+def _load_registrars() -> None:
+    import importlib
+
+    if _REGISTRARS:
+        return
+
+    for name in ("addin.cli.check", "addin.cli.consolidate", "addin.cli.demo", "addin.cli.docs",
+                 "addin.cli.score", "addin.cli.addin_cmd", "addin.cli.pipeline"):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        _REGISTRARS.append(module.register)
+
+
+def main(argv: list[str] | None = None) -> int:
+    _load_registrars()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except SettingsError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已中断", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

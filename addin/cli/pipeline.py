@@ -1,0 +1,115 @@
+"""`qm demo-run`: the whole job on built-in demo data, step by step, through the same commands a user runs."""
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sys
+import time
+from pathlib import Path
+
+MARKER = ".qm-demo-output"
+# The demo replays the 2022 campaign, so its documents carry 2022 dates (a real run defaults to today).
+DOC_DATE = "2022-10-14"
+CITY_DATE = "2022-10-08"
+
+
+def _have(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+def cmd_demo_run(args) -> int:
+    from addin.cli.main import main
+
+    out = Path(args.directory)
+    if out.exists() and any(out.iterdir()):
+        if not (out / MARKER).exists():
+            print(f"错误：{out} 不是空目录，也不是以前的演示输出目录；为免误删，请换一个目录", file=sys.stderr)
+            return 2
+        shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / MARKER).write_text("qm demo-run output; safe to delete\n", encoding="utf-8")
+    camp = ["--campaign", args.campaign] if args.campaign else []
+    d = {
+        "templates": out / "01-下发模板",
+        "returns": out / "02-各市报送",
+        "check": out / "03-校验",
+        "summary": out / "04-汇总",
+        "docs": out / "05-公文",
+        "contest": out / "06-竞赛计分",
+    }
+    summary = d["summary"] / "汇总.xlsx"
+    steps: list[tuple[str, list[str], set[int]]] = [
+        ("生成 14 个城市的标准填报工作簿", ["template", "--all", "--generic", "-o", str(d["templates"])], {0}),
+        ("生成演示用的各市报送文件（含故意安排的错误）", ["demo", str(d["returns"])], {0}),
+        ("校验各市报送文件", ["check", str(d["returns"]), "-q", "--xlsx", str(d["check"] / "校验结果.xlsx"),
+                          "--annotate", str(d["check"] / "标注副本")], {0, 1}),
+        ("汇总", ["consolidate", str(d["returns"]), "-o", str(summary), "-q"], {0}),
+    ]
+    if _have("addin.cli.docs"):
+        steps += [
+            ("生成全区报告", ["report", str(summary), "-o", str(d["docs"] / "全区报告.docx"), "--date", DOC_DATE], {0}),
+            ("生成本市报告（南宁市）", ["report", "--city", "@return-of:南宁市",
+                                  "-o", str(d["docs"] / "本市报告_南宁市.docx"), "--date", CITY_DATE], {0}),
+            ("生成整改通知书", ["notices", str(summary), "-o", str(d["docs"] / "整改通知书"), "--date", DOC_DATE], {0}),
+            ("生成典型问题曝光清单", ["exposure", str(summary), "-o", str(d["docs"] / "典型问题曝光.docx"), "--date", DOC_DATE], {0}),
+            ("生成投诉奖励名册", ["rewards", str(summary), "-o", str(d["docs"] / "投诉奖励名册.docx"), "--date", DOC_DATE], {0}),
+        ]
+    if _have("addin.cli.score"):
+        steps += [
+            ("生成评分工作簿（作品来自汇总表）", ["template", "--scoring", "--source", str(summary), "-o", str(d["contest"])], {0}),
+        ]
+        steps += [
+            ("模拟评委打分（演示）", ["@fill-scores", str(d["contest"])], {0}),
+            ("竞赛计分并生成获奖名单", ["score", str(d["contest"] / "评分表（已评）.xlsx"),
+                                      "-o", str(d["contest"] / "计分结果.xlsx"), "--date", "2022-10-20"], {0, 1}),
+        ]
+    start = time.perf_counter()
+    for i, (label, argv, ok) in enumerate(steps, 1):
+        argv = [str(_first_return(d["returns"], a.split(":", 1)[1])) if a.startswith("@return-of:") else a for a in argv]
+        print(f"\n【{i}/{len(steps)}】{label}：qm {' '.join(argv)}", flush=True)
+        code = _fill_scores(Path(argv[1]), args) if argv[0] == "@fill-scores" else main(camp + argv)
+        if code not in ok:
+            print(f"✘ 第 {i} 步失败（退出码 {code}）", file=sys.stderr)
+            return 1
+    print(f"\n演示完成，用时 {time.perf_counter() - start:.0f} 秒。请查看：")
+    for key, label in (("templates", "下发给各市的标准填报工作簿"), ("returns", "演示的各市报送文件和 manifest.json（故意安排的错误清单）"),
+                       ("check", "校验结果.xlsx 和标注副本"), ("summary", "汇总.xlsx（概况、明细、不合格清单、批次追溯、图表）"),
+                       ("docs", "全区报告、本市报告、整改通知书、曝光清单、奖励名册"), ("contest", "评分工作簿、计分结果和获奖名单")):
+        if d[key].exists():
+            print(f"  {d[key]}  —  {label}")
+    return 0
+
+
+def _fill_scores(folder: Path, args) -> int:
+    from addin.cli.main import _campaign
+    from addin.demo.contest import fill_demo_scores
+
+    (template,) = [p for p in folder.glob("*.xlsx") if "已评" not in p.name]
+    out = fill_demo_scores(template, folder / "评分表（已评）.xlsx", _campaign(args))
+    print(f"已填入演示评分：{out}")
+    return 0
+
+
+def _first_return(folder: Path, city: str) -> Path:
+    """A return of ``city`` in ``folder``, found by the metadata inside the file, not by its name."""
+    import python_calamine
+
+    from addin.infra.batch import collect_files
+    from workbook_templates.reader import read_meta
+
+    files, _ = collect_files([folder])
+    for f in files:
+        try:
+            meta = read_meta(python_calamine.CalamineWorkbook.from_path(str(f))) or {}
+        except Exception:
+            continue
+        if meta.get("city_name") == city:
+            return f
+    return folder / f"{city}.xlsx"
+
+
+def register(sub) -> None:
+    p = sub.add_parser("demo-run", help="用内置演示数据完整运行一遍（make demo）",
+                       description="生成模板和演示报送文件，然后依次校验、汇总、生成公文和竞赛计分，结果写入指定目录。")
+    p.add_argument("directory", metavar="目录", nargs="?", default="demo-output", help="输出目录（默认 demo-output）")
+    p.set_defaults(func=cmd_demo_run)

@@ -1,0 +1,672 @@
+"""Ribbon button handlers: the open workbook in, the same core functions as ``qm``, results out.
+
+Every handler has the shape ``handler(book: xw.Book | None = None, ...)``. From the ribbon,
+the VBA callback runs ``RunPython "import addin.buttons as b; b.validate_book()"`` and the
+handler takes ``xw.Book.caller()``; tests pass a book built from a payload for xlwings'
+remote engine (``xw.Book(json=payload)``) and read the resulting actions from ``book.json()``.
+
+A handler holds no business logic: it reads the book's values, calls the validator,
+consolidation, scoring or document builders, and writes back sheets, colours, notes and
+messages. It returns nothing and never raises into Excel: any problem becomes a Chinese
+message box (``book.app.alert``) and status-bar text.
+
+City side (the city's own workbook is open):
+- :func:`validate_book` 校验本表: findings into a 校验结果 sheet, offending cells coloured
+  (errors red, warnings yellow) and annotated with notes where the engine supports them.
+- :func:`city_report` 生成本市报告: the city's report (.docx) beside the workbook.
+
+Province side (a control workbook with a 设置 sheet, see :data:`SETTINGS_ROWS`):
+- :func:`consolidate_folder` 汇总目录, :func:`province_report` 生成全区报告,
+  :func:`rectification_notices` 生成整改通知书, :func:`contest_scoring` 竞赛计分,
+  :func:`init_settings` 设置 (creates the 设置 sheet).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import xlwings as xw
+
+from addin.core.findings import ERROR, INFO, WARNING, Finding, count_by_severity, sort_key
+
+TITLE = "质量月助手"
+RESULT_SHEET = "校验结果"
+SETTINGS_SHEET = "设置"
+SUMMARY_NAME = "汇总.xlsx"
+NOTICES_DIR = "整改通知书"
+SCORE_RESULT_NAME = "计分结果.xlsx"
+AWARD_LIST_NAME = "获奖名单.docx"
+NOTE_PREFIX = "【质量月校验】"
+
+# Cell colours for findings (the workbook's own palette: light red = error, yellow = warning).
+SEVERITY_COLORS = {ERROR: "#FFC7CE", WARNING: "#FFEB9C"}
+HEADER_COLOR = "#1F4E78"
+RESULT_HEADERS = ("序号", "级别", "工作表", "单元格", "栏目", "问题说明", "依据", "填写内容", "问题类型")
+RESULT_FIRST_ROW = 4          # row 1 summary, row 3 headers, findings from row 4
+
+# The province control workbook's 设置 sheet: label in column A, value in column B.
+SETTINGS_ROWS = (
+    ("回收目录", "各市报送的填报表所在文件夹（可含子文件夹）", "B2"),
+    ("输出目录", "汇总表、报告、通知书的输出文件夹；留空则与本工作簿同一文件夹", "B3"),
+    ("活动设置文件", "活动设置 TOML 文件；留空则使用内置的本年度活动设置", "B4"),
+    ("评分工作簿", "填好的评分工作簿（qm template --scoring 生成）；留空则使用当前打开的评分工作簿", "B5"),
+)
+
+
+class UserError(Exception):
+    """A problem the user can fix; the message (Chinese) is shown as it is."""
+
+
+# -- the Excel side: status bar, message box, engine ------------------------------
+def _is_remote(book: xw.Book) -> bool:
+    try:
+        return book.app.engine.name == "remote"
+    except Exception:
+        return True
+
+
+class _Ui:
+    """Status bar and message boxes that degrade gracefully where the engine lacks them."""
+
+    def __init__(self, book: xw.Book):
+        self.book = book
+        self.remote = _is_remote(book)
+        self.messages: list[str] = []     # everything shown, for logs and tests
+
+    def status(self, text: str | None) -> None:
+        if text:
+            self.messages.append(text)
+        if self.remote:
+            return  # the remote engine has no status bar
+        try:
+            self.book.app.status_bar = text if text else False
+        except Exception:
+            pass
+
+    def alert(self, text: str, critical: bool = False) -> None:
+        self.messages.append(text)
+        try:
+            self.book.app.alert(text, title=TITLE, buttons="ok", mode="critical" if critical else "info")
+        except Exception:
+            print(text, file=sys.stderr)
+
+
+def _caller(book: xw.Book | None) -> xw.Book:
+    return book if book is not None else xw.Book.caller()
+
+
+def _handler(label: str) -> Callable:
+    """Resolve the book, report progress and turn any exception into a Chinese message box."""
+
+    def decorate(func: Callable) -> Callable:
+        @functools.wraps(func)
+        def wrapper(book: xw.Book | None = None, *args, **kwargs) -> None:
+            try:
+                book = _caller(book)
+            except Exception as exc:  # not called from Excel: nothing to show a message in
+                print(f"{label}：找不到调用的工作簿（{type(exc).__name__}：{exc}），请在 Excel 中点击按钮运行。",
+                      file=sys.stderr)
+                return None
+            ui = _Ui(book)
+            ui.status(f"{label}……")
+            try:
+                func(book, ui, *args, **kwargs)
+            except UserError as exc:
+                ui.alert(f"{label}未完成：{exc}", critical=True)
+            except Exception as exc:
+                message = _friendly(exc)
+                traceback.print_exc(file=sys.stderr)
+                ui.alert(f"{label}失败：{message}", critical=True)
+            finally:
+                ui.status(None)
+            return None
+
+        wrapper.label = label
+        return wrapper
+
+    return decorate
+
+
+def _friendly(exc: Exception) -> str:
+    from addin.campaign.settings import SettingsError
+
+    text = str(exc).strip()
+    if isinstance(exc, SettingsError) or (text and any("\u4e00" <= ch <= "\u9fff" for ch in text)
+                                          and not isinstance(exc, (AttributeError, NameError))):
+        return getattr(exc, "message", None) or text
+    if isinstance(exc, PermissionError):
+        return f"文件被占用或没有写入权限（{exc.filename}），请关闭已打开的同名文件后重试"
+    if isinstance(exc, OSError):
+        return f"文件操作失败：{exc.strerror or exc}（{exc.filename or ''}）"
+    return f"出现意外错误（{type(exc).__name__}：{text}），请将此信息反馈给技术支持"
+
+
+# -- reading the book ---------------------------------------------------------------
+def _sheet_names(book: xw.Book) -> list[str]:
+    return [s.name for s in book.sheets]
+
+
+def _find_sheet(book: xw.Book, name: str):
+    for s in book.sheets:
+        if s.name == name:
+            return s
+    return None
+
+
+def sheet_values(sheet) -> list[list[Any]]:
+    """The sheet's values from A1 to the last used cell (the shape the reader expects)."""
+    last = sheet.used_range.last_cell
+    rows, cols = last.row, last.column
+    values = sheet.range((1, 1), (rows, cols)).options(ndim=2).value
+    return [list(r) for r in values or []]
+
+
+def book_rows(book: xw.Book, titles: Iterable[str]) -> dict[str, list[list[Any]]]:
+    names = set(_sheet_names(book))
+    return {t: sheet_values(book.sheets[t]) for t in titles if t in names}
+
+
+def book_path(book: xw.Book) -> Path:
+    """The book's file path (desktop) or its name (remote engine)."""
+    try:
+        full = book.fullname
+    except Exception:
+        full = book.name
+    return Path(full or book.name)
+
+
+def local_folder(book: xw.Book) -> Path | None:
+    """The folder of a book saved on this computer, else None (new, remote or cloud books)."""
+    path = book_path(book)
+    if path.is_absolute() and path.parent.is_dir() and "://" not in str(path):
+        return path.parent
+    return None
+
+
+def returned_from_book(book: xw.Book, contract=None, campaign=None):
+    """The open book as a :class:`ReturnedWorkbook`, mapped by the reader's own table/form logic."""
+    from workbook_templates.contract import META_SHEET, load_contract
+    from workbook_templates.reader import ReadError, assemble, meta_from_rows
+
+    contract = contract or load_contract()
+    titles = [s.title for s in contract.sheets]
+    data = book_rows(book, [META_SHEET, *titles])
+    meta = meta_from_rows(data[META_SHEET]) if META_SHEET in data else None
+    try:
+        return assemble(book_path(book), meta, data.get, contract, campaign.id if campaign is not None else None)
+    except ReadError:
+        if meta is None or meta.get("template_id") != contract.template_id:
+            raise UserError("当前工作簿不是本活动下发的标准填报表（缺少模板标识）。请打开下发的填报表后再操作。") from None
+        raise UserError(f"当前工作簿属于其他活动（{meta.get('campaign_id')}），不是本次活动（{campaign.id}）的填报表。") from None
+
+
+def snapshot(book: xw.Book, folder: Path, contract=None) -> Path:
+    """Write the book's contract sheets (values only) to ``folder/<book name>.xlsx`` for file-based core functions."""
+    from openpyxl import Workbook
+
+    from addin.checks.annotate import write_text
+    from workbook_templates.contract import META_SHEET, load_contract
+
+    contract = contract or load_contract()
+    data = book_rows(book, [*(s.title for s in contract.sheets), META_SHEET])
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, rows in data.items():
+        ws = wb.create_sheet(title)
+        for r, row in enumerate(rows, 1):
+            for c, v in enumerate(row, 1):
+                if v is not None and v != "":
+                    write_text(ws.cell(r, c), v)
+    name = Path(book.name).stem or "填报表"
+    path = Path(folder) / f"{name}.xlsx"
+    wb.save(path)
+    return path
+
+
+# -- settings (province control workbook) --------------------------------------------
+def setting(book: xw.Book, label: str) -> str | None:
+    """A value from the 设置 sheet: the cell right of ``label`` in column A, else its default cell."""
+    sheet = _find_sheet(book, SETTINGS_SHEET)
+    if sheet is None:
+        return None
+    rows = sheet_values(sheet)
+    for row in rows:
+        if row and isinstance(row[0], str) and row[0].strip() == label:
+            value = row[1] if len(row) > 1 else None
+            return str(value).strip() if value not in (None, "") else None
+    default = next((cell for name, _, cell in SETTINGS_ROWS if name == label), None)
+    if default:
+        value = sheet.range(default).value
+        return str(value).strip() if value not in (None, "") else None
+    return None
+
+
+def campaign_for(book: xw.Book):
+    from addin.campaign.settings import load_campaign
+
+    path = setting(book, "活动设置文件") or os.environ.get("QM_CAMPAIGN") or None
+    if path and not Path(path).is_absolute() and local_folder(book):
+        path = str(local_folder(book) / path)
+    return load_campaign(path)
+
+
+def _folder(book: xw.Book, value: str | None) -> Path | None:
+    if not value:
+        return None
+    p = Path(os.path.expandvars(os.path.expanduser(value)))
+    if not p.is_absolute() and local_folder(book):
+        p = local_folder(book) / p
+    return p
+
+
+def returns_folder(book: xw.Book, ui: _Ui) -> Path:
+    folder = _folder(book, setting(book, "回收目录"))
+    if folder is None and not ui.remote:
+        folder = _pick_folder(book)
+    if folder is None:
+        raise UserError("请在“设置”表 B2 单元格填写各市报送文件所在的文件夹（可先点“设置”按钮生成设置表）。")
+    if not folder.is_dir():
+        raise UserError(f"回收目录不存在：{folder}")
+    return folder
+
+
+def _pick_folder(book: xw.Book) -> Path | None:
+    """Excel's own folder picker (Windows); None where it is not available or cancelled."""
+    if not sys.platform.startswith("win"):
+        return None
+    try:
+        dialog = book.app.api.FileDialog(4)  # msoFileDialogFolderPicker
+        dialog.Title = "选择各市报送文件所在的文件夹"
+        if dialog.Show() == -1:
+            return Path(dialog.SelectedItems(1))
+    except Exception:
+        return None
+    return None
+
+
+def output_folder(book: xw.Book, explicit: str | Path | None = None, fallback: Path | None = None) -> Path:
+    folder = (Path(explicit) if explicit else None) or _folder(book, setting(book, "输出目录")) \
+        or local_folder(book) or fallback or Path.cwd()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+# -- writing findings ------------------------------------------------------------------
+def _as_text(v: Any) -> Any:
+    """Text from a city is data: a leading = + - @ must not become a formula."""
+    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@"):
+        return "'" + v
+    return v
+
+
+def _result_sheet(book: xw.Book, ui: _Ui):
+    """The 校验结果 sheet, created after the last visible sheet, or cleared if it exists."""
+    sheet = _find_sheet(book, RESULT_SHEET)
+    if sheet is not None:
+        sheet.clear()
+        return sheet
+    visible = [s for s in book.sheets if _visible(s)]
+    after = visible[-1] if visible else None
+    try:
+        return book.sheets.add(RESULT_SHEET, after=after)
+    except Exception:
+        if ui.remote:
+            raise
+    # desktop: the template locks the workbook structure (without a password); lift it for the
+    # new sheet and lock it again (Windows COM; elsewhere ask the user)
+    try:
+        book.api.Unprotect()
+    except Exception:
+        raise UserError(f"工作簿结构受保护，无法添加“{RESULT_SHEET}”表：请在“审阅 → 保护工作簿”中取消保护后重试。") from None
+    try:
+        return book.sheets.add(RESULT_SHEET, after=after)
+    finally:
+        try:
+            book.api.Protect(Structure=True)
+        except Exception:
+            pass
+
+
+def _visible(sheet) -> bool:
+    try:
+        return bool(sheet.visible)
+    except Exception:
+        return True
+
+
+def _previous_flags(sheet) -> list[tuple[str, str]]:
+    """(sheet, cell) pairs listed by an earlier run: the cells this add-in coloured."""
+    out = []
+    for row in sheet_values(sheet)[RESULT_FIRST_ROW - 1:]:
+        if len(row) >= 4 and row[2] and row[3]:
+            out.append((str(row[2]), str(row[3]).lstrip("'")))
+    return out
+
+
+def _cell_groups(findings: list[Finding]) -> dict[tuple[str, str], list[Finding]]:
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for f in findings:
+        if f.sheet and f.cell and f.severity in SEVERITY_COLORS:
+            groups.setdefault((f.sheet, f.cell), []).append(f)
+    return groups
+
+
+def _summary(counts: dict[str, int]) -> str:
+    return f"错误 {counts.get(ERROR, 0)} 个，警告 {counts.get(WARNING, 0)} 个，提示 {counts.get(INFO, 0)} 个"
+
+
+def write_findings(book: xw.Book, findings: list[Finding], ui: _Ui) -> dict[str, Any]:
+    """Write the 校验结果 sheet, colour and annotate the cells; returns what was done."""
+    findings = sorted(findings, key=sort_key)
+    existing = _find_sheet(book, RESULT_SHEET)
+    previous = _previous_flags(existing) if existing is not None else []
+    sheet = _result_sheet(book, ui)
+    counts = count_by_severity(findings)
+    stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    sheet.range("A1").value = f"校验结果（{stamp}）：{_summary(counts)}。红色为错误，黄色为警告；改正后请再次点击“校验本表”。"
+    sheet.range((3, 1)).value = [list(RESULT_HEADERS)]
+    sheet.range((3, 1), (3, len(RESULT_HEADERS))).color = HEADER_COLOR
+    if findings:
+        rows = [[i, f.severity, f.sheet, f.cell, f.column, _as_text(f.message), f.basis, _as_text(f.value), f.name]
+                for i, f in enumerate(findings, 1)]
+        sheet.range((RESULT_FIRST_ROW, 1)).value = rows
+        for i, f in enumerate(findings):
+            color = SEVERITY_COLORS.get(f.severity)
+            if color:
+                sheet.range((RESULT_FIRST_ROW + i, 2)).color = color
+    else:
+        sheet.range((RESULT_FIRST_ROW, 1)).value = "未发现问题。"
+    if not ui.remote:  # the remote clients differ in layout support; Excel desktop autofits
+        try:
+            sheet.autofit("c")
+            sheet.range("F:F").column_width = 80
+        except Exception:
+            pass
+
+    groups = _cell_groups(findings)
+    names = set(_sheet_names(book))
+    notes = {"added": 0, "supported": True}
+    # clear what an earlier run coloured, then colour this run's cells
+    for sheet_name, cell in previous:
+        if (sheet_name, cell) in groups or sheet_name not in names:
+            continue
+        rng = book.sheets[sheet_name].range(cell)
+        rng.color = None
+        _drop_note(rng)
+    for (sheet_name, cell), group in groups.items():
+        if sheet_name not in names:
+            continue
+        rng = book.sheets[sheet_name].range(cell)
+        worst = ERROR if any(f.severity == ERROR for f in group) else WARNING
+        rng.color = SEVERITY_COLORS[worst]
+        if notes["supported"]:
+            text = NOTE_PREFIX + "\n".join(f"{f.severity}：{f.message}" for f in group)
+            notes["supported"] = _set_note(rng, text)
+            notes["added"] += notes["supported"]
+    return {"sheet": sheet, "counts": counts, "cells": len(groups), "notes": notes}
+
+
+def _set_note(rng, text: str) -> bool:
+    """Put ``text`` in the cell's note; False where the engine cannot write notes."""
+    try:
+        note = rng.note
+        if note is not None:
+            note.text = text
+        else:
+            rng.add_note(text)
+        return True
+    except NotImplementedError:
+        return False
+    except Exception:
+        return False
+
+
+def _drop_note(rng) -> None:
+    try:
+        note = rng.note
+        if note is not None:
+            note.delete()
+    except Exception:
+        pass
+
+
+# -- city side ------------------------------------------------------------------------
+@_handler("校验本表")
+def validate_book(book: xw.Book, ui: _Ui) -> None:
+    """校验本表: read the open book's values, validate them like ``qm check``, write 校验结果."""
+    from addin.checks.validate import validate_returned
+    from workbook_templates.contract import SELFCHECK_SHEET, load_contract
+
+    contract = load_contract()
+    campaign = campaign_for(book)
+    ui.status("校验本表：正在读取各工作表……")
+    wb = returned_from_book(book, contract, campaign)
+    ui.status("校验本表：正在按填报规范和国家标准校验……")
+    result = validate_returned(wb, campaign, contract, file_label=book.name)
+    ui.status(f"校验本表：发现 {len(result.findings)} 个问题，正在写入“{RESULT_SHEET}”表……")
+    done = write_findings(book, result.findings, ui)
+    if not ui.remote:
+        try:
+            book.app.calculate()
+        except Exception:
+            pass
+    counts = done["counts"]
+    if result.findings:
+        done["sheet"].activate()
+        ui.alert(f"校验完成：{_summary(counts)}。\n问题清单见“{RESULT_SHEET}”表，"
+                 f"有问题的 {done['cells']} 个单元格已标色（红色为错误，黄色为警告）。")
+    else:
+        selfcheck = _find_sheet(book, SELFCHECK_SHEET)
+        (selfcheck or done["sheet"]).activate()
+        ui.alert("校验完成：未发现问题。报送前请再看一遍“自查”表。")
+
+
+@_handler("生成本市报告")
+def city_report(book: xw.Book, ui: _Ui, out_dir: str | Path | None = None) -> None:
+    """生成本市报告: the city's own report (.docx) from the open book, beside the book."""
+    from addin.consolidate.run import consolidate_files
+    from workbook_templates.contract import load_contract
+
+    build_city_report = _docgen("report", "build_city_report")
+    contract = load_contract()
+    campaign = campaign_for(book)
+    wb = returned_from_book(book, contract, campaign)
+    city = campaign.city_by_code(wb.city_code) or campaign.city_by_name(wb.city_name)
+    if city is None:
+        raise UserError("无法确定本表所属城市：请在“基本信息”表中填写城市。")
+    ui.status("生成本市报告：正在读取和校验本表……")
+    with tempfile.TemporaryDirectory(prefix="qm-") as tmp:
+        path = snapshot(book, Path(tmp), contract)
+        # inside Excel: read in this process (a worker would be a new Python started by spawn on Windows)
+        c = consolidate_files([path], campaign, jobs=1, progress=False, timeout=None, memory_mb=None)
+    folder = output_folder(book, out_dir)
+    out = folder / f"{city.name}{campaign.year}年质量月活动情况报告.docx"
+    ui.status(f"生成本市报告：正在写入 {out.name}……")
+    build_city_report(c, city.name, out)
+    ui.alert(f"已生成本市报告：\n{out}")
+
+
+def _docgen(module: str, name: str) -> Callable:
+    import importlib
+
+    try:
+        mod = importlib.import_module(f"docgen.{module}")
+        return getattr(mod, name)
+    except (ImportError, AttributeError):
+        raise UserError(f"公文模块尚未安装（docgen.{module}.{name}），请更新质量月助手后重试。") from None
+
+
+# -- province side -----------------------------------------------------------------------
+def _consolidate(book: xw.Book, ui: _Ui, campaign, folder: Path, out: Path):
+    """Read, validate and consolidate every return in ``folder`` (one by one, with status-bar progress)."""
+    from addin.infra.batch import collect_files
+    from addin.consolidate.run import consolidate_results, read_one, write_consolidated
+
+    files, _ = collect_files([folder])
+    files = [f for f in files if f.resolve() != out.resolve()]
+    if not files:
+        raise UserError(f"回收目录中没有 Excel 文件：{folder}")
+    results = []
+    for i, f in enumerate(files, 1):
+        ui.status(f"汇总目录：正在读取并校验第 {i}/{len(files)} 个文件：{f.name}")
+        results.append(read_one((str(f), campaign)))
+    ui.status("汇总目录：正在汇总各市数据……")
+    c = consolidate_results(results, campaign)
+    ui.status(f"汇总目录：正在写入 {out.name}……")
+    write_consolidated(c, out)
+    return c, len(files)
+
+
+def _consolidated(book: xw.Book, ui: _Ui, out_dir: str | Path | None):
+    """The consolidated campaign: 汇总.xlsx if it is newer than every return, else consolidate now."""
+    from addin.infra.batch import collect_files
+    from addin.consolidate.run import load_consolidated
+
+    campaign = campaign_for(book)
+    folder = returns_folder(book, ui)
+    out_folder = output_folder(book, out_dir, fallback=folder)
+    summary = out_folder / SUMMARY_NAME
+    if summary.is_file():
+        files, _ = collect_files([folder])
+        newest = max((f.stat().st_mtime for f in files if f.resolve() != summary.resolve()), default=0)
+        if summary.stat().st_mtime >= newest:
+            ui.status(f"正在读取 {summary.name}……")
+            return load_consolidated(summary, campaign), out_folder
+    c, _ = _consolidate(book, ui, campaign, folder, summary)
+    return c, out_folder
+
+
+@_handler("汇总目录")
+def consolidate_folder(book: xw.Book, ui: _Ui, out_dir: str | Path | None = None) -> None:
+    """汇总目录: every return in the folder named in 设置!B2 -> 汇总.xlsx (as ``qm consolidate``)."""
+    from addin.core.findings import ERROR as ERR
+
+    campaign = campaign_for(book)
+    folder = returns_folder(book, ui)
+    out = output_folder(book, out_dir, fallback=folder) / SUMMARY_NAME
+    c, n = _consolidate(book, ui, campaign, folder, out)
+    used = [s for s in c.submissions if s.status == "采用"]
+    unreadable = [s for s in c.submissions if s.status == "无法读取"]
+    errors = int((c.findings["severity"] == ERR).sum()) if not c.findings.empty else 0
+    lines = [f"已读取 {n} 个文件，采用 {len(used)} 个城市的报送；校验错误 {errors} 个。"]
+    if c.missing_cities:
+        lines.append(f"未报送：{'、'.join(c.missing_cities)}")
+    if c.late_cities:
+        lines.append(f"逾期报送：{'、'.join(c.late_cities)}")
+    if c.duplicate_files:
+        lines.append(f"重复报送（未采用）：{'、'.join(c.duplicate_files)}")
+    if unreadable:
+        lines.append(f"无法读取：{'、'.join(s.file for s in unreadable)}")
+    lines.append(f"汇总表：{out}")
+    ui.alert("\n".join(lines))
+
+
+@_handler("生成全区报告")
+def province_report(book: xw.Book, ui: _Ui, out_dir: str | Path | None = None) -> None:
+    """生成全区报告: the province's summary report (.docx) from the consolidated campaign."""
+    build = _docgen("report", "build_province_report")
+    c, folder = _consolidated(book, ui, out_dir)
+    out = folder / f"{c.campaign.year}年全区质量月活动总结报告.docx"
+    ui.status(f"生成全区报告：正在写入 {out.name}……")
+    build(c, out)
+    ui.alert(f"已生成全区报告：\n{out}")
+
+
+@_handler("生成整改通知书")
+def rectification_notices(book: xw.Book, ui: _Ui, out_dir: str | Path | None = None) -> None:
+    """生成整改通知书: one notice per non-conforming project, into 整改通知书/."""
+    build = _docgen("notice", "build_notices")
+    c, folder = _consolidated(book, ui, out_dir)
+    target = folder / NOTICES_DIR
+    target.mkdir(parents=True, exist_ok=True)
+    ui.status("生成整改通知书：正在生成……")
+    paths = list(build(c, target) or [])
+    if paths:
+        ui.alert(f"已生成整改通知书 {len(paths)} 份：\n{target}")
+    else:
+        ui.alert("没有需要下发整改通知书的不合格项。")
+
+
+@_handler("竞赛计分")
+def contest_scoring(book: xw.Book, ui: _Ui, out_dir: str | Path | None = None) -> None:
+    """竞赛计分: score the filled scoring workbook (as ``qm score``): 计分结果.xlsx + 获奖名单.docx."""
+    from addin.contest.scoring import score_quiz, score_videos
+    from addin.contest.workbook import SCORES, ScoringReadError, read_scoring_workbook, write_results
+
+    campaign = campaign_for(book)
+    src = _folder(book, setting(book, "评分工作簿"))
+    if src is None:
+        if SCORES not in _sheet_names(book):
+            raise UserError("请在“设置”表中填写评分工作簿，或打开填好的评分工作簿后再点“竞赛计分”。")
+        src = book_path(book)
+        if not src.is_file():
+            raise UserError("请先把评分工作簿保存到本机后再计分。")
+        if not ui.remote and not _saved(book):
+            raise UserError("评分工作簿有未保存的修改，请先保存后再计分。")
+    if not src.is_file():
+        raise UserError(f"评分工作簿不存在：{src}")
+    folder = output_folder(book, out_dir, fallback=src.parent)
+    out = folder / SCORE_RESULT_NAME
+    if out.resolve() == src.resolve():
+        raise UserError("计分结果不能与评分工作簿同名，请修改输出目录。")
+    ui.status(f"竞赛计分：正在读取 {src.name}……")
+    try:
+        scoring = read_scoring_workbook(src, campaign)
+    except ScoringReadError as exc:
+        raise UserError(str(exc)) from None
+    ui.status("竞赛计分：正在计算得分和名次……")
+    video = score_videos(scoring.entries, scoring.judges, scoring.scores, campaign.contest)
+    quiz = score_quiz(scoring.participants, campaign.knowledge, [c.name for c in campaign.cities])
+    findings = [*video.findings, *quiz.findings]
+    counts = count_by_severity(findings)
+    write_results(out, campaign, video, quiz, source=src)
+    lines = [f"已生成计分结果：{out}"]
+    try:
+        from docgen.award_list import write_award_list
+    except ModuleNotFoundError:
+        lines.append("未生成获奖名单（公文模块不可用）")
+    else:
+        docx = folder / AWARD_LIST_NAME
+        write_award_list(campaign, video, quiz, docx, date=None, draft=bool(counts.get(ERROR)))
+        lines.append(f"已生成获奖名单：{docx}")
+    lines.append(f"问题：{_summary(counts)}" + ("；存在错误，结果和获奖名单仅供核对，请修正后重新计分" if counts.get(ERROR) else ""))
+    ui.alert("\n".join(lines), critical=bool(counts.get(ERROR)))
+
+
+def _saved(book: xw.Book) -> bool:
+    try:
+        return bool(book.api.Saved)
+    except Exception:
+        return True
+
+
+@_handler("设置")
+def init_settings(book: xw.Book, ui: _Ui) -> None:
+    """设置: create the 设置 sheet (labels and help) in the province's control workbook."""
+    sheet = _find_sheet(book, SETTINGS_SHEET)
+    if sheet is None:
+        sheet = book.sheets.add(SETTINGS_SHEET, before=book.sheets[0])
+        sheet.range("A1").value = [["项目", "设置值", "说明"]]
+        sheet.range("A1:C1").color = HEADER_COLOR
+        sheet.range("A2").value = [[label, None, help_text] for label, help_text, _ in SETTINGS_ROWS]
+        if not ui.remote:
+            try:
+                sheet.autofit("c")
+            except Exception:
+                pass
+        ui.alert("已生成“设置”表：请在 B2 填写回收目录（各市报送文件所在文件夹），其余可留空。")
+    else:
+        ui.alert("“设置”表已存在：B2 回收目录，B3 输出目录，B4 活动设置文件，B5 评分工作簿。")
+    sheet.activate()
+
+
+HANDLERS: tuple[Callable, ...] = (
+    validate_book, city_report, consolidate_folder, province_report,
+    rectification_notices, contest_scoring, init_settings,
+)
