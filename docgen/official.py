@@ -38,6 +38,7 @@ from docx.table import Table
 
 from addin.infra.atomic import atomic_path
 from addin.infra.celltext import xml_safe
+from addin.core.errors import QmValueError
 
 # -- page geometry (GB/T 9704-2012 5.1, 5.2) ----------------------------------------------
 PAGE_MM = (210.0, 297.0)
@@ -132,7 +133,7 @@ def normalize_doc_number(text: str) -> str:
     s = re.sub(r"〕第", "〕", s)
     s = re.sub(r"〕0+(\d)", r"〕\1", s)
     if not _DOC_NUMBER.match(s):
-        raise ValueError(f"发文字号“{raw}”格式不正确，应为“机关代字〔年份〕序号号”，如“桂建质〔2022〕3号”")
+        raise QmValueError(f"发文字号“{raw}”格式不正确，应为“机关代字〔年份〕序号号”，如“桂建质〔2022〕3号”")
     return s
 
 

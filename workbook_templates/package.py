@@ -21,6 +21,8 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 
+from addin.core.errors import QmError
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
@@ -44,13 +46,12 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
-class PackageError(Exception):
+class PackageError(QmError):
     """A file refused before parsing: finding code and Chinese message."""
 
     def __init__(self, code: str, message: str):
         super().__init__(message)
         self.code = code
-        self.message = message
 
 
 @dataclass

@@ -21,6 +21,7 @@ from workbook_templates.package import (DEFAULT_LIMITS, KIND_NAMES, SAVE_AS_XLSX
                                         check_size, open_package, repack)
 from workbook_templates.contract import (DICT_SHEET, GUIDE_SHEET, META_SHEET, SELFCHECK_SHEET, STATUS_TITLE, Column,
                                          Contract, Sheet, load_contract)
+from addin.core.errors import QmError
 
 TEXT_TYPES = {"text", "longtext", "credit_code", "phone", "idno", "url", "numbers", "choice", "yesno"}
 # Sheets of our own workbook that hold no data: never "extra", never read as a renamed data sheet.
@@ -32,14 +33,13 @@ RENAMED_MIN_SHARE = 0.6      # an unknown sheet whose header has >= 60 % of a mi
 EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
 
 
-class ReadError(Exception):
+class ReadError(QmError):
     """A returned file that cannot be read as one of our workbooks."""
 
     def __init__(self, path: Path, code: str, message: str):
-        super().__init__(message)
+        super().__init__(message, file=path)
         self.path = Path(path)
         self.code = code
-        self.message = message
 
 
 @dataclass

@@ -14,10 +14,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from addin.core.errors import QmValueError
+
 DEFAULT_RESOURCE = "campaign_gx2022.toml"
 
 
-class SettingsError(ValueError):
+class SettingsError(QmValueError):
     """A campaign file that cannot be used; the message is Chinese and names the file."""
 
 

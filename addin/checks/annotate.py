@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from addin.infra.atomic import atomic_path
 from addin.infra.celltext import CELL_LIMIT, cell_text, protect_escapes, xml_safe
 from addin.core.findings import ERROR, WARNING, Finding, sort_key
+from addin.core.errors import QmValueError
 
 FILLS = {ERROR: PatternFill("solid", fgColor="FFC7CE"), WARNING: PatternFill("solid", fgColor="FFEB9C")}
 INFO_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -89,7 +90,7 @@ def annotate_copy(src: Path, findings: list[Finding], out_dir: Path) -> Path:
     src = Path(src)
     out = Path(out_dir) / annotated_name(src)
     if out.resolve() == src.resolve():
-        raise ValueError(f"标注副本不能覆盖原文件：{src}")
+        raise QmValueError(f"标注副本不能覆盖原文件：{src}", file=src)
     # read into memory (the original is never opened for writing), from bytes so that any
     # extension of an Excel package (.xlsm, .xltx, .et) is accepted; keep_vba=False: no macros
     # the package as the validator read it: checked, and with formatted empty rows below the data
@@ -100,13 +101,13 @@ def annotate_copy(src: Path, findings: list[Finding], out_dir: Path) -> Path:
     try:
         data = open_package(data, src.suffix).data
     except PackageError as err:
-        raise ValueError(err.message) from None
+        raise QmValueError(err.message, file=src) from None
     try:
         wb = load_workbook(io.BytesIO(data), keep_vba=False)
     except OSError:
         raise
     except Exception as exc:  # openpyxl is stricter than the validator's reader (raw control characters…)
-        raise ValueError(f"openpyxl 无法读取此文件（{type(exc).__name__}：{exc}）") from exc
+        raise QmValueError(f"openpyxl 无法读取此文件（{type(exc).__name__}：{exc}）", file=src) from exc
     wb.vba_archive = None
     wb.template = False          # a .xltx/.xltm return: the copy is an ordinary workbook
     _cap_long_text(wb)

@@ -6,7 +6,8 @@ import sys
 import time
 from pathlib import Path
 
-from addin.campaign.settings import SettingsError, load_campaign
+from addin.campaign.settings import load_campaign
+from addin.core.errors import QmError
 
 _ARGPARSE_ZH = {
     "usage: ": "用法：",
@@ -129,12 +130,30 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args) or 0)
-    except SettingsError as exc:
+    except QmError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
         return 130
+    except Exception:  # a bug: the traceback goes to a log file, never to the terminal
+        log = write_crash_log(argv)
+        print(f"错误：程序内部出错，未能完成。详细信息已写入 {log}，请将该文件反馈给技术支持。", file=sys.stderr)
+        return 2
+
+
+def write_crash_log(argv: list[str] | None) -> Path:
+    """The current exception's traceback, with the command line, in a new file under the
+    system's temporary folder; returns its path."""
+    import tempfile
+    import traceback
+
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    fd, name = tempfile.mkstemp(prefix=f"qm-错误-{stamp}-", suffix=".log")
+    with open(fd, "w", encoding="utf-8") as fh:
+        fh.write("qm " + " ".join(sys.argv[1:] if argv is None else argv) + "\n\n")
+        fh.write(traceback.format_exc())
+    return Path(name)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from addin.infra.sheetxml import DATE_STYLE, DATETIME_STYLE, fill_sheets
 from addin.consolidate.model import JUDGMENT, PROVENANCE, STAT_COLUMNS, Consolidated, Submission
 from addin.campaign.settings import Campaign
 from workbook_templates.contract import load_contract
+from addin.core.errors import QmValueError
 
 NONCONFORMING_SHEET = "不合格清单"
 TRACE_SHEET = "批次追溯"
@@ -133,7 +134,7 @@ class _Writer:
 EXCEL_ROWS = 1_048_576      # rows in an Excel worksheet, the header row included
 
 
-class TooManyRows(ValueError):
+class TooManyRows(QmValueError):
     """A sheet of 汇总.xlsx would hold more rows than Excel allows (the message is in Chinese)."""
 
 

@@ -25,6 +25,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from addin.core.findings import CODES, ERROR, INFO, WARNING, Finding
 from addin.core.normalize import clean_text, parse_number
 from addin.campaign.settings import SettingsError
+from addin.core.errors import QmValueError
 
 __all__ = [
     "ScoringError", "ScoreFinding", "SCORING_CODES", "TIEBREAKS",
@@ -37,7 +38,7 @@ __all__ = [
 ]
 
 
-class ScoringError(ValueError):
+class ScoringError(QmValueError):
     """Input a scoring function cannot use; the message is Chinese."""
 
 

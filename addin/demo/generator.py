@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+from addin.core.errors import QmValueError
 import datetime as dt
 import hashlib
 import io
@@ -1321,7 +1322,7 @@ class DemoManifest:
 def _roles(n: int) -> dict[str, int]:
     """City index of each planted situation (Guangxi: see the module docstring)."""
     if n < 8:
-        raise ValueError("演示数据至少需要 8 个城市（未报送、逾期、重复报送和 4 个有错城市各占一个）")
+        raise QmValueError("演示数据至少需要 8 个城市（未报送、逾期、重复报送和 4 个有错城市各占一个）")
     prefer = [("missing", n - 1), ("late", n - 3), ("duplicate", 1), ("formats", 2), ("codes", 3),
               ("spot", 4), ("appraisal", n - 6)]
     taken: dict[str, int] = {}

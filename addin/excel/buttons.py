@@ -34,6 +34,7 @@ from typing import Any, Callable, Iterable
 import xlwings as xw
 
 from addin.core.findings import ERROR, INFO, WARNING, Finding, count_by_severity, sort_key
+from addin.core.errors import QmError
 
 TITLE = "质量月助手"
 RESULT_SHEET = "校验结果"
@@ -59,7 +60,7 @@ SETTINGS_ROWS = (
 )
 
 
-class UserError(Exception):
+class UserError(QmError):
     """A problem the user can fix; the message (Chinese) is shown as it is."""
 
 
@@ -134,17 +135,13 @@ def _handler(label: str) -> Callable:
 
 
 def _friendly(exc: Exception) -> str:
-    from addin.campaign.settings import SettingsError
-
-    text = str(exc).strip()
-    if isinstance(exc, SettingsError) or (text and any("\u4e00" <= ch <= "\u9fff" for ch in text)
-                                          and not isinstance(exc, (AttributeError, NameError))):
-        return getattr(exc, "message", None) or text
+    if isinstance(exc, QmError):
+        return exc.message
     if isinstance(exc, PermissionError):
         return f"文件被占用或没有写入权限（{exc.filename}），请关闭已打开的同名文件后重试"
     if isinstance(exc, OSError):
         return f"文件操作失败：{exc.strerror or exc}（{exc.filename or ''}）"
-    return f"出现意外错误（{type(exc).__name__}：{text}），请将此信息反馈给技术支持"
+    return f"出现意外错误（{type(exc).__name__}：{str(exc).strip()}），请将此信息反馈给技术支持"
 
 
 # -- reading the book ---------------------------------------------------------------

@@ -20,6 +20,8 @@ from typing import Any, Callable, Iterable
 
 import xlwings as xw
 
+from addin.core.errors import QmError, QmValueError
+
 CATEGORY = "质量月"
 VERIFIED_RESULTS = ("属实", "部分属实")   # as the reward roster (docgen.rewards) counts them
 ERROR_PREFIX = "错误："
@@ -30,7 +32,7 @@ __all__ = [
 ]
 
 
-class CellError(ValueError):
+class CellError(QmValueError):
     """Input a UDF cannot use; the message (Chinese) is shown in the cell."""
 
 
@@ -43,15 +45,11 @@ def _cell_safe(func: Callable) -> Callable:
             return func(*args, **kwargs)
         except Exception as exc:  # a cell must show a message, never a traceback
             text = str(exc).strip() or type(exc).__name__
-            if not isinstance(exc, (CellError, ValueError, KeyError, TypeError)) or not _is_chinese(text):
+            if not isinstance(exc, QmError):
                 text = f"计算出错（{type(exc).__name__}：{text}）"
             return text if text.startswith(ERROR_PREFIX) else ERROR_PREFIX + text
 
     return wrapper
-
-
-def _is_chinese(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 # -- input adapters ----------------------------------------------------------------

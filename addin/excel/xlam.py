@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from addin.core.errors import QmError
+
 ADDIN_NAME = "质量月.xlam"
 PROJECT_NAME = "zhiliangyue"          # xlwings' config name: ~/.zhiliangyue/zhiliangyue.conf
 CONFIG_SHEET = f"_{PROJECT_NAME}.conf"
@@ -46,7 +48,7 @@ _CLASS_GUID = "FCFB3D2A-A0FA-1068-A738-08002B3371B5"
 _CWD_LOCK = threading.Lock()   # ms-ovba writes its intermediate files into the working directory
 
 
-class BuildError(RuntimeError):
+class BuildError(QmError, RuntimeError):
     """The add-in cannot be built; the message is Chinese."""
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from addin.infra.progress import Progress
+from addin.core.errors import QmError
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ett", ".xlt", ".xltx", ".xlsb", ".ods"}
 T = TypeVar("T")
@@ -311,7 +312,7 @@ class _Pool:
                     self._retire(w, requeue=True)
                     self.lost_idle += 1
                     if self.lost_idle > 2 * self.n_workers + 5:
-                        raise RuntimeError("处理进程反复意外退出，无法继续") from None
+                        raise QmError("处理进程反复意外退出，无法继续") from None
                 continue
             except Exception as exc:    # the item cannot be pickled; nothing was written
                 self._fail(i, "error", f"{type(exc).__name__}: {exc}")

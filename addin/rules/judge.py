@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from addin.core.normalize import clean_text, parse_number, parse_numbers, to_halfwidth
+from addin.core.errors import QmValueError
 
 __all__ = [
     "PASS", "FAIL", "RECHECK", "NO_RULE", "NO_DATA", "RESULTS", "METHODS",
@@ -58,7 +59,7 @@ _OPTIONAL = ("grades", "quantity", "unit", "confidence", "source", "basis", "gra
              "spec_adjust", "message_recheck", "message_cap")
 
 
-class RuleError(ValueError):
+class RuleError(QmValueError):
     """A rule file that cannot be used; the message is Chinese and names file and rule."""
 
 
