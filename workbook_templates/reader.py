@@ -182,7 +182,7 @@ def _cell_issues(found: dict[tuple[int, int], tuple[str, str]], columns: Any,
         col = column_at(r, i)
         if col is None or (code == "formula-no-value" and col.locked):
             continue                      # a locked column's formula is the template's own (e.g. 行政区划代码)
-        out[f"{_letter(i)}{r}"] = CellIssue(code, col.key, detail)
+        out[f"{column_letter(i)}{r}"] = CellIssue(code, col.key, detail)
     return out
 
 
@@ -235,7 +235,7 @@ def _empty(v: Any) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
 
-def _letter(i: int) -> str:
+def column_letter(i: int) -> str:
     s = ""
     i += 1
     while i:
@@ -321,11 +321,11 @@ def _form_share(sheet: Sheet, data: list[list[Any]]) -> float:
 
 
 def _range_a1(r0: int, c0: int, r1: int, c1: int) -> str:
-    return f"{_letter(c0)}{r0 + 1}:{_letter(c1)}{r1 + 1}"
+    return f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}"
 
 
 def _merged_notice(name: str, r0: int, c0: int, r1: int, c1: int) -> Notice:
-    top = f"{_letter(c0)}{r0 + 1}"
+    top = f"{column_letter(c0)}{r0 + 1}"
     rng = _range_a1(r0, c0, r1, c1)
     return Notice("merged-cells", name, top, "",
                   f"{rng} 为合并单元格：只读取左上角 {top} 的值，其余单元格按空白处理（未向下填充）。"
@@ -358,15 +358,15 @@ def _read_table(sheet: Sheet, data: list[list[Any]], merged: Iterable[Any] = (),
             shown = str(_text(title)).strip()
             if norm_title(shown) != _STATUS_NORM:
                 out.unknown_columns.append(shown)
-                out.unknown_cells.append(f"{_letter(i)}{h + 1}")
+                out.unknown_cells.append(f"{column_letter(i)}{h + 1}")
     out.column_index = index
     out.missing_columns = [c.title for c in sheet.columns if c.key not in index]
     if h and notices is not None:
-        first = _letter(min(index.values())) if index else "A"
+        first = column_letter(min(index.values())) if index else "A"
         notices.append(Notice("header-moved", where, f"{first}{h + 1}", "",
                               f"表头应在第 1 行，实际在第 {h + 1} 行，已按第 {h + 1} 行读取（上方的标题等行已忽略）；"
                               "请删除表头上方插入的行，保持第 1 行为表头"))
-    letters = {key: _letter(i) for key, i in index.items()}
+    letters = {key: column_letter(i) for key, i in index.items()}
     text_keys = {c.key for c in sheet.columns if c.type in TEXT_TYPES}
     plan = [(key, i, key in text_keys) for key, i in index.items()]  # one entry per mapped column
     for r, raw in enumerate(data[h + 1:], h + 2):

@@ -21,7 +21,7 @@ from addin.core.findings import REFUSED, Finding
 from addin.rules.judge import judge
 from addin.campaign.settings import Campaign
 from workbook_templates.contract import Column, Contract, load_contract
-from workbook_templates.reader import ReadError, ReturnedWorkbook, Row, _letter, read_workbook
+from workbook_templates.reader import ReadError, ReturnedWorkbook, Row, column_letter, read_workbook
 
 LONG_TEXT = CELL_LIMIT // 2   # up to this many characters a text is within the limit whatever they are
 NUMERIC_TYPES = ("int", "number")
@@ -472,7 +472,7 @@ def validate_returned(wb: ReturnedWorkbook, campaign: Campaign, contract: Contra
         unknown = dict(zip(data.unknown_cells, data.unknown_columns))
         positions = {c.title: i for i, c in enumerate(data.sheet.columns)}
         for missing in data.missing_columns:
-            cell = f"{_letter(positions[missing])}{header}" if missing in positions else ""
+            cell = f"{column_letter(positions[missing])}{header}" if missing in positions else ""
             if cell in unknown:  # the template's column at this place has another title: renamed
                 ck.add("missing-column", where, cell, missing,
                        f"工作表“{where}”缺少列“{missing}”：模板中该列在 {where}!{cell}，现标题为“{unknown[cell]}”，"

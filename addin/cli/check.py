@@ -30,11 +30,6 @@ def check_failed(path: Path, kind: str, detail: str) -> tuple[Path, list[Finding
     return path, [failure_finding(path.name, kind, detail)]
 
 
-def _limit(value: float | None) -> float | None:
-    """A --timeout / --worker-mb value: 0 or less means no limit."""
-    return value if value is not None and value > 0 else None
-
-
 def _width(s: str) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
 
@@ -66,17 +61,17 @@ def print_findings(path: Path, findings: list[Finding], out=None, limit: int = 2
 def cmd_check(args) -> int:
     from addin.checks.annotate import annotate_copy, write_findings_xlsx
     from addin.infra.batch import collect_or_complain, run_parallel
-    from addin.cli.main import _campaign
+    from addin.cli.common import campaign_from_args, limit
 
-    campaign = _campaign(args)
+    campaign = campaign_from_args(args)
     files = collect_or_complain(args.paths, "没有找到要校验的 Excel 文件")
     if files is None:
         return 2
     checker = functools.partial(check_path, campaign=campaign, limits=limits_from(args))   # sent once per worker
     results = list(run_parallel(checker, files, jobs=args.jobs,
                                 label="校验", progress=None if not args.quiet else False,
-                                timeout=_limit(args.timeout), on_failure=check_failed,
-                                memory_mb=_limit(args.worker_mb)))
+                                timeout=limit(args.timeout), on_failure=check_failed,
+                                memory_mb=limit(args.worker_mb)))
     all_findings: list[Finding] = []
     unreadable = any(not Path(p).exists() for p in args.paths)   # a named path that is not there
     for path, findings in results:

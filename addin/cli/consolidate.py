@@ -8,13 +8,14 @@ from pathlib import Path
 
 def cmd_consolidate(args) -> int:
     from addin.infra.batch import collect_or_complain
-    from addin.cli.main import _campaign
-    from addin.cli.check import _limit, batch_summary, limits_from
+    from addin.cli.common import campaign_from_args
+    from addin.cli.check import batch_summary, limits_from
+    from addin.cli.common import limit
     from addin.consolidate.run import consolidate_files, write_consolidated
     from addin.consolidate.summary_xlsx import TooManyRows
     from addin.core.findings import ERROR
 
-    campaign = _campaign(args)
+    campaign = campaign_from_args(args)
     files = collect_or_complain(args.paths, "没有找到报送的 Excel 文件")
     if files is None:
         return 2
@@ -25,7 +26,7 @@ def cmd_consolidate(args) -> int:
     files = [f for f in files if f.resolve() != out.resolve()]
     start = time.perf_counter()
     c = consolidate_files(files, campaign, jobs=args.jobs, progress=None if not args.quiet else False,
-                          timeout=_limit(args.timeout), memory_mb=_limit(args.worker_mb), limits=limits_from(args))
+                          timeout=limit(args.timeout), memory_mb=limit(args.worker_mb), limits=limits_from(args))
     read_s = time.perf_counter() - start
     try:
         write_consolidated(c, out)

@@ -15,11 +15,11 @@ _ROLE_ZH = {
 
 
 def cmd_demo(args) -> int:
-    from addin.cli.main import _campaign
+    from addin.cli.common import campaign_from_args
     from addin.demo.generator import MANIFEST_NAME, generate_demo
     from addin.core.findings import CODES
 
-    campaign = _campaign(args)
+    campaign = campaign_from_args(args)
     out = Path(args.directory)
     start = time.perf_counter()
     try:

@@ -14,8 +14,8 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"日期“{value}”格式不正确，应为 2022-10-12") from None
 
 
-def _campaign(args):
-    from addin.cli.main import _campaign as load
+def campaign_from_args(args):
+    from addin.cli.common import campaign_from_args as load
 
     return load(args)
 
@@ -38,7 +38,7 @@ def _load(args):
         return None
     from addin.consolidate.run import load_consolidated
 
-    return load_consolidated(p, _campaign(args))
+    return load_consolidated(p, campaign_from_args(args))
 
 
 def cmd_report(args) -> int:
@@ -53,7 +53,7 @@ def cmd_report(args) -> int:
             return 2
         from addin.consolidate.run import consolidate_files
 
-        c = consolidate_files([src], _campaign(args))
+        c = consolidate_files([src], campaign_from_args(args))
         city = next((s.city for s in c.submissions if s.city and s.status == "采用"), None)
         if city is None and "status" in c.stats.columns:
             reported = c.stats[c.stats["status"] != "未报送"]

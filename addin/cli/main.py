@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from addin.campaign.settings import load_campaign
+from addin.cli.common import campaign_from_args
 from addin.core.errors import QmError
 
 _ARGPARSE_ZH = {
@@ -40,15 +40,11 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}：错误：{message}\n")
 
 
-def _campaign(args):
-    return load_campaign(getattr(args, "campaign", None))
-
-
 # -- qm template ------------------------------------------------------------------
 def cmd_template(args) -> int:
     from workbook_templates.builder import write_templates
 
-    camp = _campaign(args)
+    camp = campaign_from_args(args)
     out = Path(args.output)
     if args.all:
         cities = list(camp.cities)

@@ -81,11 +81,11 @@ def cmd_demo_run(args) -> int:
 
 
 def _fill_scores(folder: Path, args) -> int:
-    from addin.cli.main import _campaign
+    from addin.cli.common import campaign_from_args
     from addin.demo.contest import fill_demo_scores
 
     (template,) = [p for p in folder.glob("*.xlsx") if "已评" not in p.name]
-    out = fill_demo_scores(template, folder / "评分表（已评）.xlsx", _campaign(args))
+    out = fill_demo_scores(template, folder / "评分表（已评）.xlsx", campaign_from_args(args))
     print(f"已填入演示评分：{out}")
     return 0
 

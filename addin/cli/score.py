@@ -34,11 +34,11 @@ def register(sub) -> None:
 
 
 def cmd(args) -> int:
-    from addin.cli.main import _campaign
+    from addin.cli.common import campaign_from_args
     from addin.contest.scoring import score_quiz, score_videos
     from addin.contest.workbook import ScoringReadError, read_scoring_workbook, write_results
 
-    camp = _campaign(args)
+    camp = campaign_from_args(args)
     src, out = Path(args.file), Path(args.output)
     if out.is_dir():
         out = out / "计分结果.xlsx"

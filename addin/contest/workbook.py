@@ -453,7 +453,7 @@ class ScoringBook(NamedTuple):
                                   # ("participant", row) -> "Sheet!A1"
 
 
-def _letter(i: int) -> str:
+def column_letter(i: int) -> str:
     return get_column_letter(i + 1)
 
 
@@ -485,7 +485,7 @@ def read_scoring_workbook(path: str | Path, campaign: Campaign | None = None) ->
         return rows, cols
 
     def ref(sheet: str, col: int, r: int) -> str:
-        return f"{sheet}!{_letter(col)}{r}"
+        return f"{sheet}!{column_letter(col)}{r}"
 
     rows, cols = table(ENTRIES, [ID, v["title"], v["unit"], CITY])
     entries = []

@@ -1,0 +1,129 @@
+"""The house keeps its shape: no import cycles, and lower rooms never import higher ones.
+
+Imports are read with ``ast`` (module level and inside functions alike), so a lazy import that
+would only fail at run time is caught here too. The layers (lowest first) are those of
+ARCHITECTURE.md: a module may import its own layer and the layers below it.
+"""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("addin", "docgen", "workbook_templates", "macros")
+
+# lowest first; the first matching prefix decides a module's layer
+LAYERS: list[tuple[str, ...]] = [
+    ("addin.core", "addin.infra", "addin.campaign"),
+    ("addin.rules",),
+    ("workbook_templates",),
+    ("addin.checks", "addin.consolidate", "addin.contest"),
+    ("docgen",),
+    ("addin.usecases", "addin.demo"),
+    ("addin.cli", "addin.excel", "addin.buttons", "addin.udfs", "macros"),
+]
+FACES = LAYERS[-1]
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+MODULES = {module_name(p): p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py")}
+
+
+def imported(path: Path) -> set[str]:
+    """Our own modules that ``path`` imports anywhere in its body."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{a.name}" for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level:
+            raise AssertionError(f"{path}: relative import (use absolute imports)")
+    found = set()
+    for name in names:
+        while name and name not in MODULES:
+            name = name.rpartition(".")[0]
+        if name:
+            found.add(name)
+    return found
+
+
+GRAPH = {m: imported(p) - {m} for m, p in MODULES.items()}
+
+
+def layer(module: str) -> int:
+    for i, prefixes in enumerate(LAYERS):
+        if any(module == p or module.startswith(p + ".") for p in prefixes):
+            return i
+    if module in PACKAGES:  # package roots (empty __init__)
+        return 0
+    raise AssertionError(f"module {module} belongs to no layer: add its room to LAYERS")
+
+
+def test_every_module_has_a_layer():
+    for m in MODULES:
+        layer(m)
+
+
+def test_no_import_cycles():
+    # Tarjan's strongly connected components
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in GRAPH[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while (w := stack.pop()) != v:
+                comp.append(w)
+            if comp:
+                cycles.append(sorted(comp + [v]))
+
+    for v in GRAPH:
+        if v not in index:
+            visit(v)
+    assert cycles == []
+
+
+def test_lower_layers_never_import_higher_ones():
+    upward = [f"{m} → {d}" for m, deps in GRAPH.items() for d in deps
+              if layer(d) > layer(m) and not (m in PACKAGES)]
+    assert upward == []
+
+
+def test_domain_never_imports_a_face():
+    faces = [m for m in MODULES if layer(m) == len(LAYERS) - 1]
+    bad = [f"{m} → {d}" for m, deps in GRAPH.items() if layer(m) < len(LAYERS) - 1
+           for d in deps if d in faces]
+    assert bad == []
+
+
+def test_no_private_name_is_imported_across_modules():
+    crossing = []
+    for m, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module in MODULES and node.module != m:
+                crossing += [f"{m} imports {node.module}.{a.name}" for a in node.names
+                             if a.name.startswith("_") and not a.name.startswith("__")]
+    assert crossing == []
+
+
+def test_the_layer_check_can_fail():
+    assert layer("addin.core.normalize") < layer("addin.cli.main")
+    assert layer("docgen.report") > layer("addin.consolidate.run")
