@@ -254,7 +254,7 @@ def test_consolidate_folder_writes_the_summary(returns, tmp_path, campaign):
     c = load_consolidated(summary, campaign)
     assert sorted(s.city for s in c.submissions if s.status == "采用") == ["南宁市", "柳州市"]
     (text, mode), = alerts(book)
-    assert mode == "info" and "已读取 2 个文件，采用 2 个城市的报送" in text and str(summary) in text
+    assert mode == "info" and "读取 2 个文件，采用 2 个城市的报送" in text and str(summary) in text
     assert "未报送：" in text and "桂林市" in text
 
 
@@ -263,7 +263,7 @@ def test_consolidate_folder_writes_beside_the_returns_and_skips_its_own_output(r
         book = control_book({"回收目录": str(returns)})
         b.consolidate_folder(book)
         (text, mode), = alerts(book)
-        assert mode == "info" and "已读取 2 个文件" in text
+        assert mode == "info" and "读取 2 个文件" in text
     assert (returns / b.SUMMARY_NAME).is_file()
 
 
@@ -279,7 +279,7 @@ def test_consolidate_folder_needs_a_folder(tmp_path):
     empty.mkdir()
     book = control_book({"回收目录": str(empty)})
     b.consolidate_folder(book)
-    assert "没有 Excel 文件" in alerts(book)[0][0]
+    assert "没有找到报送的 Excel 文件" in alerts(book)[0][0] and str(empty) in alerts(book)[0][0]
 
 
 def test_init_settings_creates_the_sheet():

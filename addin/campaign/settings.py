@@ -62,6 +62,11 @@ class Campaign:
                 return c
         return None
 
+    def city_of_return(self, code: Any, named: Any) -> City | None:
+        """The city a return belongs to: by the code in its hidden metadata, else by the city its
+        基本信息 names. The one place that decides it (consolidation, the ribbon, `qm report --city`)."""
+        return self.city_by_code(str(code or "")) or self.city_by_name(str(named or ""))
+
     def city_by_code(self, code: str) -> City | None:
         return self._by_code.get(str(code or "").strip())
 

@@ -2,58 +2,24 @@
 from __future__ import annotations
 
 import sys
-import time
-from pathlib import Path
 
 
 def cmd_consolidate(args) -> int:
-    from addin.infra.batch import collect_or_complain
-    from addin.cli.common import campaign_from_args
     from addin.cli.check import batch_summary, limits_from
-    from addin.cli.common import limit
-    from addin.consolidate.run import consolidate_files, write_consolidated
-    from addin.consolidate.summary_xlsx import TooManyRows
-    from addin.core.findings import ERROR
+    from addin.cli.common import campaign_from_args, limit
+    from addin.usecases import consolidate_returns
 
     campaign = campaign_from_args(args)
-    files = collect_or_complain(args.paths, "没有找到报送的 Excel 文件")
-    if files is None:
-        return 2
-    out = Path(args.output)
-    if any(out.resolve() == f.resolve() for f in files):
-        print(f"错误：输出文件不能是报送文件之一：{out}", file=sys.stderr)
-        return 2
-    files = [f for f in files if f.resolve() != out.resolve()]
-    start = time.perf_counter()
-    c = consolidate_files(files, campaign, jobs=args.jobs, progress=None if not args.quiet else False,
-                          timeout=limit(args.timeout), memory_mb=limit(args.worker_mb), limits=limits_from(args))
-    read_s = time.perf_counter() - start
-    try:
-        write_consolidated(c, out)
-    except TooManyRows as err:
-        print(f"错误：{err}", file=sys.stderr)
-        return 2
-    total_s = time.perf_counter() - start
-    used = [s for s in c.submissions if s.status == "采用"]
-    unreadable = [s for s in c.submissions if s.status == "无法读取"]
-    print(f"读取 {len(files)} 个文件，采用 {len(used)} 个城市的报送（读取和校验 {read_s:.1f} 秒，共 {total_s:.1f} 秒）")
-    for s in unreadable:
-        print(f"  ✘ 无法读取：{s.file}：{s.note}")
-    if c.missing_cities:
-        print(f"  未报送：{'、'.join(c.missing_cities)}")
-    if c.late_cities:
-        print(f"  逾期报送：{'、'.join(c.late_cities)}")
-    for f in c.duplicate_files:
-        print(f"  重复报送（未采用）：{f}")
-    t = c.totals()
-    rate = t.get("spot_pass_rate")
-    print(f"  抽测 {int(t['spot_items'])} 项次，复核不合格 {int(t['spot_fail'])} 项次"
-          + (f"，合格率 {rate:.1%}" if rate == rate else "")
-          + f"；校验错误 {int((c.findings['severity'] == ERROR).sum()) if not c.findings.empty else 0} 个")
-    print(f"汇总表已写入：{out}")
-    print(batch_summary(len(c.submissions), len(unreadable),
+    run = consolidate_returns(args.paths, campaign, args.output, jobs=args.jobs,
+                              progress=None if not args.quiet else False,
+                              timeout=limit(args.timeout), memory_mb=limit(args.worker_mb), limits=limits_from(args))
+    for p in run.problems:
+        print(f"✘ {p}", file=sys.stderr)
+    print("\n".join(run.summary_lines()))
+    c = run.consolidated
+    print(batch_summary(len(c.submissions), len(run.unreadable),
                         sum(1 for s in c.submissions if s.status != "无法读取" and (s.errors or s.warnings))))
-    return 2 if unreadable else 0
+    return 2 if run.unreadable else 0
 
 
 def register(sub) -> None:

@@ -5,10 +5,6 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from addin.core.findings import ERROR, count_by_severity, sort_key
-
-AWARD_LIST = "获奖名单.docx"
-
 
 def _date(text: str) -> dt.date:
     try:
@@ -35,55 +31,24 @@ def register(sub) -> None:
 
 def cmd(args) -> int:
     from addin.cli.common import campaign_from_args
-    from addin.contest.scoring import score_quiz, score_videos
-    from addin.contest.workbook import ScoringReadError, read_scoring_workbook, write_results
+    from addin.usecases import SCORE_RESULT_NAME, score_contest
 
     camp = campaign_from_args(args)
     src, out = Path(args.file), Path(args.output)
     if out.is_dir():
-        out = out / "计分结果.xlsx"
+        out = out / SCORE_RESULT_NAME
     if out.suffix.lower() != ".xlsx":
         print(f"错误：结果工作簿应为 .xlsx 文件，实为“{out}”", file=sys.stderr)
         return 2
-    if out.exists() and src.exists() and out.resolve() == src.resolve():
-        print(f"错误：结果工作簿不能与评分工作簿同名（{src}），评分工作簿只读不写", file=sys.stderr)
-        return 2
     try:
-        book = read_scoring_workbook(src, camp)
-    except ScoringReadError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
-        return 2
-    video = score_videos(book.entries, book.judges, book.scores, camp.contest)
-    quiz = score_quiz(book.participants, camp.knowledge, [c.name for c in camp.cities])
-    findings = sorted([*video.findings, *quiz.findings], key=sort_key)
-    counts = count_by_severity(findings)
-    errors = counts.get(ERROR, 0)
-    for f in findings:
-        print(f"{f.severity}：{src.name} {f.message}", file=sys.stderr)
-    try:
-        write_results(out, camp, video, quiz, source=src)
+        run = score_contest(src, camp, out, award_date=args.date)
     except OSError as exc:
-        print(f"错误：无法写入 {out}：{exc.strerror or exc}", file=sys.stderr)
+        print(f"错误：无法写入 {exc.filename or out}：{exc.strerror or exc}", file=sys.stderr)
         return 2
-    print(f"已生成计分结果：{out}")
-    docx = out.parent / AWARD_LIST
-    try:
-        from docgen.award_list import write_award_list
-    except ModuleNotFoundError as exc:
-        print(f"警告：未生成获奖名单（公文模块不可用：{exc.name}）", file=sys.stderr)
-    else:
-        try:
-            write_award_list(camp, video, quiz, docx, date=args.date, draft=bool(errors))
-            print(f"已生成获奖名单：{docx}")
-        except OSError as exc:
-            print(f"错误：无法写入 {docx}：{exc.strerror or exc}", file=sys.stderr)
-            return 2
-    ranked = sum(1 for e in video.entries if e.rank is not None)
-    awards = "，".join(f"{k} {v} 件" for k, v in video.award_counts.items()) or "无"
-    people = sum(1 for p in quiz.individuals if p.rank is not None)
-    print(f"微视频：{len(video.entries)} 件作品，{ranked} 件参与排名；{len(video.judges)} 位评委；获奖：{awards}")
-    print(f"知识竞赛：{len(quiz.individuals)} 人，{people} 人参与排名；"
-          f"{sum(1 for c in quiz.cities if c.rank is not None)} 个城市参与排名")
-    print(f"问题：错误 {errors} 个，警告 {counts.get('警告', 0)} 个，提示 {counts.get('提示', 0)} 个"
-          + ("；存在错误，结果和获奖名单仅供核对，请修正后重新计分" if errors else ""))
-    return 1 if errors else 0
+    for f in run.findings:
+        print(f"{f.severity}：{src.name} {f.message}", file=sys.stderr)
+    print(f"已生成计分结果：{run.results}")
+    if run.award_list:
+        print(f"已生成获奖名单：{run.award_list}")
+    print("\n".join(run.summary_lines()))
+    return 1 if run.errors else 0

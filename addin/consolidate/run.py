@@ -159,8 +159,8 @@ def _row_tuples(cols: list[str], records: list, raw_rows: list) -> list[tuple]:
 
 
 def city_of(campaign: Campaign, meta: Mapping[str, Any], info: Mapping[str, Any]) -> City | None:
-    """The city a return belongs to: by the code in its metadata, else by the city it names."""
-    return campaign.city_by_code(meta.get("city_code") or "") or campaign.city_by_name(str(info.get("city") or ""))
+    """The city a return belongs to (:meth:`Campaign.city_of_return` on its metadata and 基本信息)."""
+    return campaign.city_of_return(meta.get("city_code"), info.get("city"))
 
 
 def _render(city: City, file_name: str, rows: dict[str, list[tuple]]) -> dict[str, Piece]:
@@ -511,7 +511,7 @@ def failure_finding(name: str, kind: str, detail: str) -> Finding:
 
 
 def consolidate_files(paths: list[str | Path], campaign: Campaign, jobs: int | None = None,
-                      progress: bool | None = None, *, timeout: float | None = DEFAULT_FILE_TIMEOUT,
+                      progress: "bool | Callable[[int, int], None] | None" = None, *, timeout: float | None = DEFAULT_FILE_TIMEOUT,
                       memory_mb: int | None = DEFAULT_WORKER_MB, limits: Limits | None = None) -> Consolidated:
     """Read, validate and consolidate ``paths``; ``limits`` guard each file before parsing."""
     # the campaign and limits go to each worker once (with the function), not with every file:
@@ -525,7 +525,7 @@ def consolidate_files(paths: list[str | Path], campaign: Campaign, jobs: int | N
 
 
 def consolidate_dir(directory: str | Path, campaign: Campaign, jobs: int | None = None,
-                    progress: bool | None = None, *, timeout: float | None = DEFAULT_FILE_TIMEOUT,
+                    progress: "bool | Callable[[int, int], None] | None" = None, *, timeout: float | None = DEFAULT_FILE_TIMEOUT,
                     memory_mb: int | None = DEFAULT_WORKER_MB, limits: Limits | None = None) -> Consolidated:
     files, _ = collect_files([directory])
     return consolidate_files(files, campaign, jobs=jobs, progress=progress, timeout=timeout, memory_mb=memory_mb,

@@ -35,14 +35,13 @@ import xlwings as xw
 
 from addin.core.findings import ERROR, INFO, WARNING, Finding, count_by_severity, sort_key
 from addin.core.errors import QmError
+from addin.usecases import AWARD_LIST_NAME, SCORE_RESULT_NAME  # noqa: F401 (tests and callers use them from here)
 
 TITLE = "质量月助手"
 RESULT_SHEET = "校验结果"
 SETTINGS_SHEET = "设置"
 SUMMARY_NAME = "汇总.xlsx"
 NOTICES_DIR = "整改通知书"
-SCORE_RESULT_NAME = "计分结果.xlsx"
-AWARD_LIST_NAME = "获奖名单.docx"
 NOTE_PREFIX = "【质量月校验】"
 
 # Cell colours for findings (the workbook's own palette: light red = error, yellow = warning).
@@ -118,7 +117,7 @@ def _handler(label: str) -> Callable:
             ui.status(f"{label}……")
             try:
                 func(book, ui, *args, **kwargs)
-            except UserError as exc:
+            except QmError as exc:         # a problem the user can fix: its message, no traceback
                 ui.alert(f"{label}未完成：{exc}", critical=True)
             except Exception as exc:
                 message = _friendly(exc)
@@ -474,7 +473,7 @@ def city_report(book: xw.Book, ui: _Ui, out_dir: str | Path | None = None) -> No
     contract = load_contract()
     campaign = campaign_for(book)
     wb = returned_from_book(book, contract, campaign)
-    city = campaign.city_by_code(wb.city_code) or campaign.city_by_name(wb.city_name)
+    city = campaign.city_of_return(wb.city_code, wb.city_name)
     if city is None:
         raise UserError("无法确定本表所属城市：请在“基本信息”表中填写城市。")
     ui.status("生成本市报告：正在读取和校验本表……")
@@ -500,24 +499,17 @@ def _docgen(module: str, name: str) -> Callable:
 
 
 # -- province side -----------------------------------------------------------------------
-def _consolidate(book: xw.Book, ui: _Ui, campaign, folder: Path, out: Path):
-    """Read, validate and consolidate every return in ``folder`` (one by one, with status-bar progress)."""
-    from addin.infra.batch import collect_files
-    from addin.consolidate.run import consolidate_results, read_one, write_consolidated
+def _consolidate(ui: _Ui, campaign, folder: Path, out: Path):
+    """Consolidate every return in ``folder`` into ``out`` by the same batch path as ``qm
+    consolidate``, in this process (a worker would be a new Python started by spawn on Windows)."""
+    from addin.usecases import consolidate_returns
 
-    files, _ = collect_files([folder])
-    files = [f for f in files if f.resolve() != out.resolve()]
-    if not files:
-        raise UserError(f"回收目录中没有 Excel 文件：{folder}")
-    results = []
-    for i, f in enumerate(files, 1):
-        ui.status(f"汇总目录：正在读取并校验第 {i}/{len(files)} 个文件：{f.name}")
-        results.append(read_one((str(f), campaign)))
-    ui.status("汇总目录：正在汇总各市数据……")
-    c = consolidate_results(results, campaign)
-    ui.status(f"汇总目录：正在写入 {out.name}……")
-    write_consolidated(c, out)
-    return c, len(files)
+    def status(done: int, total: int) -> None:
+        ui.status(f"汇总目录：已读取并校验 {done}/{total} 个文件")
+
+    ui.status("汇总目录：正在读取并校验各市报送的文件……")
+    return consolidate_returns([folder], campaign, out, jobs=1, progress=status, timeout=None, memory_mb=None,
+                               skip_output=True)
 
 
 def _consolidated(book: xw.Book, ui: _Ui, out_dir: str | Path | None):
@@ -535,33 +527,16 @@ def _consolidated(book: xw.Book, ui: _Ui, out_dir: str | Path | None):
         if summary.stat().st_mtime >= newest:
             ui.status(f"正在读取 {summary.name}……")
             return load_consolidated(summary, campaign), out_folder
-    c, _ = _consolidate(book, ui, campaign, folder, summary)
-    return c, out_folder
+    return _consolidate(ui, campaign, folder, summary).consolidated, out_folder
 
 
 @_handler("汇总目录")
 def consolidate_folder(book: xw.Book, ui: _Ui, out_dir: str | Path | None = None) -> None:
     """汇总目录: every return in the folder named in 设置!B2 -> 汇总.xlsx (as ``qm consolidate``)."""
-    from addin.core.findings import ERROR as ERR
-
     campaign = campaign_for(book)
     folder = returns_folder(book, ui)
-    out = output_folder(book, out_dir, fallback=folder) / SUMMARY_NAME
-    c, n = _consolidate(book, ui, campaign, folder, out)
-    used = [s for s in c.submissions if s.status == "采用"]
-    unreadable = [s for s in c.submissions if s.status == "无法读取"]
-    errors = int((c.findings["severity"] == ERR).sum()) if not c.findings.empty else 0
-    lines = [f"已读取 {n} 个文件，采用 {len(used)} 个城市的报送；校验错误 {errors} 个。"]
-    if c.missing_cities:
-        lines.append(f"未报送：{'、'.join(c.missing_cities)}")
-    if c.late_cities:
-        lines.append(f"逾期报送：{'、'.join(c.late_cities)}")
-    if c.duplicate_files:
-        lines.append(f"重复报送（未采用）：{'、'.join(c.duplicate_files)}")
-    if unreadable:
-        lines.append(f"无法读取：{'、'.join(s.file for s in unreadable)}")
-    lines.append(f"汇总表：{out}")
-    ui.alert("\n".join(lines))
+    run = _consolidate(ui, campaign, folder, output_folder(book, out_dir, fallback=folder) / SUMMARY_NAME)
+    ui.alert("\n".join(run.summary_lines()))
 
 
 @_handler("生成全区报告")
@@ -593,8 +568,8 @@ def rectification_notices(book: xw.Book, ui: _Ui, out_dir: str | Path | None = N
 @_handler("竞赛计分")
 def contest_scoring(book: xw.Book, ui: _Ui, out_dir: str | Path | None = None) -> None:
     """竞赛计分: score the filled scoring workbook (as ``qm score``): 计分结果.xlsx + 获奖名单.docx."""
-    from addin.contest.scoring import score_quiz, score_videos
-    from addin.contest.workbook import SCORES, ScoringReadError, read_scoring_workbook, write_results
+    from addin.contest.workbook import SCORES
+    from addin.usecases import score_contest
 
     campaign = campaign_for(book)
     src = _folder(book, setting(book, "评分工作簿"))
@@ -612,28 +587,10 @@ def contest_scoring(book: xw.Book, ui: _Ui, out_dir: str | Path | None = None) -
     out = folder / SCORE_RESULT_NAME
     if out.resolve() == src.resolve():
         raise UserError("计分结果不能与评分工作簿同名，请修改输出目录。")
-    ui.status(f"竞赛计分：正在读取 {src.name}……")
-    try:
-        scoring = read_scoring_workbook(src, campaign)
-    except ScoringReadError as exc:
-        raise UserError(str(exc)) from None
-    ui.status("竞赛计分：正在计算得分和名次……")
-    video = score_videos(scoring.entries, scoring.judges, scoring.scores, campaign.contest)
-    quiz = score_quiz(scoring.participants, campaign.knowledge, [c.name for c in campaign.cities])
-    findings = [*video.findings, *quiz.findings]
-    counts = count_by_severity(findings)
-    write_results(out, campaign, video, quiz, source=src)
-    lines = [f"已生成计分结果：{out}"]
-    try:
-        from docgen.award_list import write_award_list
-    except ModuleNotFoundError:
-        lines.append("未生成获奖名单（公文模块不可用）")
-    else:
-        docx = folder / AWARD_LIST_NAME
-        write_award_list(campaign, video, quiz, docx, date=None, draft=bool(counts.get(ERROR)))
-        lines.append(f"已生成获奖名单：{docx}")
-    lines.append(f"问题：{_summary(counts)}" + ("；存在错误，结果和获奖名单仅供核对，请修正后重新计分" if counts.get(ERROR) else ""))
-    ui.alert("\n".join(lines), critical=bool(counts.get(ERROR)))
+    ui.status(f"竞赛计分：正在读取 {src.name}，计算得分和名次……")
+    run = score_contest(src, campaign, out)
+    lines = [f"已生成计分结果：{run.results}", f"已生成获奖名单：{run.award_list}", *run.summary_lines()]
+    ui.alert("\n".join(lines), critical=bool(run.errors))
 
 
 def _saved(book: xw.Book) -> bool:

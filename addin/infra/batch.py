@@ -85,7 +85,7 @@ class BatchItemFailed(RuntimeError):
 
 
 def run_parallel(fn: Callable[[Any], T], items: Iterable, jobs: int | None = None, label: str = "处理",
-                 progress: bool | None = None, *,
+                 progress: "bool | Callable[[int, int], None] | None" = None, *,
                  timeout: float | None = None,
                  on_failure: Callable[[Any, str, str], T] | None = None,
                  memory_mb: int | None = None) -> Iterator[T]:

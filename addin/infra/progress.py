@@ -1,4 +1,5 @@
-"""A small progress bar on stderr for batch runs (silent when stderr is not a terminal unless forced)."""
+"""A small progress bar on stderr for batch runs (silent when stderr is not a terminal unless forced),
+or a callback ``f(done, total)`` for a face that shows progress its own way (the ribbon's status bar)."""
 from __future__ import annotations
 
 import sys
@@ -6,7 +7,10 @@ import time
 
 
 class Progress:
-    def __init__(self, total: int, label: str = "处理", enabled: bool | None = None, stream=None):
+    def __init__(self, total: int, label: str = "处理", enabled=None, stream=None):
+        self.callback = enabled if callable(enabled) else None
+        if self.callback:
+            enabled = False
         self.total = max(total, 0)
         self.label = label
         self.stream = stream or sys.stderr
@@ -17,6 +21,8 @@ class Progress:
 
     def advance(self, n: int = 1) -> None:
         self.done += n
+        if self.callback:
+            self.callback(self.done, self.total)
         now = time.perf_counter()
         if self.enabled and (now - self._last > 0.1 or self.done >= self.total):
             self._last = now
