@@ -9,10 +9,10 @@ from typing import Any, Iterable
 
 import pandas as pd
 
+from addin.campaign.rewards import VERIFIED  # noqa: F401  (one vocabulary, the reward rule's)
 from addin.infra.celltext import xml_safe
 
 YES = {"是", "y", "yes", "true", "1", "√", "✓"}
-VERIFIED = ("属实", "部分属实")
 PASS, FAIL, RECHECK = "合格", "不合格", "需复检"
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}

@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
+from addin.campaign.rewards import cents, decide
 from addin.core.privacy import mask_name, mask_phone
-from docgen._data import VERIFIED, fmt_money, frame, is_yes, num, sort_by_city, text
+from docgen._data import fmt_money, frame, is_yes, num, sort_by_city, text
 from docgen.official import OfficialDocument
 
 
@@ -23,18 +24,12 @@ def default_seed(campaign) -> int:
     return int(hashlib.sha256(str(campaign.id).encode("utf-8")).hexdigest()[:8], 16)
 
 
-def _cents(x: float) -> Decimal:
-    return Decimal(str(x)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
 def compute_roster(c, seed: int | None = None) -> tuple[int, list[dict]]:
     """(seed, rows): one row per complaint, in roster order, with the amounts drawn."""
     camp = c.campaign
     seed = default_seed(camp) if seed is None else int(seed)
-    rules = camp.rewards or {}
-    lo, hi = float(rules.get("random_min", 0)), float(rules.get("random_max", 0))
-    lo, hi = min(lo, hi), max(lo, hi)
-    extra_by_level = {str(k): float(v) for k, v in (rules.get("extra_by_level") or {}).items()}
+    rules = camp.reward_rules
+    lo, hi = float(rules.random_min), float(rules.random_max)
     df = frame(c, "complaints", ["no", "real_name", "complainant", "phone", "verified", "level", "reward",
                                  "city", "city_code", "source_row"])
     rng = random.Random(seed)
@@ -42,18 +37,9 @@ def compute_roster(c, seed: int | None = None) -> tuple[int, list[dict]]:
     for i, (_, r) in enumerate(sort_by_city(df, c, "no", "source_row").iterrows(), 1):
         real = is_yes(r.get("real_name"))
         verified, level = text(r.get("verified")), text(r.get("level"))
-        envelope = _cents(rng.uniform(lo, hi)) if real else Decimal("0.00")
-        extra = Decimal("0.00")
-        note = ""
-        if not real:
-            note = "非实名，不发放"
-        elif verified in VERIFIED:
-            if level in extra_by_level:
-                extra = _cents(extra_by_level[level])
-            else:
-                note = "未定问题等级，额外奖励待定"
-        elif verified == "核查中":
-            note = "核查中，额外奖励待定"
+        decision = decide(rules, real, verified, level)
+        envelope = cents(rng.uniform(lo, hi)) if decision.envelope else Decimal("0.00")
+        extra, note = decision.extra, decision.note
         rows.append({
             "seq": i,
             "city": text(r.get("city")),
@@ -79,10 +65,10 @@ def build_reward_roster(c, out_path, seed: int | None = None, *, date: dt.date |
     real_name, verified, level, random, extra, total, reported, note)."""
     camp = c.campaign
     seed, rows = compute_roster(c, seed)
-    rules = camp.rewards or {}
-    unit = rules.get("currency", "元")
-    lo, hi = float(rules.get("random_min", 0)), float(rules.get("random_max", 0))
-    levels = "、".join(f"{k}{fmt_money(v).removesuffix('.00')}{unit}" for k, v in (rules.get("extra_by_level") or {}).items())
+    rules = camp.reward_rules
+    unit = rules.currency
+    lo, hi = float(rules.random_min), float(rules.random_max)
+    levels = "、".join(f"{k}{fmt_money(v).removesuffix('.00')}{unit}" for k, v in rules.extra_by_level.items())
     envelopes = [r for r in rows if r["real_name"]]
     extras = [r for r in rows if r["extra"] > 0]
     sum_env = sum(Decimal(str(r["random"])) for r in rows)

@@ -14,13 +14,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from addin.core.errors import QmValueError
+from addin.core.errors import SettingsError  # noqa: F401  (imported from here by callers)
 
 DEFAULT_RESOURCE = "campaign_gx2022.toml"
-
-
-class SettingsError(QmValueError):
-    """A campaign file that cannot be used; the message is Chinese and names the file."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +57,27 @@ class Campaign:
             if c.name == name or c.name.rstrip("市") == name.rstrip("市"):
                 return c
         return None
+
+    @functools.cached_property
+    def contest_rules(self):
+        """The micro-video rules (``[contest]``), typed and checked; SettingsError when unusable."""
+        from addin.campaign.contest import contest_rules
+
+        return contest_rules(self.contest)
+
+    @functools.cached_property
+    def quiz_rules(self):
+        """The knowledge-contest rules (``[knowledge]``), typed and checked."""
+        from addin.campaign.contest import quiz_rules
+
+        return quiz_rules(self.knowledge)
+
+    @functools.cached_property
+    def reward_rules(self):
+        """The complaint-reward rules (``[rewards]``), typed and checked."""
+        from addin.campaign.rewards import reward_rules
+
+        return reward_rules(self.rewards)
 
     def city_of_return(self, code: Any, named: Any) -> City | None:
         """The city a return belongs to: by the code in its hidden metadata, else by the city its

@@ -14,8 +14,6 @@ Missing, non-numeric and out-of-range scores are findings, never zeros.
 """
 from __future__ import annotations
 
-import math
-import numbers
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -24,7 +22,12 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from addin.core.findings import CODES, ERROR, INFO, WARNING, Finding
 from addin.core.normalize import clean_text, parse_number
-from addin.campaign.settings import SettingsError
+from addin.campaign.contest import (TIEBREAKS, TRIM_MIN_JUDGES, ContestRules, Criterion, QuizRules, contest_rules,  # noqa: F401
+                                    quiz_rules)
+from addin.campaign.contest import quota_counts as _quota_counts
+from addin.core.exact import exact as _exact
+from addin.core.exact import round_half_up
+from addin.core.exact import short as _fmt
 from addin.core.errors import QmValueError
 
 __all__ = [
@@ -98,49 +101,11 @@ def _finding(code: str, text: str, ref: str = "", value: Any = None, column: str
                         value="" if value is None else str(value), severity=severity)
 
 
-# -- exact numbers ----------------------------------------------------------------
-def _exact(v: Any) -> Fraction:
-    """The decimal value a number was typed as, exactly. Raises TypeError/ValueError."""
-    if isinstance(v, bool):
-        raise TypeError("bool is not a score")
-    if isinstance(v, Fraction):
-        return v
-    if isinstance(v, int):
-        return Fraction(v)
-    if isinstance(v, Decimal):
-        if not v.is_finite():
-            raise ValueError("not finite")
-        return Fraction(v)
-    if isinstance(v, numbers.Real):
-        x = float(v)
-        if not math.isfinite(x):
-            raise ValueError("not finite")
-        return Fraction(Decimal(repr(x)))
-    raise TypeError(f"not a number: {v!r}")
-
-
 def _num(v: Any, what: str) -> Fraction:
     try:
         return _exact(v)
     except (TypeError, ValueError):
         raise ScoringError(f"{what}应为数值，实为“{v}”") from None
-
-
-def round_half_up(x: Any, places: int = 2) -> Decimal:
-    """``x`` rounded half away from zero to ``places`` decimals (84.995 -> 85.00), exactly."""
-    q = _exact(x) * 10 ** places
-    n = math.floor(abs(q) + Fraction(1, 2))
-    return Decimal(-n if q < 0 else n).scaleb(-places)
-
-
-def _fmt(x: Fraction | float, places: int = 4) -> str:
-    """A short decimal for messages: at most ``places`` decimals, no trailing zeros."""
-    d = round_half_up(x, places).normalize()
-    return f"{d:f}"
-
-
-def _pct(x: Fraction) -> str:
-    return _fmt(x * 100, 2) + "%"
 
 
 def _names(names: Sequence[str], limit: int = 3) -> str:
@@ -206,220 +171,6 @@ def _coerce(cls, x):
     return cls(*x)
 
 
-# -- settings ---------------------------------------------------------------------
-@dataclass(frozen=True)
-class Criterion:
-    name: str
-    weight: Fraction
-    max: Fraction
-
-    @property
-    def header(self) -> str:
-        return f"{self.name}（满分{_fmt(self.max)}）"
-
-
-# name -> Chinese statement; "criterion:<名称>" is also accepted.
-TIEBREAKS = {
-    "first_criterion": "第一项指标（{first}）的截尾平均分较高者列前",
-    "fewer_dropped": "去掉的最高分、最低分个数较少者列前",
-    "more_judges": "计入的评委人数较多者列前",
-    "higher_min_total": "计入的评委得分中最低分较高者列前",
-}
-ROUNDING = {"ceil": "向上取整", "floor": "向下取整", "round": "四舍五入"}
-
-
-@dataclass(frozen=True)
-class ContestRules:
-    criteria: tuple[Criterion, ...]
-    trim_min_judges: int = 5
-    award_quota: tuple[tuple[str, Fraction], ...] = ()
-    award_rounding: str = "ceil"
-    award_thresholds: tuple[tuple[str, Fraction], ...] = ()
-    tiebreak: tuple[str, ...] = ("first_criterion", "fewer_dropped")
-    recusal: tuple[str, ...] = ("city",)
-    every_judge_scores_all: bool = True
-    decimals: int = 2
-
-    @property
-    def full_marks(self) -> Fraction:
-        return sum((c.weight * c.max for c in self.criteria), Fraction(0))
-
-    def describe(self, n: int | None = None) -> list[str]:
-        """The rules in Chinese, one statement a line; ``n`` ranked entries give the award places."""
-        crit_text = "、".join(f"{c.name}（权重{_pct(c.weight)}，满分{_fmt(c.max)}）" for c in self.criteria)
-        recusal = "、".join({"city": "同一城市", "unit": "同一单位"}[x] for x in self.recusal)
-        lines = [
-            f"评分指标：{crit_text}。每位评委对每件作品的得分 = Σ（指标得分 × 权重），满分 {_fmt(self.full_marks)} 分。",
-            f"回避：评委不评{recusal}的作品；应回避而评出的分数不计入，并列入“回避与问题”。" if self.recusal else "不设回避。",
-            "缺评分、非数值或超出满分的评分不按 0 分计：该评委对该作品的得分整体不计入，并列入“回避与问题”。",
-            f"每件作品的有效评分达到 {self.trim_min_judges} 个及以上的，去掉一个最高分和一个最低分，取其余评分的算术平均；"
-            f"不足 {self.trim_min_judges} 个的，取全部有效评分的算术平均，不去分。",
-            f"计算全程保留全部精度，最终得分四舍五入保留 {self.decimals} 位小数，只在最后取舍一次；排名按未取舍的得分。",
-            "平均分相同时依次比较：" + "；".join(f"{i}. {t}" for i, t in enumerate(self.tiebreak_text(), 1)) +
-            "。仍相同的名次并列（如 1、2、2、4）。",
-        ]
-        if self.award_thresholds:
-            lines.append(f"奖项按分数线评定（以保留 {self.decimals} 位小数后的最终得分为准）：" +
-                         "；".join(f"{name} ≥ {_fmt(lo)} 分" for name, lo in self.award_thresholds) + "。")
-        else:
-            if n is None:
-                how = "、".join(f"{name} {_pct(share)}" for name, share in self.award_quota) + \
-                      f"（名额 = 参与排名的作品数 × 比例，{ROUNDING[self.award_rounding]}）"
-            else:
-                how = f"以参与排名的 {n} 件作品计，" + "；".join(
-                    f"{name}：{text}" for name, _, text in _quota_counts(self, n))
-            lines.append(f"奖项按名额比例评定：{how}。依名次依次评定，名次并列的作品获同一奖项，多占的名额从下一等次中扣减。")
-        if self.every_judge_scores_all:
-            lines.append("每位评委应评所有无需回避的作品，缺评的列入“回避与问题”。")
-        return lines
-
-    def tiebreak_text(self) -> list[str]:
-        out = []
-        for name in self.tiebreak:
-            if name.startswith("criterion:"):
-                out.append(f"指标“{name.split(':', 1)[1]}”的截尾平均分较高者列前")
-            else:
-                out.append(TIEBREAKS[name].format(first=self.criteria[0].name))
-        return out
-
-
-@dataclass(frozen=True)
-class QuizRules:
-    online_weight: Fraction
-    offline_weight: Fraction
-    max_score: Fraction
-    city_top_n: int
-    missing_part_as_zero: bool = False
-    city_short: str = "zero"
-    decimals: int = 2
-    publish_top_n: int = 10
-
-    def summary(self) -> str:
-        """One sentence for published results."""
-        n = self.city_top_n
-        return (f"个人总成绩 = 线上成绩 × {_pct(self.online_weight)} + 线下成绩 × {_pct(self.offline_weight)}；"
-                f"各市成绩为该市个人总成绩前 {n} 名的平均分"
-                + (f"（不足 {n} 人的缺额按 0 分计）。" if self.city_short == "zero" else "（不足的按实际人数平均）。"))
-
-    def describe(self) -> list[str]:
-        n = self.city_top_n
-        short = (f"不足 {n} 人的，缺额按 0 分计（即前 {n} 名成绩之和除以 {n}）" if self.city_short == "zero"
-                 else f"不足 {n} 人的，按实际人数平均")
-        return [
-            f"个人总成绩 = 线上成绩 × {_pct(self.online_weight)} + 线下成绩 × {_pct(self.offline_weight)}"
-            f"（每部分满分 {_fmt(self.max_score)} 分）。",
-            "缺少线上或线下成绩的，" + ("该部分按 0 分计（按活动设置），并列入“回避与问题”。" if self.missing_part_as_zero
-                                    else "不按 0 分计，该参赛人不参与排名，并列入“回避与问题”。"),
-            f"计算全程保留全部精度，总成绩四舍五入保留 {self.decimals} 位小数；排名按未取舍的成绩。",
-            "个人排名按总成绩从高到低；总成绩相同的，用时较少者列前（未填用时的排在后）；仍相同的名次并列。",
-            f"城市排名按该市个人总成绩前 {n} 名的平均分从高到低；{short}。平均分相同的，参赛人数多者列前；仍相同的名次并列。"
-            "同时列出各市参赛人数和有效成绩人数。",
-        ]
-
-
-def _bad(where: str, text: str) -> SettingsError:
-    return SettingsError(f"活动设置 [{where}]：{text}")
-
-
-def _setting_num(d: Mapping, key: str, where: str, default: Any = None) -> Fraction:
-    if key not in d and default is not None:
-        return _exact(default)
-    if key not in d:
-        raise _bad(where, f"缺少 {key}")
-    try:
-        return _exact(d[key])
-    except (TypeError, ValueError):
-        raise _bad(where, f"{key} 应为数值，实为“{d[key]}”") from None
-
-
-def _weights_sum_to_one(weights: Sequence[Fraction], where: str, names: str) -> None:
-    total = sum(weights, Fraction(0))
-    if total != 1:
-        raise _bad(where, f"{names}的权重之和应为 1，实为 {_fmt(total)}")
-
-
-def contest_rules(settings: Mapping[str, Any] | ContestRules) -> ContestRules:
-    """The micro-video rules from ``campaign.contest``; SettingsError (Chinese) if unusable."""
-    if isinstance(settings, ContestRules):
-        return settings
-    w = "contest"
-    raw = settings.get("criteria") or []
-    if not raw:
-        raise _bad(w, "未设置评分指标（[[contest.criteria]]）")
-    crits = []
-    for i, c in enumerate(raw, 1):
-        name = _text(c.get("name"))
-        if not name:
-            raise _bad(w, f"第 {i} 项评分指标缺少名称")
-        weight = _setting_num(c, "weight", w)
-        mx = _setting_num(c, "max", w)
-        if weight < 0 or mx <= 0:
-            raise _bad(w, f"指标“{name}”的权重不能为负、满分须大于 0")
-        crits.append(Criterion(name, weight, mx))
-    if len({c.name for c in crits}) != len(crits):
-        raise _bad(w, "评分指标名称重复")
-    _weights_sum_to_one([c.weight for c in crits], w, "评分指标")
-    min_judges = int(settings.get("trim_min_judges", 5))
-    if min_judges < 3:
-        raise _bad(w, "trim_min_judges 至少为 3（去掉最高分和最低分后须仍有评分）")
-    quota = tuple((_text(q.get("name")), _setting_num(q, "share", w)) for q in settings.get("award_quota", []))
-    if any(not n or s <= 0 for n, s in quota) or sum((s for _, s in quota), Fraction(0)) > 1:
-        raise _bad(w, "award_quota 每项须有奖项名称和大于 0 的比例，比例之和不超过 1")
-    rounding = str(settings.get("award_rounding", "ceil"))
-    if rounding not in ROUNDING:
-        raise _bad(w, f"award_rounding 应为 ceil、floor 或 round，实为“{rounding}”")
-    thresholds = tuple((_text(t.get("name")), _setting_num(t, "min", w))
-                       for t in settings.get("award_thresholds", []))
-    if any(not n for n, _ in thresholds) or [m for _, m in thresholds] != sorted((m for _, m in thresholds), reverse=True):
-        raise _bad(w, "award_thresholds 每项须有奖项名称，分数线须从高到低排列")
-    if not quota and not thresholds:
-        raise _bad(w, "须设置 award_quota（名额比例）或 award_thresholds（分数线）")
-    tiebreak = tuple(str(t) for t in settings.get("tiebreak", ("first_criterion", "fewer_dropped")))
-    names = {c.name for c in crits}
-    for t in tiebreak:
-        if t.startswith("criterion:") and t.split(":", 1)[1] in names:
-            continue
-        if t not in TIEBREAKS:
-            raise _bad(w, f"无法识别的同分规则“{t}”，可选：{'、'.join(TIEBREAKS)}、criterion:<指标名称>")
-    recusal = tuple(str(r) for r in settings.get("recusal", ("city",)))
-    if any(r not in ("city", "unit") for r in recusal):
-        raise _bad(w, "recusal 只能包含 city（同城市回避）和 unit（同单位回避）")
-    decimals = int(settings.get("decimals", 2))
-    if not 0 <= decimals <= 6:
-        raise _bad(w, "decimals 应为 0～6")
-    return ContestRules(
-        criteria=tuple(crits), trim_min_judges=min_judges, award_quota=quota, award_rounding=rounding,
-        award_thresholds=thresholds, tiebreak=tiebreak, recusal=recusal,
-        every_judge_scores_all=bool(settings.get("every_judge_scores_all", True)), decimals=decimals,
-    )
-
-
-def quiz_rules(settings: Mapping[str, Any] | QuizRules) -> QuizRules:
-    """The knowledge-contest rules from ``campaign.knowledge``."""
-    if isinstance(settings, QuizRules):
-        return settings
-    w = "knowledge"
-    on = _setting_num(settings, "online_weight", w)
-    off = _setting_num(settings, "offline_weight", w)
-    if on < 0 or off < 0:
-        raise _bad(w, "线上、线下权重不能为负")
-    _weights_sum_to_one([on, off], w, "线上、线下成绩")
-    mx = _setting_num(settings, "max_score", w, 100)
-    if mx <= 0:
-        raise _bad(w, "max_score 须大于 0")
-    top_n = int(settings.get("city_top_n", 10))
-    if top_n < 1:
-        raise _bad(w, "city_top_n 至少为 1")
-    short = str(settings.get("city_short", "zero"))
-    if short not in ("zero", "actual"):
-        raise _bad(w, "city_short 应为 zero（缺额按 0 分计）或 actual（按实际人数平均）")
-    decimals = int(settings.get("decimals", 2))
-    if not 0 <= decimals <= 6:
-        raise _bad(w, "decimals 应为 0～6")
-    return QuizRules(on, off, mx, top_n, bool(settings.get("missing_part_as_zero", False)), short,
-                     decimals, int(settings.get("publish_top_n", 10)))
-
-
 # -- the three building blocks (UDF-ready) -----------------------------------------
 def _weighted_exact(scores: Sequence[Any], weights: Sequence[Any], maxima: Sequence[Any] | None) -> Fraction:
     if len(scores) != len(weights) or (maxima is not None and len(maxima) != len(scores)):
@@ -461,7 +212,7 @@ class TrimResult:
     dropped_high: float | None
     dropped_low: float | None
     dropped_indices: tuple[int, ...]  # (index of the dropped highest, of the dropped lowest), input positions
-    min_judges: int = 5
+    min_judges: int = TRIM_MIN_JUDGES
     exact: Fraction = field(default=Fraction(0), repr=False, compare=False)
 
     @property
@@ -490,7 +241,7 @@ def _trim_exact(values: Sequence[Fraction], min_judges: int) -> tuple[Fraction, 
     return sum(values, Fraction(0)) / n, None, None
 
 
-def trimmed_mean(values: list[float], min_judges: int = 5) -> TrimResult:
+def trimmed_mean(values: list[float], min_judges: int = TRIM_MIN_JUDGES) -> TrimResult:
     """Mean of judges' totals: with ``min_judges`` or more values, one highest and one lowest are
     dropped; with fewer, the plain mean. Which was applied and what was dropped is in the result.
 
@@ -628,23 +379,6 @@ def _criterion_value(raw: Any) -> Fraction | str:
         return _exact(raw)
     except (TypeError, ValueError):
         return "invalid"
-
-
-def _quota_counts(rules: ContestRules, n: int) -> list[tuple[str, int, str]]:
-    """(award, places, how computed) for ``n`` ranked entries."""
-    out, used = [], 0
-    for name, share in rules.award_quota:
-        x = share * n
-        if rules.award_rounding == "ceil":
-            k = math.ceil(x)
-        elif rules.award_rounding == "floor":
-            k = math.floor(x)
-        else:
-            k = math.floor(x + Fraction(1, 2))
-        k = max(0, min(k, n - used))
-        used += k
-        out.append((name, k, f"{n}×{_pct(share)}={_fmt(x)}，{ROUNDING[rules.award_rounding]}为 {k} 名"))
-    return out
 
 
 def score_videos(entries: Iterable[Any], judges: Iterable[Any], scores: Any,

@@ -36,3 +36,8 @@ class QmError(Exception):
 class QmValueError(QmError, ValueError):
     """A :class:`QmError` about a value that cannot be used; still a ``ValueError`` for callers
     that validate input that way."""
+
+
+class SettingsError(QmValueError):
+    """A campaign settings file (or one of its tables) that cannot be used; the message names the
+    file or table."""

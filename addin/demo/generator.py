@@ -886,9 +886,9 @@ class _CityGen:
 
     def complaint(self, day: dt.date, real: bool | None = None, verified: str | None = None) -> dict[str, Any]:
         rng = self.rng
-        rewards = self.campaign.rewards or {}
-        rmin, rmax = float(rewards.get("random_min", 1.0)), float(rewards.get("random_max", 20.0))
-        extra = dict(rewards.get("extra_by_level", {"一般": 50, "较大": 200, "重大": 500}))
+        rewards = self.campaign.reward_rules      # the campaign's amounts (settings, not the rule)
+        rmin, rmax = float(rewards.random_min), float(rewards.random_max)
+        extra = {level: float(v) for level, v in rewards.extra_by_level.items()}
         real = rng.random() < 0.7 if real is None else real
         verified = verified or rng.choices(("属实", "部分属实", "不属实", "核查中"), (4, 2, 3, 1))[0]
         project = rng.choice(self.projects)["project"] if rng.random() < 0.6 else \
@@ -1079,7 +1079,7 @@ class _Planter:
         self.insert("quiz", copy, after=src)
         r = self.pick("complaints", lambda r: r.get("verified") in ("属实", "部分属实") and r.get("real_name") == "是",
                       lambda: gen.complaint(gen.day(), real=True, verified="属实"))
-        extra = dict((self.gen.campaign.rewards or {}).get("extra_by_level", {}))
+        extra = {level: float(v) for level, v in self.gen.campaign.reward_rules.extra_by_level.items()}
         if r.get("reward") is not None and r.get("level"):
             r["reward"] = round(r["reward"] - float(extra.get(r["level"], 0)), 2)
         r["level"] = None

@@ -23,7 +23,6 @@ import xlwings as xw
 from addin.core.errors import QmError, QmValueError
 
 CATEGORY = "质量月"
-VERIFIED_RESULTS = ("属实", "部分属实")   # as the reward roster (docgen.rewards) counts them
 ERROR_PREFIX = "错误："
 
 __all__ = [
@@ -190,7 +189,7 @@ def QM_TRIMMED_MEAN(scores, min_judges=None):
     from addin.contest.scoring import trimmed_mean
 
     if min_judges in (None, ""):
-        min_judges = campaign().contest.get("trim_min_judges", 5)
+        min_judges = campaign().contest_rules.trim_min_judges
     return trimmed_mean(_numbers(scores, "评分"), int(min_judges)).mean
 
 
@@ -216,32 +215,32 @@ def QM_WEIGHTED_TOTAL(scores, weights, maxima=None):
 @_cell_safe
 def QM_REWARD(level, real_name=None, verified=None, as_text=False):
     """按活动设置返回投诉奖励中按问题等级确定的额外奖励金额（元）。随机红包部分不在单元格中计算，在奖励名单中统一抽取；非实名或核查不属实的投诉没有额外奖励。"""
+    from addin.campaign.rewards import OUTCOMES, VERIFIED, decide
     from addin.core.normalize import clean_text, parse_yes_no
 
-    rewards = campaign().rewards or {}
-    table = rewards.get("extra_by_level") or {}
-    unit = rewards.get("currency", "元")
+    rules = campaign().reward_rules
     named = True if _cell_text(real_name) in (None, "") else parse_yes_no(_cell_text(real_name))
     if named is None:
         raise CellError(f"是否实名应填“是”或“否”，填写的是“{_cell_text(real_name)}”")
-    checked = clean_text(_cell_text(verified)) or "属实"
-    if checked not in VERIFIED_RESULTS + ("不属实", "核查中"):
-        raise CellError(f"核查结果应为属实、部分属实、不属实或核查中，填写的是“{checked}”")
+    checked = clean_text(_cell_text(verified)) or VERIFIED[0]
+    if checked not in OUTCOMES:
+        raise CellError(f"核查结果应为{'、'.join(OUTCOMES[:-1])}或{OUTCOMES[-1]}，填写的是“{checked}”")
     key = clean_text(_cell_text(level))
-    if key is None and checked in VERIFIED_RESULTS:
+    if key is None and checked in VERIFIED:
         raise CellError("问题等级为空")
-    if key is not None and key not in table:
-        raise CellError(f"问题等级“{key}”不在活动设置中（可选：{'、'.join(table) or '无'}）")
-    amount = float(table[key]) if named and checked in VERIFIED_RESULTS else 0.0
+    if key is not None and key not in rules.extra_by_level:
+        raise CellError(f"问题等级“{key}”不在活动设置中（可选：{'、'.join(rules.levels) or '无'}）")
+    decision = decide(rules, bool(named), checked, key)
+    amount = float(decision.extra)
     if not as_text:
         return amount
     if not named:
         return "非实名投诉，不发放奖励"
-    lo, hi = rewards.get("random_min"), rewards.get("random_max")
-    envelope = (f"{float(lo):.2f}～{float(hi):.2f} {unit}随机红包，在奖励名单中统一抽取"
-                if lo is not None and hi is not None else "")
-    if checked not in VERIFIED_RESULTS:
-        why = "核查中，额外奖励待核查结果" if checked == "核查中" else "核查不属实，无额外奖励"
+    unit = rules.currency
+    envelope = (f"{rules.random_min:.2f}～{rules.random_max:.2f} {unit}随机红包，在奖励名单中统一抽取"
+                if rules.random_max > 0 else "")
+    if checked not in VERIFIED:
+        why = "核查中，额外奖励待核查结果" if decision.pending else "核查不属实，无额外奖励"
         return f"{why}；{envelope}" if envelope else why
     extra = f"额外奖励 {amount:g} {unit}"
     return f"{extra}；另有 {envelope}" if envelope else extra
