@@ -5,6 +5,7 @@ year is a TOML file passed with ``qm --campaign FILE``. Nothing here is campaign
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -50,6 +51,7 @@ class Campaign:
     fonts: dict[str, str] = field(default_factory=dict)
     source: str = ""
     raw_hash: str = ""
+    rule_files: tuple[str, ...] = ()    # extra rule catalogs (absolute paths), after the packaged one
 
     def city_by_name(self, name: str) -> City | None:
         name = (name or "").strip()
@@ -160,7 +162,36 @@ def parse_campaign(text: str, where: str = "<内置>") -> Campaign:
         fonts=dict(data.get("fonts", {})),
         source=where,
         raw_hash=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
+        rule_files=_rule_files(data, where),
     )
+
+
+def _rule_files(data: dict, where: str) -> tuple[str, ...]:
+    """``rules = ["file.toml", …]``: extra rule files, relative to the campaign file's folder."""
+    names = data.get("rules", [])
+    if isinstance(names, str):
+        names = [names]
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise SettingsError(f"活动设置文件 {where}：rules 应为规则文件名的列表")
+    base = Path(where).parent if Path(where).is_file() else Path.cwd()
+    out = []
+    for name in names:
+        path = (base / name).resolve()
+        if not path.exists():
+            raise SettingsError(f"活动设置文件 {where}：找不到规则文件 {path}")
+        out.append(str(path))
+    return tuple(out)
+
+
+def with_rule_files(campaign: Campaign, paths) -> Campaign:
+    """``campaign`` judging also by the rule files (or folders) ``paths`` (``--rules``), checked to exist."""
+    extra = []
+    for name in paths or ():
+        path = Path(name).resolve()
+        if not path.exists():
+            raise SettingsError(f"找不到规则文件 {name}")
+        extra.append(str(path))
+    return dataclasses.replace(campaign, rule_files=campaign.rule_files + tuple(extra)) if extra else campaign
 
 
 def load_campaign(path: str | Path | None = None) -> Campaign:

@@ -18,6 +18,7 @@ from addin.core import normalize as nz
 from addin.infra.celltext import CELL_LIMIT, utf16_units
 from addin.core.idcodes import check_credit_code, check_id_number
 from addin.core.findings import REFUSED, Finding
+from addin.rules.catalogs import campaign_rules
 from addin.rules.judge import judge
 from addin.campaign.settings import Campaign
 from workbook_templates.contract import Column, Contract, load_contract
@@ -369,7 +370,7 @@ def _spotcheck(ck: _Checker, title: str, rec: Record, row: Row) -> None:
         item = v.get("item") or nz.clean_text(raw.get("item"))
         if raw.get("measured") is not None and item:
             j = judge(item, nz.clean_text(raw.get("grade")), raw.get("measured"),
-                      spec=raw.get("spec"), design=v.get("design"))
+                      spec=raw.get("spec"), design=v.get("design"), rules=campaign_rules(ck.campaign.rule_files))
             rec.values["judgment"] = j.result
             rec.values["basis"] = j.basis
             rec.values["judgment_message"] = j.message

@@ -141,10 +141,12 @@ def limits_from(args):
 
 
 def add_limit_options(p) -> None:
-    """--timeout, --worker-mb and --max-file-mb, shared by `qm check` and `qm consolidate`."""
+    """--timeout, --worker-mb and --max-file-mb (and --rules), shared by `qm check` and `qm consolidate`."""
+    from addin.cli.common import add_rules_option
     from addin.infra.batch import DEFAULT_FILE_TIMEOUT, DEFAULT_WORKER_MB
     from workbook_templates.package import DEFAULT_LIMITS
 
+    add_rules_option(p)
     p.add_argument("--max-file-mb", type=float, default=DEFAULT_LIMITS.max_file_mb, metavar="MB",
                    help=f"单个文件的大小上限（MB），超过的文件不读入、记为“文件过大”（默认 {DEFAULT_LIMITS.max_file_mb:g}）")
 

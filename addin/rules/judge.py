@@ -442,25 +442,26 @@ def _packaged() -> tuple[Rule, ...]:
     return tuple(rules)
 
 
-def load_catalog(extra_path: str | Path | None = None) -> list[Rule]:
-    """The packaged rules, then those of *extra_path* (a .toml file or a folder of them).
+def load_catalog(*extra_paths: str | Path | None) -> list[Rule]:
+    """The packaged rules, then those of each extra path in turn (a .toml file or a folder of them).
 
     An extra rule with an existing ``id`` replaces it in place; new ids are appended.
     When several rules fit one judgment, the first in catalog order wins.
     Raises RuleError for a missing or broken extra file.
     """
     rules = list(_packaged())
-    if extra_path is None:
-        return rules
-    path = Path(extra_path)
-    if path.is_dir():
-        files = sorted(path.glob("*.toml"))
-    elif path.is_file():
-        files = [path]
-    else:
-        raise RuleError(f"找不到规则文件 {path}")
-    for f in files:
-        rules = _merge(rules, _load_file(f, str(f)))
+    for extra_path in extra_paths:
+        if extra_path is None:
+            continue
+        path = Path(extra_path)
+        if path.is_dir():
+            files = sorted(path.glob("*.toml"))
+        elif path.is_file():
+            files = [path]
+        else:
+            raise RuleError(f"找不到规则文件 {path}")
+        for f in files:
+            rules = _merge(rules, _load_file(f, str(f)))
     return rules
 
 
