@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from addin.campaign.settings import Campaign
-from addin.consolidate.model import Consolidated
+from addin.consolidate.model import Consolidated, SubmissionStatus
 from addin.consolidate.run import consolidate_files, write_consolidated
 from addin.contest.scoring import QuizResult, VideoResult, score_quiz, score_videos
 from addin.contest.workbook import read_scoring_workbook, write_results
@@ -47,11 +47,11 @@ class ConsolidationRun:
 
     @property
     def used(self) -> list:
-        return [s for s in self.consolidated.submissions if s.status == "采用"]
+        return [s for s in self.consolidated.submissions if s.status == SubmissionStatus.USED]
 
     @property
     def unreadable(self) -> list:
-        return [s for s in self.consolidated.submissions if s.status == "无法读取"]
+        return [s for s in self.consolidated.submissions if s.status == SubmissionStatus.UNREADABLE]
 
     @property
     def error_count(self) -> int:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from addin.campaign.rewards import PENDING
+from addin.consolidate.model import CityStatus
 from docgen._data import (
     FAIL, PASS, as_date, count_yes, fmt_int, fmt_money, fmt_pct, frame, is_missing,
     is_yes, join_names, num, rate, sort_by_city, text,
@@ -213,7 +215,7 @@ class _Report:
         d.heading2("完善质量投诉处理机制")
         cp = fr["complaints"]
         real = count_yes(cp, "real_name")
-        pending = int(sum(text(v) == "核查中" for v in cp["verified"])) if "verified" in cp else 0
+        pending = int(sum(text(v) == PENDING for v in cp["verified"])) if "verified" in cp else 0
         d.paragraph(
             f"{self.actors}明确专人负责质量投诉处理，受理工程质量投诉{self.n('complaints')}件，其中实名投诉{real}件；"
             f"经核查属实（含部分属实）{self.n('complaints_verified')}件，尚在核查{pending}件；发放投诉奖励"
@@ -260,7 +262,7 @@ class _Report:
             for _, r in sort_by_city(st, self.c).iterrows():
                 labels.append(text(r.get("city")).removesuffix("市") or text(r.get("city")))
                 rates.append(rate(num(r.get("spot_pass")), num(r.get("spot_fail"))))
-                notes.append("未报送" if text(r.get("status")) == "未报送" else "无数据")
+                notes.append(CityStatus.MISSING if text(r.get("status")) == CityStatus.MISSING else "无数据")
             title = "各市监督抽测合格率"
         if not labels:
             return
@@ -278,7 +280,7 @@ class _Report:
                 "exposures", "complaints", "appraisals"]
         rows = []
         for _, r in st.iterrows():
-            missing = text(r.get("status")) == "未报送"
+            missing = text(r.get("status")) == CityStatus.MISSING
             row = [text(r.get("city")), text(r.get("status")) or "—"]
             for k in keys:
                 if missing:

@@ -127,3 +127,31 @@ def test_no_private_name_is_imported_across_modules():
 def test_the_layer_check_can_fail():
     assert layer("addin.core.normalize") < layer("addin.cli.main")
     assert layer("docgen.report") > layer("addin.consolidate.run")
+
+
+def test_vocabularies_are_not_retyped_in_comparisons():
+    """Submission and city statuses and the verified outcomes are compared through their one
+    definition (model.SubmissionStatus / CityStatus, campaign.rewards.VERIFIED), never as retyped
+    literals. The demo generator is exempt: its ground truth must not use the code it checks."""
+    from addin.campaign.rewards import OUTCOMES
+    from addin.consolidate.model import CityStatus, SubmissionStatus
+
+    words = {*(s.value for s in SubmissionStatus), *(s.value for s in CityStatus), *OUTCOMES}
+    homes = {"addin.consolidate.model", "addin.campaign.rewards"}
+    retyped = []
+    for m, path in MODULES.items():
+        if m in homes or m.startswith("addin.demo"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Compare):
+                for part in ast.walk(node):
+                    if isinstance(part, ast.Constant) and part.value in words:
+                        retyped.append(f"{m}:{node.lineno} {part.value}")
+    assert retyped == []
+
+
+def test_the_verified_outcomes_are_the_contracts_list():
+    from addin.campaign.rewards import OUTCOMES
+    from workbook_templates.contract import load_contract
+
+    assert set(OUTCOMES) == set(load_contract().choice_lists["核查结果"])

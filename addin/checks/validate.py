@@ -18,6 +18,7 @@ from addin.core import normalize as nz
 from addin.infra.celltext import CELL_LIMIT, utf16_units
 from addin.core.idcodes import check_credit_code, check_id_number
 from addin.core.findings import REFUSED, Finding
+from addin.campaign.rewards import VERIFIED
 from addin.rules.catalogs import campaign_rules
 from addin.rules.judge import judge
 from addin.campaign.settings import Campaign
@@ -399,7 +400,7 @@ def _spotcheck(ck: _Checker, title: str, rec: Record, row: Row) -> None:
 def _complaints(ck: _Checker, title: str, rec: Record, row: Row) -> None:
     v, cells = rec.values, rec.cells
     t = ck.titles("complaints")
-    if v.get("verified") in ("属实", "部分属实") and not v.get("level") and "level" not in row.values:
+    if v.get("verified") in VERIFIED and not v.get("level") and "level" not in row.values:
         ck.add("complaint-verified-without-level", title, cells.get("level", ""), t["level"],
                "投诉核查属实，但未填写问题等级（额外奖励依问题大小确定）", basis=ck.campaign.doc_number)
     reward = v.get("reward")

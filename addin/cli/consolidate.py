@@ -7,6 +7,7 @@ import sys
 def cmd_consolidate(args) -> int:
     from addin.cli.check import batch_summary, limits_from
     from addin.cli.common import campaign_from_args, limit
+    from addin.consolidate.model import SubmissionStatus
     from addin.usecases import consolidate_returns
 
     campaign = campaign_from_args(args)
@@ -18,7 +19,7 @@ def cmd_consolidate(args) -> int:
     print("\n".join(run.summary_lines()))
     c = run.consolidated
     print(batch_summary(len(c.submissions), len(run.unreadable),
-                        sum(1 for s in c.submissions if s.status != "无法读取" and (s.errors or s.warnings))))
+                        sum(1 for s in c.submissions if s.status != SubmissionStatus.UNREADABLE and (s.errors or s.warnings))))
     return 2 if run.unreadable else 0
 
 

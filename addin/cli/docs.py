@@ -51,12 +51,13 @@ def cmd_report(args) -> int:
         src = _require(args.city, "本市填报工作簿")
         if src is None:
             return 2
+        from addin.consolidate.model import CityStatus, SubmissionStatus
         from addin.consolidate.run import consolidate_files
 
         c = consolidate_files([src], campaign_from_args(args))
-        city = next((s.city for s in c.submissions if s.city and s.status == "采用"), None)
+        city = next((s.city for s in c.submissions if s.city and s.status == SubmissionStatus.USED), None)
         if city is None and "status" in c.stats.columns:
-            reported = c.stats[c.stats["status"] != "未报送"]
+            reported = c.stats[c.stats["status"] != CityStatus.MISSING]
             city = str(reported.iloc[0]["city"]) if len(reported) else None
         if not city:
             print(f"错误：无法从“{src}”识别城市，请使用本市的标准填报工作簿", file=sys.stderr)

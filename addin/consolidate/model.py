@@ -7,6 +7,7 @@ is this object written out with Chinese titles, and load_consolidated() reads it
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -68,6 +69,20 @@ STAT_COLUMNS = {
 }
 
 
+class SubmissionStatus(StrEnum):
+    """What consolidation did with one returned file (the 来源 sheet's 处理 column)."""
+    USED = "采用"
+    DUPLICATE = "重复（未采用）"        # an older return of a city that returned again
+    UNREADABLE = "无法读取"
+
+
+class CityStatus(StrEnum):
+    """Whether a campaign city returned (the 概况 sheet's 报送情况 column)."""
+    SUBMITTED = "已报送"
+    LATE = "逾期报送"
+    MISSING = "未报送"
+
+
 @dataclass
 class Submission:
     """One returned file as the consolidation saw it."""
@@ -81,7 +96,7 @@ class Submission:
     rows: dict[str, int] = field(default_factory=dict)
     errors: int = 0
     warnings: int = 0
-    status: str = "采用"          # 采用 / 重复（未采用） / 无法读取
+    status: str = SubmissionStatus.USED
     late: bool = False
     note: str = ""
 

@@ -17,7 +17,7 @@ import functools
 import hashlib
 import pickle
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,9 @@ import pandas as pd
 
 from addin.infra.batch import DEFAULT_FILE_TIMEOUT, DEFAULT_WORKER_MB, collect_files, run_parallel
 from addin.core.findings import ERROR, WARNING, Finding
-from addin.consolidate.model import JUDGMENT, STAT_COLUMNS, Consolidated, Submission
+from addin.campaign.rewards import VERIFIED
+from addin.consolidate.model import (JUDGMENT, STAT_COLUMNS, CityStatus, Consolidated, Submission,
+                                     SubmissionStatus)
 from addin.campaign.settings import Campaign, City
 from addin.infra.sheetxml import Deflated, RowXml
 from addin.infra.zippack import Piece, Spool, compress, decompress, deflate
@@ -276,7 +278,7 @@ def file_stats(contract: Contract, rows: dict[str, list[tuple]]) -> dict[str, An
         "cases_filed": count("spotcheck", "case_filed", lambda x: x == "是"),
         "exposures": len(rows.get("exposure", [])),
         "complaints": len(rows.get("complaints", [])),
-        "complaints_verified": count("complaints", "verified", lambda x: x in ("属实", "部分属实")),
+        "complaints_verified": count("complaints", "verified", lambda x: x in VERIFIED),
         "rewards_paid": count("complaints", "reward", lambda x: (_num(x) or 0) > 0),
         "reward_total": total("complaints", "reward"),
         "appraisals": len(rows.get("appraisal", [])),
@@ -302,7 +304,7 @@ def _choose(campaign: Campaign, results: list[FileResult]) -> tuple[dict[str, Fi
     by_city: dict[str, list[FileResult]] = {}
     for r in results:
         if not r.readable:
-            subs.append(Submission(r.name, "", "", None, _mtime(r), r.sha256, "", status="无法读取",
+            subs.append(Submission(r.name, "", "", None, _mtime(r), r.sha256, "", status=SubmissionStatus.UNREADABLE,
                                    errors=sum(f.severity == ERROR for f in r.findings), note=r.findings[0].message))
             continue
         code = r.meta.get("city_code") or ""
@@ -327,7 +329,7 @@ def _choose(campaign: Campaign, results: list[FileResult]) -> tuple[dict[str, Fi
                              rows=dict(r.counts),
                              errors=sum(f.severity == ERROR for f in r.findings),
                              warnings=sum(f.severity == WARNING for f in r.findings),
-                             status="采用" if i == 0 else "重复（未采用）", late=late)
+                             status=SubmissionStatus.USED if i == 0 else SubmissionStatus.DUPLICATE, late=late)
             if i:
                 sub.note = f"同一城市另有更新的报送文件 {files[0].name}"
                 extra.append(Finding(code="duplicate-submission", file=r.name,
@@ -392,12 +394,12 @@ class ActivityFrames(Mapping):
 
 
 def _stats(campaign: Campaign, chosen: dict[str, FileResult], subs: list[Submission]) -> pd.DataFrame:
-    used = {s.city_code: s for s in subs if s.status == "采用"}
+    used = {s.city_code: s for s in subs if s.status == SubmissionStatus.USED}
     rows = []
     for city in campaign.cities:
         sub = used.get(city.code)
         row: dict[str, Any] = {"city": city.name, "city_code": city.code}
-        row["status"] = "未报送" if sub is None else ("逾期报送" if sub.late else "已报送")
+        row["status"] = CityStatus.MISSING if sub is None else (CityStatus.LATE if sub.late else CityStatus.SUBMITTED)
         row["fill_date"] = sub.fill_date if sub else None
         per_file = chosen[city.code].stats if sub else {}
         for key in STAT_COLUMNS:
@@ -471,11 +473,11 @@ def consolidate_results(results: list[FileResult], campaign: Campaign, contract:
                     sites.append((city.name, city.code, *v[:-1], r.name, v[-1]))
                     keys.append(key)
     trace = _batch_trace(pd.DataFrame.from_records(sites, columns=spot_cols), keys)
-    subs.sort(key=lambda s: (s.city_code or "999999", s.status != "采用", s.file))
+    subs.sort(key=lambda s: (s.city_code or "999999", s.status != SubmissionStatus.USED, s.file))
     return Consolidated(
         campaign=campaign, frames=frames, stats=stats, findings=findings_df, submissions=subs,
         missing_cities=[c.name for c in campaign.cities if c.code not in chosen],
-        late_cities=[s.city for s in subs if s.status == "采用" and s.late],
+        late_cities=[s.city for s in subs if s.status == SubmissionStatus.USED and s.late],
         duplicate_files=[s.file for s in subs if s.status.startswith("重复")],
         nonconforming=bad, batch_trace=trace,
     )

@@ -22,7 +22,7 @@ import xlsxwriter
 from addin.infra.atomic import atomic_path
 from addin.infra.celltext import cell_text
 from addin.infra.sheetxml import DATE_STYLE, DATETIME_STYLE, fill_sheets
-from addin.consolidate.model import JUDGMENT, PROVENANCE, STAT_COLUMNS, Consolidated, Submission
+from addin.consolidate.model import CityStatus, Consolidated, JUDGMENT, PROVENANCE, STAT_COLUMNS, Submission
 from addin.campaign.settings import Campaign
 from workbook_templates.contract import load_contract
 from addin.core.errors import QmValueError
@@ -167,7 +167,7 @@ def write_consolidated(c: Consolidated, path: str | Path) -> Path:
         ws, n = w.table(SUMMARY_SHEET, STAT_COLUMNS, stats, widths={"city": 9, "city_code": 8, "status": 9, "fill_date": 11},
                         formats={"spot_pass_rate": w.pct}, default_width=8, pages_wide=2, header_height=58)
         ws.conditional_format(1, list(STAT_COLUMNS).index("status"), n, list(STAT_COLUMNS).index("status"),
-                              {"type": "text", "criteria": "not containing", "value": "已报送", "format": w.bad})
+                              {"type": "text", "criteria": "not containing", "value": CityStatus.SUBMITTED, "format": w.bad})
         total_row = n + 1
         ws.write_string(total_row, 0, "合计", w.head)
         totals = c.totals()
@@ -293,8 +293,8 @@ def load_consolidated(path: str | Path, campaign: Campaign) -> Consolidated:
         campaign=campaign, frames=frames, stats=stats,
         findings=_read_sheet(wb, FINDINGS_SHEET, FINDING_COLUMNS),
         submissions=subs,
-        missing_cities=list(stats.loc[stats["status"] == "未报送", "city"]),
-        late_cities=list(stats.loc[stats["status"] == "逾期报送", "city"]),
+        missing_cities=list(stats.loc[stats["status"] == CityStatus.MISSING, "city"]),
+        late_cities=list(stats.loc[stats["status"] == CityStatus.LATE, "city"]),
         duplicate_files=[s.file for s in subs if s.status.startswith("重复")],
         nonconforming=_read_sheet(wb, NONCONFORMING_SHEET, _titles("spotcheck")),
         batch_trace=_read_sheet(wb, TRACE_SHEET, TRACE_COLUMNS),
