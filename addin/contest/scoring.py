@@ -390,15 +390,32 @@ def score_videos(entries: Iterable[Any], judges: Iterable[Any], scores: Any,
     (or (name, unit, city)); ``scores``: a mapping ``(judge, entry id, criterion) -> value`` (with
     optional ``refs`` of the same keys -> "Sheet!A1"), or :class:`ScoreRow` records carrying their
     own cell references. ``contest_settings``: ``campaign.contest``.
+
+    The phases: vet the two lists; group the score rows by (judge, entry); turn each pair into one
+    judge's total (or the reason it does not count); mark pairs that have no row; average each
+    entry; rank with the tie-breaks; award.
     """
     rules = contest_rules(contest_settings)
-    crits = rules.criteria
-    crit_names = [c.name for c in crits]
     findings: list[ScoreFinding] = []
-    entries = [_coerce(Entry, e) for e in entries]
-    judges = [_coerce(Judge, j) for j in judges]
+    entry_by_id = _vet_entries([_coerce(Entry, e) for e in entries], rules, findings)
+    judge_by_name = _vet_judges([_coerce(Judge, j) for j in judges], rules, findings)
+    recused = _recusal(rules)
+    pairs = _group_score_rows(scores, refs, judge_by_name, entry_by_id, rules, findings)
+    per_entry: dict[str, dict[str, JudgeScore]] = {eid: {} for eid in entry_by_id}
+    for (jn, eid), rows in pairs.items():
+        per_entry[eid][jn] = _pair_score(rows, judge_by_name[jn], entry_by_id[eid], rules, recused, findings)
+    _mark_unscored_pairs(judge_by_name, entry_by_id, per_entry, rules, recused, findings)
+    results = [_entry_result(entry, per_entry[eid], list(judge_by_name), rules, findings)
+               for eid, entry in entry_by_id.items()]
+    ranked = _rank(results, rules)
+    award_counts = _award(ranked, rules)
+    results.sort(key=lambda r: (r.rank is None, r.rank or 0, r.entry.id))
+    rule_text = rules.describe(len(ranked))
+    return VideoResult(rules, list(judge_by_name.values()), results, findings, rule_text, award_counts)
 
-    # the lists themselves
+
+def _vet_entries(entries: list[Entry], rules: ContestRules, findings: list) -> dict[str, Entry]:
+    """The entries by id; an entry without an id or with a repeated id does not count (a finding)."""
     entry_by_id: dict[str, Entry] = {}
     for e in entries:
         if not _text(e.id):
@@ -412,6 +429,11 @@ def score_videos(entries: Iterable[Any], judges: Iterable[Any], scores: Any,
         entry_by_id[e.id] = e
         if "city" in rules.recusal and not _city_key(e.city):
             findings.append(_finding("recusal-unchecked", f"作品“{e.id}”未填城市，无法核对评委回避", e.ref))
+    return entry_by_id
+
+
+def _vet_judges(judges: list[Judge], rules: ContestRules, findings: list) -> dict[str, Judge]:
+    """The judges by name; a row without a name or a repeated name does not count (a finding)."""
     judge_by_name: dict[str, Judge] = {}
     for j in judges:
         if not _text(j.name):
@@ -424,15 +446,25 @@ def score_videos(entries: Iterable[Any], judges: Iterable[Any], scores: Any,
         judge_by_name[j.name] = j
         if "city" in rules.recusal and not _city_key(j.city):
             findings.append(_finding("recusal-unchecked", f"评委“{j.name}”未填城市，无法核对回避", j.ref))
+    return judge_by_name
 
+
+def _recusal(rules: ContestRules):
+    """``recused(judge, entry)``: why the judge must not score the entry ("" when they may)."""
     def recused(j: Judge, e: Entry) -> str:
         if "city" in rules.recusal and _city_key(j.city) and _city_key(j.city) == _city_key(e.city):
             return f"评委“{j.name}”与作品同属{e.city}"
         if "unit" in rules.recusal and _text(j.unit) and _text(j.unit) == _text(e.unit):
             return f"评委“{j.name}”与作品同属{e.unit}"
         return ""
+    return recused
 
-    # the score rows, grouped by (judge, entry)
+
+def _group_score_rows(scores: Any, refs: Mapping | None, judge_by_name: Mapping[str, Judge],
+                      entry_by_id: Mapping[str, Entry], rules: ContestRules,
+                      findings: list) -> dict[tuple[str, str], list[ScoreRow]]:
+    """The score rows by (judge, entry); rows naming no known judge or entry do not count."""
+    crit_names = [c.name for c in rules.criteria]
     pairs: dict[tuple[str, str], list[ScoreRow]] = defaultdict(list)
     for row in _score_rows(scores, refs):
         jn, eid = _text(row.judge), _text(row.entry)
@@ -452,52 +484,58 @@ def score_videos(entries: Iterable[Any], judges: Iterable[Any], scores: Any,
                 findings.append(_finding("unknown-criterion", f"评分指标“{crit}”不在活动设置中（设置的指标："
                                          f"{'、'.join(crit_names)}），该项不计", row.cells.get(crit, row.ref)))
         pairs[(jn, eid)].append(row)
+    return pairs
 
-    per_entry: dict[str, dict[str, JudgeScore]] = {eid: {} for eid in entry_by_id}
-    for (jn, eid), rows in pairs.items():
-        judge, entry = judge_by_name[jn], entry_by_id[eid]
-        row = rows[0]
-        why = recused(judge, entry)
-        if why:
-            findings.append(_finding("recused-score", f"{why}，应回避；评委“{jn}”对作品“{eid}”的评分不计入", row.ref))
-            per_entry[eid][jn] = JudgeScore(jn, None, RECUSED, why + "，应回避，评分不计入", row.ref)
-            continue
-        if len(rows) > 1:
-            same = all({c: _criterion_value(r.values.get(c)) for c in crit_names}
-                       == {c: _criterion_value(row.values.get(c)) for c in crit_names} for r in rows[1:])
-            others = "、".join(_split_ref(r.ref)[1] or "?" for r in rows[1:])
-            if not same:
-                findings.append(_finding("duplicate-score", f"评委“{jn}”对作品“{eid}”有 {len(rows)} 行评分且不一致"
-                                         f"（另见 {others}），均不计入，请删除多余的行", row.ref))
-                per_entry[eid][jn] = JudgeScore(jn, None, INVALID, "重复评分且不一致", row.ref)
-                continue
-            findings.append(_finding("duplicate-score", f"评委“{jn}”对作品“{eid}”的评分重复录入（另见 {others}），"
-                                     "内容相同，只计一次", row.ref, severity=WARNING))
-        problems, values = [], {}
-        for c in crits:
-            raw = row.values.get(c.name)
-            ref = row.cells.get(c.name, row.ref)
-            v = _criterion_value(raw)
-            if v == "missing":
-                findings.append(_finding("missing-score", f"评委“{jn}”对作品“{eid}”缺少“{c.name}”评分"
-                                         "（不按 0 分计，该评委对该作品的得分不计入）", ref, column=c.header))
-                problems.append(f"缺“{c.name}”")
-            elif v == "invalid":
-                findings.append(_finding("invalid-score", f"评委“{jn}”对作品“{eid}”的“{c.name}”评分“{raw}”不是数值"
-                                         "（该评委对该作品的得分不计入）", ref, raw, c.header))
-                problems.append(f"“{c.name}”非数值")
-            elif not 0 <= v <= c.max:
-                findings.append(_finding("score-out-of-range", f"评委“{jn}”对作品“{eid}”的“{c.name}”评分 {_fmt(v)} "
-                                         f"超出 0～{_fmt(c.max)}（该评委对该作品的得分不计入）", ref, raw, c.header))
-                problems.append(f"“{c.name}”超出范围")
-            else:
-                values[c.name] = v
-        if problems:
-            per_entry[eid][jn] = JudgeScore(jn, None, INVALID, "；".join(problems), row.ref)
-            continue
-        total = sum((values[c.name] * c.weight for c in crits), Fraction(0))
-        per_entry[eid][jn] = JudgeScore(jn, float(total), COUNTED, "", row.ref, total, values)
 
+def _pair_score(rows: list[ScoreRow], judge: Judge, entry: Entry, rules: ContestRules, recused,
+                findings: list) -> JudgeScore:
+    """One judge's total of one entry from its score rows, or why it does not count."""
+    crits, crit_names = rules.criteria, [c.name for c in rules.criteria]
+    jn, eid = judge.name, entry.id
+    row = rows[0]
+    why = recused(judge, entry)
+    if why:
+        findings.append(_finding("recused-score", f"{why}，应回避；评委“{jn}”对作品“{eid}”的评分不计入", row.ref))
+        return JudgeScore(jn, None, RECUSED, why + "，应回避，评分不计入", row.ref)
+    if len(rows) > 1:
+        same = all({c: _criterion_value(r.values.get(c)) for c in crit_names}
+                   == {c: _criterion_value(row.values.get(c)) for c in crit_names} for r in rows[1:])
+        others = "、".join(_split_ref(r.ref)[1] or "?" for r in rows[1:])
+        if not same:
+            findings.append(_finding("duplicate-score", f"评委“{jn}”对作品“{eid}”有 {len(rows)} 行评分且不一致"
+                                     f"（另见 {others}），均不计入，请删除多余的行", row.ref))
+            return JudgeScore(jn, None, INVALID, "重复评分且不一致", row.ref)
+        findings.append(_finding("duplicate-score", f"评委“{jn}”对作品“{eid}”的评分重复录入（另见 {others}），"
+                                 "内容相同，只计一次", row.ref, severity=WARNING))
+    problems, values = [], {}
+    for c in crits:
+        raw = row.values.get(c.name)
+        ref = row.cells.get(c.name, row.ref)
+        v = _criterion_value(raw)
+        if v == "missing":
+            findings.append(_finding("missing-score", f"评委“{jn}”对作品“{eid}”缺少“{c.name}”评分"
+                                     "（不按 0 分计，该评委对该作品的得分不计入）", ref, column=c.header))
+            problems.append(f"缺“{c.name}”")
+        elif v == "invalid":
+            findings.append(_finding("invalid-score", f"评委“{jn}”对作品“{eid}”的“{c.name}”评分“{raw}”不是数值"
+                                     "（该评委对该作品的得分不计入）", ref, raw, c.header))
+            problems.append(f"“{c.name}”非数值")
+        elif not 0 <= v <= c.max:
+            findings.append(_finding("score-out-of-range", f"评委“{jn}”对作品“{eid}”的“{c.name}”评分 {_fmt(v)} "
+                                     f"超出 0～{_fmt(c.max)}（该评委对该作品的得分不计入）", ref, raw, c.header))
+            problems.append(f"“{c.name}”超出范围")
+        else:
+            values[c.name] = v
+    if problems:
+        return JudgeScore(jn, None, INVALID, "；".join(problems), row.ref)
+    total = sum((values[c.name] * c.weight for c in crits), Fraction(0))
+    return JudgeScore(jn, float(total), COUNTED, "", row.ref, total, values)
+
+
+def _mark_unscored_pairs(judge_by_name: Mapping[str, Judge], entry_by_id: Mapping[str, Entry],
+                         per_entry: dict[str, dict[str, JudgeScore]], rules: ContestRules, recused,
+                         findings: list) -> None:
+    """Pairs with no score row: recused (fine) or missing (a finding when every judge scores all)."""
     for jn, judge in judge_by_name.items():
         expected = []
         for eid, e in entry_by_id.items():
@@ -518,38 +556,40 @@ def score_videos(entries: Iterable[Any], judges: Iterable[Any], scores: Any,
                     findings.append(_finding("missing-score", f"评委“{jn}”未对作品“{eid}”评分（评分表中没有该评委对该作品的行）",
                                              judge.ref))
 
-    # per entry: trimmed mean over the valid totals, judges in a canonical order
-    results: list[EntryResult] = []
-    for eid, entry in entry_by_id.items():
-        by_judge = per_entry[eid]
-        order = list(judge_by_name)
-        valid = sorted((jn for jn in order if by_judge[jn].status == COUNTED), key=lambda jn: (by_judge[jn].exact, jn))
-        ordered = {jn: by_judge[jn] for jn in order}
-        if not valid:
-            findings.append(_finding("unscored-entry", f"作品“{eid}”（{entry.title}）没有任何有效评分，无法计分和排名",
-                                     entry.ref))
-            results.append(EntryResult(entry, ordered, None, None, None, ""))
-            continue
-        totals = [by_judge[jn].exact for jn in valid]
-        mean, hi, lo = _trim_exact(totals, rules.trim_min_judges)
-        if hi is not None:
-            by_judge[valid[hi]].status = DROPPED_HIGH
-            by_judge[valid[hi]].note = "去掉的最高分"
-            by_judge[valid[lo]].status = DROPPED_LOW
-            by_judge[valid[lo]].note = "去掉的最低分"
-        else:
-            findings.append(_finding("few-judges", f"作品“{eid}”只有 {len(valid)} 位评委的有效评分（少于 "
-                                     f"{rules.trim_min_judges} 位），按全部有效评分平均，未去掉最高分和最低分", entry.ref))
-        trim = TrimResult(
-            float(mean), "plain" if hi is None else "trimmed", len(totals),
-            tuple(float(by_judge[jn].exact) for jn in order if by_judge[jn].status == COUNTED),
-            None if hi is None else float(totals[hi]), None if lo is None else float(totals[lo]),
-            () if hi is None else (order.index(valid[hi]), order.index(valid[lo])), rules.trim_min_judges, mean,
-        )
-        final = round_half_up(mean, rules.decimals)
-        results.append(EntryResult(entry, ordered, trim, float(mean), float(final), f"{final:f}", exact=mean))
 
-    # ranking: the exact mean, then the tie-break rules
+def _entry_result(entry: Entry, by_judge: dict[str, JudgeScore], order: list[str], rules: ContestRules,
+                  findings: list) -> EntryResult:
+    """One entry: the trimmed mean over its valid totals, judges in a canonical order."""
+    eid = entry.id
+    valid = sorted((jn for jn in order if by_judge[jn].status == COUNTED), key=lambda jn: (by_judge[jn].exact, jn))
+    ordered = {jn: by_judge[jn] for jn in order}
+    if not valid:
+        findings.append(_finding("unscored-entry", f"作品“{eid}”（{entry.title}）没有任何有效评分，无法计分和排名",
+                                 entry.ref))
+        return EntryResult(entry, ordered, None, None, None, "")
+    totals = [by_judge[jn].exact for jn in valid]
+    mean, hi, lo = _trim_exact(totals, rules.trim_min_judges)
+    if hi is not None:
+        by_judge[valid[hi]].status = DROPPED_HIGH
+        by_judge[valid[hi]].note = "去掉的最高分"
+        by_judge[valid[lo]].status = DROPPED_LOW
+        by_judge[valid[lo]].note = "去掉的最低分"
+    else:
+        findings.append(_finding("few-judges", f"作品“{eid}”只有 {len(valid)} 位评委的有效评分（少于 "
+                                 f"{rules.trim_min_judges} 位），按全部有效评分平均，未去掉最高分和最低分", entry.ref))
+    trim = TrimResult(
+        float(mean), "plain" if hi is None else "trimmed", len(totals),
+        tuple(float(by_judge[jn].exact) for jn in order if by_judge[jn].status == COUNTED),
+        None if hi is None else float(totals[hi]), None if lo is None else float(totals[lo]),
+        () if hi is None else (order.index(valid[hi]), order.index(valid[lo])), rules.trim_min_judges, mean,
+    )
+    final = round_half_up(mean, rules.decimals)
+    return EntryResult(entry, ordered, trim, float(mean), float(final), f"{final:f}", exact=mean)
+
+
+def _rank(results: list[EntryResult], rules: ContestRules) -> list[EntryResult]:
+    """Rank the scored entries by the exact mean, then the tie-break rules; note every tie."""
+    crits = rules.criteria
     ranked = [r for r in results if r.exact is not None]
 
     def key(r: EntryResult) -> tuple:
@@ -585,8 +625,11 @@ def score_videos(entries: Iterable[Any], judges: Iterable[Any], scores: Any,
             elif o.final_text == r.final_text:
                 notes.append(f"与{o.entry.id}的最终得分同为 {r.final_text}，按未取舍的平均分列{'前' if r.exact > o.exact else '后'}")
         r.note = "；".join(notes)
+    return ranked
 
-    # awards
+
+def _award(ranked: list[EntryResult], rules: ContestRules) -> dict[str, int]:
+    """Set each ranked entry's award (score lines or quota by rank); the count per award."""
     if rules.award_thresholds:
         for r in ranked:
             final = _exact(Decimal(r.final_text))
@@ -599,11 +642,7 @@ def score_videos(entries: Iterable[Any], judges: Iterable[Any], scores: Any,
                 if not r.award and lo_cut < r.rank <= cut:
                     r.award = name
     tiers = [name for name, _ in (rules.award_thresholds or rules.award_quota)]
-    award_counts = {name: sum(1 for r in ranked if r.award == name) for name in tiers}
-
-    results.sort(key=lambda r: (r.rank is None, r.rank or 0, r.entry.id))
-    rule_text = rules.describe(len(ranked))
-    return VideoResult(rules, list(judge_by_name.values()), results, findings, rule_text, award_counts)
+    return {name: sum(1 for r in ranked if r.award == name) for name in tiers}
 
 
 # -- the knowledge contest --------------------------------------------------------

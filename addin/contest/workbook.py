@@ -34,6 +34,7 @@ from addin.contest.scoring import (
     contest_rules, quiz_rules,
 )
 from addin.core.normalize import clean_text
+from addin.consolidate.model import PROVENANCE
 from workbook_templates.contract import load_contract
 from workbook_templates.printing import a4_setup
 from workbook_templates.reader import ReadError, open_calamine
@@ -44,7 +45,9 @@ GUIDE, ENTRIES, JUDGES, SCORES, QUIZ = "评分说明", "作品", "评委", "评�
 LISTS, META = "字典", "_meta"
 RESULT_VIDEOS, RESULT_FINDINGS = "微视频评分结果", "回避与问题"
 RESULT_PEOPLE, RESULT_CITIES, RESULT_RULES = "知识竞赛个人排名", "知识竞赛城市排名", "计分规则"
-SOURCE_VIDEOS, SOURCE_QUIZ, SOURCE_CITY = "微视频作品", "知识竞赛", "城市"
+# the 汇总.xlsx sheets and column the entries and participants come from (the contract's titles)
+SOURCE_VIDEOS, SOURCE_QUIZ = load_contract().sheet("videos").title, load_contract().sheet("quiz").title
+SOURCE_CITY = PROVENANCE["city"]
 
 # Column titles; the contract owns those that also appear in the city workbook.
 ID, CITY, JUDGE_NAME, JUDGE_UNIT = "编号", "城市", "姓名", "单位"
