@@ -34,6 +34,24 @@ def xlsx_cells(path: Path) -> dict[str, list[list[str]]]:
             for name in book.sheet_names}
 
 
+def xlsx_formulas(path: Path) -> dict[str, list]:
+    """What the workbook computes and guides with: every formula, data validation and conditional
+    format (calamine sees only cached values, and files written by openpyxl have none)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    out: dict[str, list] = {}
+    for ws in book.worksheets:
+        formulas = [(c.coordinate, _mask(c.value)) for row in ws.iter_rows() for c in row
+                    if isinstance(c.value, str) and c.value.startswith("=")]
+        validations = [(str(d.sqref), d.type, d.formula1, d.formula2, d.prompt, d.error)
+                       for d in ws.data_validations.dataValidation]
+        formats = [(str(rng.sqref), [(r.type, r.formula) for r in rules])
+                   for rng, rules in ws.conditional_formatting._cf_rules.items()]
+        out[ws.title] = [formulas, validations, formats]
+    return out
+
+
 def docx_text(path: Path) -> list[str]:
     import docx
 
@@ -54,12 +72,11 @@ def compare(a: Path, b: Path) -> list[str]:
     for rel in sorted(files_a ^ files_b):
         problems.append(f"only in {'A' if rel in files_a else 'B'}: {rel}")
     for rel in sorted(files_a & files_b):
-        reader = xlsx_cells if rel.suffix == ".xlsx" else docx_text
-        left, right = reader(a / rel), reader(b / rel)
-        if left == right:
-            continue
-        detail = _first_difference(left, right)
-        problems.append(f"differs: {rel}: {detail}")
+        readers = (xlsx_cells, xlsx_formulas) if rel.suffix == ".xlsx" else (docx_text,)
+        for reader in readers:
+            left, right = reader(a / rel), reader(b / rel)
+            if left != right:
+                problems.append(f"differs ({reader.__name__}): {rel}: {_first_difference(left, right)}")
     return problems
 
 

@@ -690,57 +690,66 @@ def score_quiz(participants: Iterable[Any], knowledge_settings: Mapping[str, Any
     """
     rules = quiz_rules(knowledge_settings)
     findings: list[ScoreFinding] = []
-    people = [_coerce(Participant, p) for p in participants]
     canon = {_city_key(c): c for c in (cities or [])}
-    results: list[ParticipantResult] = []
     seen: dict[tuple[str, str], Participant] = {}
-    parts = (("online", "线上成绩", rules.online_weight), ("offline", "线下成绩", rules.offline_weight))
-    for p in people:
-        who = f"参赛人“{p.name}”" + (f"（{p.unit}）" if p.unit else "")
-        if not _text(p.name):
-            findings.append(_finding("missing-id", "有一行成绩没有参赛人姓名，不参与排名", p.ref))
-            results.append(ParticipantResult(p, None, None, "", None, "缺参赛人姓名"))
-            continue
-        k = (_text(p.name), _text(p.unit))
-        if k in seen:
-            findings.append(_finding("duplicate-participant", f"{who}重复出现，请核实是否为同一人", p.ref))
-        seen[k] = p
-        if cities is not None and _city_key(p.city) not in canon:
-            what = f"的城市“{p.city}”不在活动设置的城市中" if _text(p.city) else "未填城市"
-            findings.append(_finding("unknown-city", f"{who}{what}，不计入城市排名的任何一市", p.cells.get("city", p.ref), p.city))
-        total, notes, ok = Fraction(0), [], True
-        for attr, title, weight in parts:
-            raw = getattr(p, attr)
-            ref = p.cells.get(attr, p.ref)
-            v = _criterion_value(raw)
-            if v == "missing":
-                if rules.missing_part_as_zero:
-                    findings.append(_finding("missing-part", f"{who}缺少{title}，按设置以 0 分计", ref, severity=WARNING))
-                    notes.append(f"{title}缺，按0分计")
-                    v = Fraction(0)
-                else:
-                    findings.append(_finding("missing-part", f"{who}缺少{title}（按设置不以 0 分计），不参与排名", ref))
-                    notes.append(f"{title}缺，未排名")
-                    ok = False
-                    continue
-            elif v == "invalid":
-                findings.append(_finding("invalid-score", f"{who}的{title}“{raw}”不是数值，不参与排名", ref, raw, title))
-                notes.append(f"{title}非数值")
-                ok = False
-                continue
-            elif not 0 <= v <= rules.max_score:
-                findings.append(_finding("score-out-of-range", f"{who}的{title} {_fmt(v)} 超出 0～{_fmt(rules.max_score)}，"
-                                         "不参与排名", ref, raw, title))
-                notes.append(f"{title}超出范围")
-                ok = False
-                continue
-            total += v * weight
-        if ok:
-            final = round_half_up(total, rules.decimals)
-            results.append(ParticipantResult(p, float(total), float(final), f"{final:f}", None, "；".join(notes), total))
-        else:
-            results.append(ParticipantResult(p, None, None, "", None, "；".join(notes)))
+    results = [_participant_result(_coerce(Participant, p), rules, canon, cities is not None, seen, findings)
+               for p in participants]
+    _rank_participants(results, findings)
+    results.sort(key=lambda r: (r.rank is None, r.rank or 0, _text(r.participant.name)))
+    city_results = _city_results(results, rules, canon, cities)
+    return QuizResult(rules, results, city_results, findings, rules.describe())
 
+
+def _participant_result(p: Participant, rules: QuizRules, canon: Mapping[str, str], check_city: bool,
+                        seen: dict[tuple[str, str], Participant], findings: list) -> ParticipantResult:
+    """One participant's weighted total, or why they are not ranked."""
+    parts = (("online", "线上成绩", rules.online_weight), ("offline", "线下成绩", rules.offline_weight))
+    who = f"参赛人“{p.name}”" + (f"（{p.unit}）" if p.unit else "")
+    if not _text(p.name):
+        findings.append(_finding("missing-id", "有一行成绩没有参赛人姓名，不参与排名", p.ref))
+        return ParticipantResult(p, None, None, "", None, "缺参赛人姓名")
+    k = (_text(p.name), _text(p.unit))
+    if k in seen:
+        findings.append(_finding("duplicate-participant", f"{who}重复出现，请核实是否为同一人", p.ref))
+    seen[k] = p
+    if check_city and _city_key(p.city) not in canon:
+        what = f"的城市“{p.city}”不在活动设置的城市中" if _text(p.city) else "未填城市"
+        findings.append(_finding("unknown-city", f"{who}{what}，不计入城市排名的任何一市", p.cells.get("city", p.ref), p.city))
+    total, notes, ok = Fraction(0), [], True
+    for attr, title, weight in parts:
+        raw = getattr(p, attr)
+        ref = p.cells.get(attr, p.ref)
+        v = _criterion_value(raw)
+        if v == "missing":
+            if rules.missing_part_as_zero:
+                findings.append(_finding("missing-part", f"{who}缺少{title}，按设置以 0 分计", ref, severity=WARNING))
+                notes.append(f"{title}缺，按0分计")
+                v = Fraction(0)
+            else:
+                findings.append(_finding("missing-part", f"{who}缺少{title}（按设置不以 0 分计），不参与排名", ref))
+                notes.append(f"{title}缺，未排名")
+                ok = False
+                continue
+        elif v == "invalid":
+            findings.append(_finding("invalid-score", f"{who}的{title}“{raw}”不是数值，不参与排名", ref, raw, title))
+            notes.append(f"{title}非数值")
+            ok = False
+            continue
+        elif not 0 <= v <= rules.max_score:
+            findings.append(_finding("score-out-of-range", f"{who}的{title} {_fmt(v)} 超出 0～{_fmt(rules.max_score)}，"
+                                     "不参与排名", ref, raw, title))
+            notes.append(f"{title}超出范围")
+            ok = False
+            continue
+        total += v * weight
+    if not ok:
+        return ParticipantResult(p, None, None, "", None, "；".join(notes))
+    final = round_half_up(total, rules.decimals)
+    return ParticipantResult(p, float(total), float(final), f"{final:f}", None, "；".join(notes), total)
+
+
+def _rank_participants(results: list[ParticipantResult], findings: list) -> None:
+    """Rank by the exact total, less time used first among equals; note every tie."""
     ranked = [r for r in results if r.exact is not None]
     times: list[Fraction | None] = []
     for r in ranked:
@@ -771,9 +780,11 @@ def score_quiz(participants: Iterable[Any], knowledge_settings: Mapping[str, Any
                 else:
                     kinds["总成绩相同，用时较" + ("少，列其前" if r.rank < o.rank else "多，列其后")].append(o.participant.name)
             r.note = "；".join([r.note] * bool(r.note) + [f"与{_names(names)}{kind}" for kind, names in kinds.items()])
-    results.sort(key=lambda r: (r.rank is None, r.rank or 0, _text(r.participant.name)))
 
-    # cities
+
+def _city_results(results: list[ParticipantResult], rules: QuizRules, canon: Mapping[str, str],
+                  cities: Sequence[str] | None) -> list[CityResult]:
+    """Each city's score (mean of its top N totals), ranked; cities without participants listed too."""
     listed: dict[str, list[ParticipantResult]] = {name: [] for name in canon.values()}
     display: dict[str, str] = {}
     for r in results:
@@ -803,6 +814,4 @@ def score_quiz(participants: Iterable[Any], knowledge_settings: Mapping[str, Any
         c.rank = rank
     city_order = {name: i for i, name in enumerate(cities or [])}
     city_results.sort(key=lambda c: (c.rank is None, c.rank or 0, city_order.get(c.city, len(city_order)), c.city))
-
-    rule_text = rules.describe()
-    return QuizResult(rules, results, city_results, findings, rule_text)
+    return city_results

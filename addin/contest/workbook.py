@@ -240,16 +240,26 @@ def _capacity(n: int, minimum: int, per: int = 1) -> int:
     return max(minimum, int(math.ceil((n * per + 1) / 100.0)) * 100)
 
 
+class _Lists(NamedTuple):
+    """Ranges the sheets refer to each other by (drop-downs and lookups)."""
+    city_list: str
+    entry_ids: str = ""
+    entry_titles: str = ""
+    entry_cities: str = ""
+    entry_units: str = ""
+    judge_names: str = ""
+    judge_cities: str = ""
+    judge_units: str = ""
+
+
 def build_scoring_workbook(campaign: Campaign, entries: list[Entry] | None = None,
                            participants: list[Participant] | None = None) -> Workbook:
+    """The scoring workbook: 评分说明, 作品, 评委, 评分 (one row per judge and entry), 知识竞赛,
+    the hidden city list and the very hidden metadata."""
     rules = contest_rules(campaign.contest)
     qrules = quiz_rules(campaign.knowledge)
     entries, participants = list(entries or []), list(participants or [])
     cols = _columns(campaign)
-    n_entries = _capacity(len(entries), 200)
-    n_judges = 40
-    n_scores = _capacity(len(entries), 300, per=9)
-    n_quiz = _capacity(len(participants), 500)
     wb = Workbook()
     guide = wb.active
     guide.title = GUIDE
@@ -259,16 +269,38 @@ def build_scoring_workbook(campaign: Campaign, entries: list[Entry] | None = Non
     lists["A1"] = CITY
     for r, c in enumerate(campaign.cities, 2):
         lists.cell(r, 1, c.name)
-    city_list = f"{quote_sheetname(LISTS)}!$A$2:$A${len(campaign.cities) + 1}"
     lists.sheet_state = "hidden"
+    refs = _Lists(f"{quote_sheetname(LISTS)}!$A$2:$A${len(campaign.cities) + 1}")
 
-    def city_dv(ws, letter: str, last: int) -> None:
-        _dv(ws, f"{letter}2:{letter}{last}", CITY, "请从下拉列表选择城市（用于回避核对和城市排名）",
-            "请从下拉列表中选择城市", type="list", formula1=city_list)
+    refs = _entries_sheet(wb.create_sheet(ENTRIES), campaign, cols[ENTRIES], entries, refs)
+    refs = _judges_sheet(wb.create_sheet(JUDGES), cols[JUDGES], refs)
+    _scores_sheet(wb.create_sheet(SCORES), cols[SCORES], rules, _capacity(len(entries), 300, per=9), refs)
+    _quiz_sheet(wb.create_sheet(QUIZ), cols[QUIZ], qrules, participants, refs)
+    _guide(guide, campaign, rules, qrules)
+    meta = wb.create_sheet(META)
+    for r, (key, value) in enumerate((("template_id", TEMPLATE_ID), ("schema_version", SCHEMA_VERSION),
+                                      ("campaign_id", campaign.id), ("campaign_hash", campaign.raw_hash),
+                                      ("criteria", "、".join(c.name for c in rules.criteria))), 1):
+        meta.cell(r, 1, key)
+        meta.cell(r, 2, value)
+    meta.sheet_state = "veryHidden"
+    wb._sheets = [wb[name] for name in (GUIDE, ENTRIES, JUDGES, SCORES, QUIZ, LISTS, META)]
+    wb.active = 0
+    fixed = dt.datetime.combine(campaign.notice_date, dt.time(9, 0))
+    wb.properties.title = f"{campaign.year}年质量月微视频评比和知识竞赛评分表"
+    wb.properties.creator = campaign.authority
+    wb.properties.created = wb.properties.modified = fixed
+    return wb
 
-    # 作品
-    ws = wb.create_sheet(ENTRIES)
-    spec = cols[ENTRIES]
+
+def _city_dv(ws, letter: str, last: int, refs: _Lists) -> None:
+    _dv(ws, f"{letter}2:{letter}{last}", CITY, "请从下拉列表选择城市（用于回避核对和城市排名）",
+        "请从下拉列表中选择城市", type="list", formula1=refs.city_list)
+
+
+def _entries_sheet(ws, campaign: Campaign, spec, entries: list[Entry], refs: _Lists) -> _Lists:
+    """作品: the entries (pre-filled from 汇总.xlsx when given); returns refs with the entry ranges."""
+    n_entries = _capacity(len(entries), 200)
     _head(ws, [t for _, t, _ in spec], [w for *_, w in spec],
           [REQUIRED_FILL if k in ("id", "title", "unit", "city") else HEADER_FILL for k, *_ in spec])
     for r, e in enumerate(entries, 2):
@@ -278,7 +310,7 @@ def build_scoring_workbook(campaign: Campaign, entries: list[Entry] | None = Non
     for r in range(2, last + 1):
         ws.cell(r, 1).number_format = "@"
     _dv(ws, f"A2:A{last}", ID, "作品编号，如 V001；每件作品一个，不能重复。评分表按编号选择作品。")
-    city_dv(ws, "D", last)
+    _city_dv(ws, "D", last, refs)
     dur = load_contract().sheet("videos").column("duration")
     _dv(ws, f"F2:F{last}", dur.title, dur.help or "作品时长（秒）", f"请输入 {_num(dur.min)}～{_num(dur.max)} 之间的整数",
         type="whole", operator="between", formula1=_num(dur.min), formula2=_num(dur.max))
@@ -286,30 +318,34 @@ def build_scoring_workbook(campaign: Campaign, entries: list[Entry] | None = Non
     ws.conditional_formatting.add(f"B2:D{last}", FormulaRule(formula=['AND($A2<>"",LEN(TRIM(B2))=0)'], fill=MISSING_FILL))
     _table(ws, "T_entries", len(spec), last)
     _print_setup(ws, f"{campaign.year}年质量月微视频作品", landscape=False)
-    entry_ids = f"{quote_sheetname(ENTRIES)}!$A$2:$A${last}"
-    entry_titles = f"{quote_sheetname(ENTRIES)}!$B$2:$B${last}"
-    entry_cities = f"{quote_sheetname(ENTRIES)}!$D$2:$D${last}"
-    entry_units = f"{quote_sheetname(ENTRIES)}!$C$2:$C${last}"
+    q = quote_sheetname(ENTRIES)
+    return refs._replace(entry_ids=f"{q}!$A$2:$A${last}", entry_titles=f"{q}!$B$2:$B${last}",
+                         entry_cities=f"{q}!$D$2:$D${last}", entry_units=f"{q}!$C$2:$C${last}")
 
-    # 评委
-    ws = wb.create_sheet(JUDGES)
-    spec = cols[JUDGES]
+
+
+def _judges_sheet(ws, spec, refs: _Lists) -> _Lists:
+    """评委: the judges' list; returns refs with the judge ranges."""
+    n_judges = 40
     _head(ws, [t for _, t, _ in spec], [w for *_, w in spec], [REQUIRED_FILL, HEADER_FILL, REQUIRED_FILL])
     last = n_judges + 1
     _dv(ws, f"A2:A{last}", JUDGE_NAME, "评委姓名，不能重复；评分表按姓名选择评委。")
     _dv(ws, f"B2:B{last}", JUDGE_UNIT, "评委所在单位")
-    city_dv(ws, "C", last)
+    _city_dv(ws, "C", last, refs)
     ws.conditional_formatting.add(f"A2:A{last}", FormulaRule(formula=[f'AND(A2<>"",COUNTIF($A$2:$A${last},A2)>1)'], fill=MISSING_FILL))
     ws.conditional_formatting.add(f"C2:C{last}", FormulaRule(formula=['AND($A2<>"",LEN(TRIM(C2))=0)'], fill=MISSING_FILL))
     _table(ws, "T_judges", len(spec), last)
     _print_setup(ws, "评委名单", landscape=False)
-    judge_names = f"{quote_sheetname(JUDGES)}!$A$2:$A${last}"
-    judge_cities = f"{quote_sheetname(JUDGES)}!$C$2:$C${last}"
-    judge_units = f"{quote_sheetname(JUDGES)}!$B$2:$B${last}"
+    q = quote_sheetname(JUDGES)
+    return refs._replace(judge_names=f"{q}!$A$2:$A${last}", judge_cities=f"{q}!$C$2:$C${last}",
+                         judge_units=f"{q}!$B$2:$B${last}")
 
-    # 评分: one row per judge and entry
-    ws = wb.create_sheet(SCORES)
-    spec = cols[SCORES]
+
+
+def _scores_sheet(ws, spec, rules: ContestRules, n_scores: int, refs: _Lists) -> None:
+    """评分: one row per judge and entry, with the weighted total, the title and the recusal check."""
+    judge_names, judge_cities, judge_units = refs.judge_names, refs.judge_cities, refs.judge_units
+    entry_ids, entry_titles, entry_cities, entry_units = refs.entry_ids, refs.entry_titles, refs.entry_cities, refs.entry_units
     k = len(rules.criteria)
     helpers = [(HELPER_TOTAL, 11), (HELPER_TITLE, 30), (HELPER_RECUSAL, 12)]
     _head(ws, [t for _, t, _ in spec] + [h for h, _ in helpers], [w for *_, w in spec] + [w for _, w in helpers],
@@ -352,9 +388,10 @@ def build_scoring_workbook(campaign: Campaign, entries: list[Entry] | None = Non
     _table(ws, "T_scores", len(spec) + len(helpers), last)
     _print_setup(ws, "微视频评分", landscape=True)
 
-    # 知识竞赛
-    ws = wb.create_sheet(QUIZ)
-    spec = cols[QUIZ]
+
+def _quiz_sheet(ws, spec, qrules: QuizRules, participants: list[Participant], refs: _Lists) -> None:
+    """知识竞赛: the participants' online and offline results and time used."""
+    n_quiz = _capacity(len(participants), 500)
     _head(ws, [t for _, t, _ in spec], [w for *_, w in spec],
           [REQUIRED_FILL if key in ("name", "city", "online", "offline") else HEADER_FILL for key, *_ in spec])
     for r, p in enumerate(participants, 2):
@@ -362,7 +399,7 @@ def build_scoring_workbook(campaign: Campaign, entries: list[Entry] | None = Non
             v = getattr(p, key)
             _put(ws, r, c, v if v not in ("", None) else None)
     last = n_quiz + 1
-    city_dv(ws, "C", last)
+    _city_dv(ws, "C", last, refs)
     mx = _num(qrules.max_score)
     for letter, title in (("D", spec[3][1]), ("E", spec[4][1])):
         _dv(ws, f"{letter}2:{letter}{last}", title, f"{title}，0～{mx}；缺考请留空，不要填 0",
@@ -374,22 +411,6 @@ def build_scoring_workbook(campaign: Campaign, entries: list[Entry] | None = Non
     ws.conditional_formatting.add(f"C2:E{last}", FormulaRule(formula=['AND($A2<>"",LEN(TRIM(C2))=0)'], fill=MISSING_FILL))
     _table(ws, "T_quiz", len(spec), last)
     _print_setup(ws, "质量知识竞赛成绩", landscape=False)
-
-    _guide(guide, campaign, rules, qrules)
-    meta = wb.create_sheet(META)
-    for r, (key, value) in enumerate((("template_id", TEMPLATE_ID), ("schema_version", SCHEMA_VERSION),
-                                      ("campaign_id", campaign.id), ("campaign_hash", campaign.raw_hash),
-                                      ("criteria", "、".join(c.name for c in rules.criteria))), 1):
-        meta.cell(r, 1, key)
-        meta.cell(r, 2, value)
-    meta.sheet_state = "veryHidden"
-    wb._sheets = [wb[name] for name in (GUIDE, ENTRIES, JUDGES, SCORES, QUIZ, LISTS, META)]
-    wb.active = 0
-    fixed = dt.datetime.combine(campaign.notice_date, dt.time(9, 0))
-    wb.properties.title = f"{campaign.year}年质量月微视频评比和知识竞赛评分表"
-    wb.properties.creator = campaign.authority
-    wb.properties.created = wb.properties.modified = fixed
-    return wb
 
 
 def _guide(ws, campaign: Campaign, rules: ContestRules, qrules: QuizRules) -> None:
