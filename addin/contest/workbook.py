@@ -493,25 +493,35 @@ def read_scoring_workbook(path: str | Path, campaign: Campaign | None = None) ->
     missing = [s for s in (ENTRIES, JUDGES, SCORES) if s not in names]
     if missing:
         raise ScoringReadError(path, f"缺少工作表：{'、'.join(missing)}（请使用 qm template --scoring 生成的评分工作簿）")
-    v, q = _titles("videos"), _titles("quiz")
     refs: dict[tuple, str] = {}
+    entries = _read_entries(wb, path, refs)
+    judges = _read_judges(wb, path, refs)
+    scores = _read_scores(wb, path, campaign, refs)
+    participants = _read_participants(wb, path, refs) if QUIZ in names else []
+    return ScoringBook(entries, judges, scores, participants, refs)
 
-    def table(sheet: str, required: list[str]) -> tuple[list[list[Any]], dict[str, int]]:
-        rows = _sheet_rows(wb, path, sheet)
-        cols: dict[str, int] = {}
-        for i, t in enumerate(rows[0] if rows else []):
-            t = clean_text(t) or ""
-            if t and t not in cols:
-                cols[t] = i
-        absent = [t for t in required if t not in cols]
-        if absent:
-            raise ScoringReadError(path, f"“{sheet}”表第 1 行缺少列：{'、'.join(absent)}")
-        return rows, cols
 
-    def ref(sheet: str, col: int, r: int) -> str:
-        return f"{sheet}!{column_letter(col)}{r}"
+def _read_table(wb, path: Path, sheet: str, required: list[str]) -> tuple[list[list[Any]], dict[str, int]]:
+    """A sheet's rows and its column positions by header title; the required titles must be there."""
+    rows = _sheet_rows(wb, path, sheet)
+    cols: dict[str, int] = {}
+    for i, title in enumerate(rows[0] if rows else []):
+        title = clean_text(title) or ""
+        if title and title not in cols:
+            cols[title] = i
+    absent = [title for title in required if title not in cols]
+    if absent:
+        raise ScoringReadError(path, f"“{sheet}”表第 1 行缺少列：{'、'.join(absent)}")
+    return rows, cols
 
-    rows, cols = table(ENTRIES, [ID, v["title"], v["unit"], CITY])
+
+def _ref(sheet: str, col: int, r: int) -> str:
+    return f"{sheet}!{column_letter(col)}{r}"
+
+
+def _read_entries(wb, path: Path, refs: dict[tuple, str]) -> list[Entry]:
+    v = _titles("videos")
+    rows, cols = _read_table(wb, path, ENTRIES, [ID, v["title"], v["unit"], CITY])
     entries = []
     for r, row in enumerate(rows[1:], 2):
         rec = {k: _cell(row, cols.get(t)) for k, t in (("id", ID), ("title", v["title"]), ("unit", v["unit"]),
@@ -520,21 +530,27 @@ def read_scoring_workbook(path: str | Path, campaign: Campaign | None = None) ->
             continue
         e = Entry(id=clean_text(rec["id"]) or "", title=clean_text(rec["title"]) or "", unit=clean_text(rec["unit"]) or "",
                   city=clean_text(rec["city"]) or "", author=clean_text(rec["author"]) or "", duration=rec["duration"],
-                  ref=ref(ENTRIES, cols[ID], r))
+                  ref=_ref(ENTRIES, cols[ID], r))
         entries.append(e)
         refs.setdefault(("entry", e.id), e.ref)
+    return entries
 
-    rows, cols = table(JUDGES, [JUDGE_NAME, CITY])
+
+def _read_judges(wb, path: Path, refs: dict[tuple, str]) -> list[Judge]:
+    rows, cols = _read_table(wb, path, JUDGES, [JUDGE_NAME, CITY])
     judges = []
     for r, row in enumerate(rows[1:], 2):
         rec = [_cell(row, cols.get(t)) for t in (JUDGE_NAME, JUDGE_UNIT, CITY)]
         if all(x is None for x in rec):
             continue
-        j = Judge(*(clean_text(x) or "" for x in rec), ref=ref(JUDGES, cols[JUDGE_NAME], r))
+        j = Judge(*(clean_text(x) or "" for x in rec), ref=_ref(JUDGES, cols[JUDGE_NAME], r))
         judges.append(j)
         refs.setdefault(("judge", j.name), j.ref)
+    return judges
 
-    rows, cols = table(SCORES, [SCORE_JUDGE, SCORE_ENTRY])
+
+def _read_scores(wb, path: Path, campaign: Campaign | None, refs: dict[tuple, str]) -> list[ScoreRow]:
+    rows, cols = _read_table(wb, path, SCORES, [SCORE_JUDGE, SCORE_ENTRY])
     crit_cols: dict[str, int] = {}
     for title, i in cols.items():
         m = _CRITERION.match(title)
@@ -560,28 +576,31 @@ def read_scoring_workbook(path: str | Path, campaign: Campaign | None = None) ->
         values = {name: _cell(row, i) for name, i in crit_cols.items()}
         if judge is None and entry is None and all(x is None for x in values.values()):
             continue
-        cells = {name: ref(SCORES, i, r) for name, i in crit_cols.items()}
-        s = ScoreRow(clean_text(judge) or "", clean_text(entry) or "", values, cells, ref(SCORES, cols[SCORE_JUDGE], r))
+        cells = {name: _ref(SCORES, i, r) for name, i in crit_cols.items()}
+        s = ScoreRow(clean_text(judge) or "", clean_text(entry) or "", values, cells, _ref(SCORES, cols[SCORE_JUDGE], r))
         scores.append(s)
         for name, cell in cells.items():
             refs.setdefault(("score", s.judge, s.entry, name), cell)
+    return scores
 
+
+def _read_participants(wb, path: Path, refs: dict[tuple, str]) -> list[Participant]:
+    q = _titles("quiz")
+    rows, cols = _read_table(wb, path, QUIZ, [q["participant"], q["online"], q["offline"]])
+    keys = (("name", q["participant"]), ("unit", q["unit"]), ("city", CITY), ("online", q["online"]),
+            ("offline", q["offline"]), ("time_used", q["time_used"]))
     participants = []
-    if QUIZ in names:
-        rows, cols = table(QUIZ, [q["participant"], q["online"], q["offline"]])
-        keys = (("name", q["participant"]), ("unit", q["unit"]), ("city", CITY), ("online", q["online"]),
-                ("offline", q["offline"]), ("time_used", q["time_used"]))
-        for r, row in enumerate(rows[1:], 2):
-            rec = {k: _cell(row, cols.get(t)) for k, t in keys}
-            if all(x is None for x in rec.values()):
-                continue
-            cells = {k: ref(QUIZ, cols[t], r) for k, t in keys if t in cols}
-            p = Participant(name=clean_text(rec["name"]) or "", unit=clean_text(rec["unit"]) or "",
-                            city=clean_text(rec["city"]) or "", online=rec["online"], offline=rec["offline"],
-                            time_used=rec["time_used"], ref=cells["name"], cells=cells)
-            participants.append(p)
-            refs[("participant", r)] = p.ref
-    return ScoringBook(entries, judges, scores, participants, refs)
+    for r, row in enumerate(rows[1:], 2):
+        rec = {k: _cell(row, cols.get(t)) for k, t in keys}
+        if all(x is None for x in rec.values()):
+            continue
+        cells = {k: _ref(QUIZ, cols[t], r) for k, t in keys if t in cols}
+        p = Participant(name=clean_text(rec["name"]) or "", unit=clean_text(rec["unit"]) or "",
+                        city=clean_text(rec["city"]) or "", online=rec["online"], offline=rec["offline"],
+                        time_used=rec["time_used"], ref=cells["name"], cells=cells)
+        participants.append(p)
+        refs[("participant", r)] = p.ref
+    return participants
 
 
 # -- the results ------------------------------------------------------------------
@@ -626,12 +645,24 @@ def file_sha256(path: str | Path) -> str:
 
 
 def build_results(campaign: Campaign, video: VideoResult, quiz: QuizResult, source: str | Path | None = None) -> Workbook:
+    """The results workbook: 微视频评分结果, 回避与问题, the knowledge contest's two rankings, 计分规则."""
     wb = Workbook()
     wb.remove(wb.active)
+    findings = sorted([*video.findings, *quiz.findings], key=sort_key)
+    _video_results_sheet(wb, video)
+    _findings_sheet(wb, findings)
+    _quiz_results_sheets(wb, quiz)
+    _rules_sheet(wb, campaign, video, quiz, findings, source)
+    fixed = dt.datetime.combine(campaign.report_deadline, dt.time(12, 0))
+    wb.properties.title = f"{campaign.year}年质量月微视频评比和知识竞赛计分结果"
+    wb.properties.creator = campaign.authority
+    wb.properties.created = wb.properties.modified = fixed
+    return wb
+
+
+def _video_results_sheet(wb, video: VideoResult) -> None:
     judges = [j.name for j in video.judges]
     dec = "0." + "0" * video.rules.decimals if video.rules.decimals else "0"
-
-    # 微视频评分结果
     head = ["名次", "作品编号", "作品名称", "报送单位", "城市", "作者", *judges,
             "有效评分数", "计入评委数", "计分方法", "平均分（未取舍）", "最终得分", "奖项", "说明"]
     widths = [6, 9, 30, 26, 9, 10, *[9] * len(judges), 8, 8, 22, 14, 9, 8, 34]
@@ -664,8 +695,9 @@ def build_results(campaign: Campaign, video: VideoResult, quiz: QuizResult, sour
         ws.cell(r, base + 4).font = Font(name=FONT, bold=True)
     ws.freeze_panes = "D2"
 
-    # 回避与问题
-    findings = sorted([*video.findings, *quiz.findings], key=sort_key)
+
+
+def _findings_sheet(wb, findings: list) -> None:
     rows = [[f.severity, f.name, f.sheet, f.cell, f.message, f.code, f.value] for f in findings] or \
         [["", "", "", "", "未发现问题", "", ""]]
     ws = _results_sheet(wb, RESULT_FINDINGS, ["严重程度", "问题类型", "工作表", "单元格", "说明", "代码", "填写值"],
@@ -674,7 +706,9 @@ def build_results(campaign: Campaign, video: VideoResult, quiz: QuizResult, sour
         if f.severity == "错误":
             ws.cell(r, 1).font = Font(name=FONT, bold=True, color="C00000")
 
-    # 知识竞赛
+
+
+def _quiz_results_sheets(wb, quiz: QuizResult) -> None:
     qdec = "0." + "0" * quiz.rules.decimals if quiz.rules.decimals else "0"
     q = _titles("quiz")
     rows = [[p.rank, p.participant.name, p.participant.unit, p.participant.city, p.participant.online,
@@ -688,7 +722,10 @@ def build_results(campaign: Campaign, video: VideoResult, quiz: QuizResult, sour
                                        f"前{n}名平均分", "说明"],
                    [6, 10, 10, 12, 14, 14, 36], rows, "T_quiz_cities", False, {6: qdec})
 
-    # 计分规则
+
+
+def _rules_sheet(wb, campaign: Campaign, video: VideoResult, quiz: QuizResult, findings: list,
+                 source: str | Path | None) -> None:
     ws = wb.create_sheet(RESULT_RULES)
     ws.column_dimensions["A"].width = 80
     lines: list[tuple[str, str]] = [(f"{campaign.year}年“质量月”微视频评比和质量知识竞赛计分规则", "title"),
@@ -715,11 +752,6 @@ def build_results(campaign: Campaign, video: VideoResult, quiz: QuizResult, sour
                          color="1F4E78" if kind == "h" else "000000")
         ws.row_dimensions[r].height = 24 if kind == "title" else _row_height([(text, 80)])
     _print_setup(ws, RESULT_RULES, landscape=False)
-    fixed = dt.datetime.combine(campaign.report_deadline, dt.time(12, 0))
-    wb.properties.title = f"{campaign.year}年质量月微视频评比和知识竞赛计分结果"
-    wb.properties.creator = campaign.authority
-    wb.properties.created = wb.properties.modified = fixed
-    return wb
 
 
 def write_results(path: str | Path, campaign: Campaign, video: VideoResult, quiz: QuizResult,
