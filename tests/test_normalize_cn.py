@@ -98,3 +98,9 @@ def test_total_and_consistent_with_cn2an_when_it_reads_the_text(text):
         except Exception:
             return                           # cn2an refuses it (e.g. '两百五'): no comparison
         assert ours == theirs
+
+
+def test_chinese_numerals_can_be_left_unread():
+    # the contest scoring workbook computes with formulas that do not read '八十': scoring opts out
+    assert parse_number("八十") == 80 and parse_number("八十", chinese=False) is None
+    assert parse_number("85分", chinese=False) == 85 and parse_number("第一 85", chinese=False) == 85

@@ -320,10 +320,12 @@ def _number_text(v: object) -> str:
     return _UNIT_EXPONENT.sub("", text)
 
 
-def parse_number(v: object) -> float | None:
+def parse_number(v: object, *, chinese: bool = True) -> float | None:
     """One number from a cell: '400MPa', '4 00', '３９８', '1,234.5', '−5', '+8',
     '12.5%' (-> 12.5), '7.41Ω/km', '16mm', '2.5mm²', and numbers in Chinese numerals:
     '一百二十', '十六毫米', '三点五', '负三' (a unit may follow; other text such as '一般' is not a number).
+    ``chinese=False`` reads as before Chinese numerals were understood ('八十' is no number), for
+    a cell whose workbook formulas must agree with Python (a spreadsheet does not read '八十' as 80).
 
     Returns None for bools, NaN/inf, text without a number, or text holding two
     different numbers ('400-500', '2022-09-15'). Repeated equal numbers are fine.
@@ -333,13 +335,13 @@ def parse_number(v: object) -> float | None:
     if type(v) is float:  # already a number (how calamine reads a number cell)
         return v if math.isfinite(v) else None
     if type(v) is str:
-        return _parse_number_str(v)
+        return _parse_number_str(v) if chinese else _parse_number_any(v, False)
     if v is None:  # an empty cell (the judge asks for spec and design on every row)
         return None
     x = _real(v)
     if x is not None or isinstance(v, (bool, numbers.Number)):
         return x
-    return _parse_number_any(v)
+    return _parse_number_any(v, chinese)
 
 
 @per_return_cache(maxsize=8192)
@@ -348,12 +350,12 @@ def _parse_number_str(text: str) -> float | None:
     return _parse_number_any(text)
 
 
-def _parse_number_any(v: object) -> float | None:
+def _parse_number_any(v: object, chinese: bool = True) -> float | None:
     if type(v) is str and _PLAIN_NUMBER.fullmatch(v):
         found = {float(v)}
     else:
         text = re.sub(r"\s+", "", _number_text(v))
-        if any(c in _CN_NUMERAL for c in text):
+        if chinese and any(c in _CN_NUMERAL for c in text):
             text = _cn_number_text(text)
         text = _THOUSANDS.sub("", text)
         found = {float(tok) for tok in _NUMBER.findall(text)}
