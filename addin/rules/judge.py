@@ -550,6 +550,13 @@ def _packaged_selection() -> dict[str, tuple[tuple[Rule, ...], bool, bool]]:
 
 
 @lru_cache(maxsize=1)
+def _packaged_dated() -> frozenset[str]:
+    """Item keys of the packaged rules with an edition date (the others need no date filter)."""
+    return frozenset(key for key, rules in _packaged_by_item().items()
+                     if any(r.valid_from or r.valid_to for r in rules))
+
+
+@lru_cache(maxsize=1)
 def _packaged() -> tuple[Rule, ...]:
     folder = resources.files("addin.rules")
     files = sorted((f for f in folder.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
@@ -609,7 +616,7 @@ def _select(rules: Sequence[Rule] | None, item: Any, grade: str | None,
         graded = banded = True   # not known in advance: the filters below look
     if not cands:
         return Judgment(NO_RULE, message=f"规则库中没有检测项目“{clean_text(item)}”的判定规则，请人工判定")
-    if on is not None:
+    if on is not None and (rules is not None or key in _packaged_dated()):
         dated = [r for r in cands if r.in_force(on)]
         if not dated:
             return Judgment(NO_RULE, message=f"规则库中没有 {on:%Y-%m-%d} 有效的“{cands[0].item}”判定规则"
