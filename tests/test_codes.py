@@ -102,7 +102,16 @@ def test_credit_code_errors(raw, fragment):
 @given(st.text(alphabet=USCC_CHARSET, min_size=17, max_size=17))
 def test_exactly_one_check_char_is_valid(first17):
     valid = [c for c in USCC_CHARSET if check_credit_code(first17 + c).ok]
-    assert valid == [uscc_check_char(first17)]
+    if first17[2:8].isdigit():
+        assert valid == [uscc_check_char(first17)]
+    else:  # positions 3-8 are the administrative-division code (GB 32100-2015 ch. 4): digits only
+        assert valid == []
+
+
+@pytest.mark.parametrize("code, pos", [("QYNWF4JHQ3A1D2CUR4", 3), ("9145010A1922038216", 8)])
+def test_credit_code_positions_3_to_8_are_digits(code, pos):
+    result = check_credit_code(code)
+    assert not result.ok and "第 3～8 位" in result.message and f"第 {pos} 位" in result.message
 
 
 @given(st.one_of(st.text(), st.integers(), st.floats(), st.none(), st.booleans()))

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from addin.rules.judge import (
-    FAIL, NO_DATA, NO_RULE, PASS, RECHECK, RESULTS,
+    FAIL, MANUAL, NO_DATA, NO_RULE, PASS, RECHECK, RESULTS,
     Judgment, RuleError, catalog, items, judge, load_catalog, normalize_grade,
 )
 
@@ -77,7 +77,13 @@ def test_min_limits(item, grade, limit):
     ok = judge(item, grade, [limit, limit + 20])
     assert ok.result == PASS, ok.message
     bad = judge(item, grade, f"{limit + 20}、{limit - EPS:.1f}")
-    assert bad.result == FAIL, bad.message
+    if item == "钢筋断后伸长率" and grade.endswith("E"):
+        # whether GB/T 1499.2-2018 表6 sets A for E grades is not confirmed (issue 15): below the
+        # figure -> 需人工判定, the verdict under the limit kept for reference
+        assert bad.result == MANUAL and bad.details["reference_result"] == FAIL, bad.message
+        assert "未经核实" in bad.message
+    else:
+        assert bad.result == FAIL, bad.message
     assert bad.details["limit"] == limit
     assert bad.details["n_fail"] == 1
     assert f"{limit - EPS:.1f}".rstrip("0").rstrip(".") in bad.message
@@ -102,7 +108,11 @@ def test_brief_example_message():
 def test_elongation_reduction_by_diameter(grade, spec, reduction):
     limit = A[grade] - reduction
     assert judge("钢筋断后伸长率", grade, limit, spec=spec).result == PASS
-    assert judge("钢筋断后伸长率", grade, limit - 0.5, spec=spec).result == FAIL
+    below = judge("钢筋断后伸长率", grade, limit - 0.5, spec=spec)
+    if grade.endswith("E"):  # A of E grades unconfirmed: not failed on A alone (see test_min_limits)
+        assert below.result == MANUAL and below.details["reference_result"] == FAIL
+    else:
+        assert below.result == FAIL
 
 
 def test_elongation_notes():
@@ -290,13 +300,12 @@ def _series(mean, sd, n=10):
 
 
 def test_rebound_statistics():
-    sd = 3.0
-    mean_at_limit = 30 + 1.645 * sd
-    ok = judge(RB, "C30", _series(mean_at_limit + 0.01, sd))
+    # JGJ/T 23-2011 第7.0.2条: mean to 0.1 MPa, sd to 0.01 MPa, then fcu,e = m − 1.645 s (第7.0.4条)
+    ok = judge(RB, "C30", _series(35.0, 3.03))          # 35.0 − 1.645 × 3.03 = 30.01565
     assert ok.result == PASS
-    assert ok.details["fcu_e"] == pytest.approx(30.01, abs=1e-6)
-    assert ok.details["sd"] == pytest.approx(sd)
-    bad = judge(RB, "C30", _series(mean_at_limit - 0.01, sd))
+    assert ok.details["fcu_e"] == pytest.approx(30.01565, abs=1e-9)
+    assert ok.details["sd"] == pytest.approx(3.03)
+    bad = judge(RB, "C30", _series(35.0, 3.04))         # 35.0 − 1.645 × 3.04 = 29.9992
     assert bad.result == FAIL and "m − 1.645s" in bad.message
     assert "监督惯例" in bad.basis and bad.basis.startswith("JGJ/T 23-2011")
     assert bad.details["confidence"] == "U"
@@ -326,15 +335,17 @@ WIRE = [(1.5, 12.1), (2.5, 7.41), (4, 4.61), (6, 3.08), (10, 1.83)]
 
 @pytest.mark.parametrize("section, limit", WIRE)
 def test_wire_resistance(section, limit):
-    for spec in (section, str(section), f"{section}mm²", f"BV-{section}", f"{section}平方"):
-        assert judge("电线导体电阻", None, [limit, limit - 0.05], spec=spec).result == PASS
-        j = judge("电线导体电阻", None, f"{limit + 0.01:.2f}", spec=spec)
+    # BV: class 1/2 plain copper, GB/T 3956-2008 表2; the type (型号) is now required (issue 15)
+    for grade, spec in (("BV", section), ("BV", str(section)), ("BV", f"{section}mm²"), (None, f"BV-{section}"),
+                        ("bv", f"{section}平方")):
+        assert judge("电线导体电阻", grade, [limit, limit - 0.05], spec=spec).result == PASS
+        j = judge("电线导体电阻", grade, f"{limit + 0.01:.2f}", spec=spec)
         assert j.result == FAIL and f"{limit:g}" in j.message
 
 
 @pytest.mark.parametrize("spec, result", [(None, NO_DATA), (16, NO_RULE), (0.75, NO_RULE)])
 def test_wire_spec(spec, result):
-    assert judge("电线导体电阻", None, 1.0, spec=spec).result == result
+    assert judge("电线导体电阻", "BV", 1.0, spec=spec).result == result
 
 
 # ---------------------------------------------------------------- mortar (GB 50203-2011)
@@ -475,10 +486,14 @@ def test_judge_never_raises(item, grade, values, spec, design):
 
 
 def _monotone_cases():
-    """(item, grade, spec, direction) for every rule judged value by value or by mean/min."""
+    """(item, grade, spec, direction) for every rule judged value by value or by mean/min.
+
+    Rules with an unconfirmed part give 需人工判定 and are left out (a later edition's copy is
+    reached through its first edition: judge() without a date uses catalog order).
+    """
     cases = []
     for rule in catalog():
-        if rule.method not in ("min_each", "max_each", "mean_min_ratio"):
+        if rule.method not in ("min_each", "max_each", "mean_min_ratio") or rule.unconfirmed:
             continue
         grades = rule.grades or ((rule.grade_prefix + "10",) if rule.grade_prefix else (None,))
         spec = rule.band.spec_min if not rule.band.empty else (32 if rule.spec_adjust else None)

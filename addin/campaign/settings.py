@@ -100,6 +100,15 @@ class Campaign:
     def in_window(self, day: dt.date) -> bool:
         return self.activity_start <= day <= self.activity_end
 
+    # A date in a return more than this far before the activity or after the report deadline is a
+    # typing error (2032 for 2022), not a date: it is reported as an error and never decides anything.
+    PLAUSIBLE_MARGIN = dt.timedelta(days=366)
+
+    def plausible(self, day: dt.date) -> bool:
+        """Whether ``day`` can belong to this campaign's return (within a year of its dates)."""
+        return (self.activity_start - self.PLAUSIBLE_MARGIN <= day
+                <= self.report_deadline + self.PLAUSIBLE_MARGIN)
+
 
 _REQUIRED = (
     "id", "year", "province", "province_code", "authority", "doc_number", "theme",

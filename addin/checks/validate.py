@@ -152,6 +152,12 @@ class _Checker:
                 if type(raw) is str and len(raw) > LONG_TEXT:
                     return None, _too_long(title, raw) or _Problem("type-error", f"“{title}”应为日期，不是有效日期")
                 return None, _Problem("type-error", f"“{title}”应为日期（如 {self.campaign.activity_start:%Y-%m-%d}），填写的“{_show(raw)}”不是有效日期", value=raw)
+            if not self.campaign.plausible(d):  # a typo such as 2032 for 2022: an error, whatever the column
+                c = self.campaign
+                return d, _Problem("date-implausible",
+                                   f"“{title}”为 {d:%Y-%m-%d}，与本次活动（{c.activity_start:%Y-%m-%d} 至报送截止 "
+                                   f"{c.report_deadline:%Y-%m-%d}）相差一年以上，应为填写错误",
+                                   basis=c.doc_number, value=raw)
             if col.window and not self.campaign.in_window(d):
                 c = self.campaign
                 return d, _Problem("date-outside-campaign",
@@ -371,12 +377,13 @@ def _spotcheck(ck: _Checker, title: str, rec: Record, row: Row) -> None:
         item = v.get("item") or nz.clean_text(raw.get("item"))
         if raw.get("measured") is not None and item:
             j = judge(item, nz.clean_text(raw.get("grade")), raw.get("measured"),
-                      spec=raw.get("spec"), design=v.get("design"), rules=campaign_rules(ck.campaign.rule_files))
+                      spec=raw.get("spec"), design=v.get("design"), on=ck.campaign.activity_start,
+                      rules=campaign_rules(ck.campaign.rule_files))
             rec.values["judgment"] = j.result
             rec.values["basis"] = j.basis
             rec.values["judgment_message"] = j.message
             result = j.result
-            if j.result == "无规则":
+            if j.result in ("无规则", "需人工判定"):  # 需人工判定: the message says what is unconfirmed
                 ck.add("judgment-no-rule", title, cells.get("item", ""), t["item"], j.message)
             elif j.result == "数据不足":
                 ck.add("judgment-insufficient", title, cells.get("measured", ""), t["measured"], j.message, basis=j.basis)

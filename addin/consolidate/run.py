@@ -320,11 +320,19 @@ def _choose(campaign: Campaign, results: list[FileResult]) -> tuple[dict[str, Fi
     deadline = campaign.report_deadline
     for code, files in by_city.items():
         city = campaign.city_by_code(code)
-        files.sort(key=lambda r: (_as_date(r.info.get("fill_date")) or dt.date.min, r.mtime, r.name), reverse=True)
+        # 填报日期 decides which return is newer only when no return of the city has an implausible one
+        # (Campaign.plausible): a typed 2032 must not beat a later correction; then file times decide
+        if not any(_implausible_fill(campaign, r) for r in files):
+            files.sort(key=lambda r: (_as_date(r.info.get("fill_date")) or dt.date.min, r.mtime, r.name), reverse=True)
+        else:
+            files.sort(key=lambda r: (r.mtime, r.name), reverse=True)
         chosen[code] = files[0]
         for i, r in enumerate(files):
             fill = _as_date(r.info.get("fill_date"))
-            late = bool((fill and fill > deadline) or (fill is None and _mtime(r).date() > deadline))
+            if _implausible_fill(campaign, r):   # an implausible date does not make a return late either
+                late = _mtime(r).date() > deadline
+            else:
+                late = bool((fill and fill > deadline) or (fill is None and _mtime(r).date() > deadline))
             sub = Submission(r.name, city.name, code, fill, _mtime(r), r.sha256, r.meta.get("schema_version", ""),
                              rows=dict(r.counts),
                              errors=sum(f.severity == ERROR for f in r.findings),
@@ -345,6 +353,12 @@ def _choose(campaign: Campaign, results: list[FileResult]) -> tuple[dict[str, Fi
         if city.code not in chosen:
             extra.append(Finding(code="missing-city", message=f"{city.name}未报送", basis=campaign.doc_number))
     return chosen, subs, extra
+
+
+def _implausible_fill(campaign: Campaign, r: FileResult) -> bool:
+    """Whether the return's 填报日期 is filled in but implausible for this campaign (2032 for 2022)."""
+    fill = _as_date(r.info.get("fill_date"))
+    return fill is not None and not campaign.plausible(fill)
 
 
 def _mtime(r: FileResult) -> dt.datetime:

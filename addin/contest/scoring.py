@@ -373,7 +373,7 @@ def _criterion_value(raw: Any) -> Fraction | str:
     if isinstance(raw, bool):
         return "invalid"
     if isinstance(raw, str):
-        x = parse_number(raw)
+        x = parse_number(raw, chinese=False)   # '八十' stays invalid: the scoring workbook's formulas do not read it
         return "invalid" if x is None else _exact(x)
     try:
         return _exact(raw)

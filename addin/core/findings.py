@@ -42,6 +42,7 @@ CODES: dict[str, tuple[str, str]] = {
     "not-in-choices": (ERROR, "不在可选范围"),
     "out-of-range": (ERROR, "数值超出范围"),
     "date-outside-campaign": (WARNING, "日期不在活动期间"),
+    "date-implausible": (ERROR, "日期明显有误"),
     "invalid-credit-code": (WARNING, "统一社会信用代码校验不通过"),
     "invalid-id-number": (ERROR, "身份证号校验不通过"),
     # one row

@@ -74,7 +74,9 @@ def check_credit_code(code: object) -> CodeCheck:
     """Check an 18-character 统一社会信用代码 (GB 32100-2015).
 
     Input is normalised first: full-width to half-width, upper case, spaces and
-    hyphens removed. Length, charset and check character are verified.
+    hyphens removed. Length, charset, positions 3-8 (the registration authority's
+    administrative-division code, GB/T 2260: six digits) and check character are
+    verified. Positions 1 (登记管理部门码) and 2 (机构类别码) may be letters.
     """
     if type(code) is str:
         return _check_credit_code_text(code)
@@ -99,6 +101,11 @@ def _check_credit_code(code: object) -> CodeCheck:
             hint = f"，可能应为“{_LOOKALIKE[ch]}”" if ch in _LOOKALIKE else ""
             return CodeCheck(False, f"统一社会信用代码第 {pos} 位“{ch}”不是合法字符"
                                     f"（不使用 I、O、Z、S、V{hint}；{USCC_BASIS}）", None, norm)
+    region = norm[2:8]
+    if not region.isdigit():
+        pos, ch = next((i, c) for i, c in enumerate(region, start=3) if not c.isdigit())
+        return CodeCheck(False, f"统一社会信用代码第 3～8 位应为登记管理机关行政区划码（6 位数字），"
+                                f"第 {pos} 位为“{ch}”（{USCC_BASIS}）", None, norm)
     expected = uscc_check_char(norm[:17])
     if expected != norm[17]:
         return CodeCheck(False, f"统一社会信用代码校验位应为 {expected}，实为 {norm[17]}（{USCC_BASIS}）",

@@ -28,6 +28,7 @@ __all__ = [
     "parse_numbers",
     "parse_verdict",
     "parse_yes_no",
+    "cn_number",
     "PASS",
     "FAIL",
 ]
@@ -136,6 +137,7 @@ _CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "三": 3, "四":
 _TIME_TAIL = re.compile(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 _YMD = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?")
 _MD = re.compile(r"(\d{1,2})(?:月(\d{1,2})[日号]?|[-/.](\d{1,2}))")
+_YY_MD = re.compile(r"(\d{2})年(\d{1,2})月(\d{1,2})[日号]?")
 
 
 def _safe_date(y: int, m: int, d: int) -> _dt.date | None:
@@ -154,29 +156,103 @@ def _from_serial(x: float) -> _dt.date | None:
     return _EXCEL_EPOCH + _dt.timedelta(days=day)
 
 
-def _cn_number(s: str) -> int | None:
-    """'九' -> 9, '十五' -> 15, '二十' -> 20, '三十一' -> 31; digit strings pass through."""
-    if s.isdigit():
-        return int(s)
-    if "十" in s:
-        tens, _, ones = s.partition("十")
-        t = _CN_DIGITS.get(tens, None) if tens else 1
-        o = _CN_DIGITS.get(ones, None) if ones else 0
-        return None if t is None or o is None else t * 10 + o
-    return _CN_DIGITS.get(s) if len(s) == 1 else None
+# ---------------------------------------------------------------- Chinese numerals
+
+_CN_VALUE = dict(_CN_DIGITS, 两=2)
+_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG = {"万": 10 ** 4, "亿": 10 ** 8}
+_CN_ZEROS = "〇零○"
+_CN_NUMERAL = "〇零○一二两三四五六七八九十百千万亿"
+_CN_PLAIN = "〇零○一二三四五六七八九"     # digits read one by one: 二〇二二, 一二〇
+_NO_UNIT = 10 ** 12
+
+
+def cn_number(text: object) -> int | None:
+    """A Chinese integer: '十六' -> 16, '一百二十' -> 120, '一千零五' -> 1005, '两万三千' -> 23000,
+    '二〇二二' -> 2022 (digits one by one), '两百五' -> 250 (a unit left out after the last
+    digit is one below the unit before it). Anything else ('二十百', '一百零', mixed text, '')
+    -> None. Total: never raises."""
+    s = _as_text(text)
+    if not s or any(c not in _CN_NUMERAL for c in s):
+        return None
+    if all(c in _CN_PLAIN for c in s):
+        return int("".join(str(_CN_DIGITS[c]) for c in s))
+    total = section = 0
+    digit: int | None = None
+    last_small = last_big = _NO_UNIT   # units fall within a section; sections go 亿 then 万
+    zero = False
+    for c in s:
+        if c in _CN_ZEROS:
+            if digit is not None:       # '二零' without a unit
+                return None
+            zero = True
+        elif c in _CN_VALUE:
+            if digit is not None:       # two digits in a row ('二二十')
+                return None
+            digit = _CN_VALUE[c]
+        elif c in _CN_SMALL:
+            unit = _CN_SMALL[c]
+            if unit >= last_small:
+                return None
+            if digit is None:
+                if unit != 10 or zero:  # only 十 may stand without a digit ('十六', '一百十')
+                    return None
+                digit = 1
+            section += digit * unit
+            digit, last_small, zero = None, unit, False
+        else:                           # 万 / 亿
+            unit = _CN_BIG[c]
+            if unit >= last_big:
+                return None
+            if digit is not None:
+                section += digit
+                digit = None
+            if section == 0:
+                return None
+            total += section * unit
+            section, last_small, last_big, zero = 0, _NO_UNIT, unit, False
+    if digit is not None:
+        if zero or last_small in (_NO_UNIT, 10):
+            section += digit
+        else:                           # '两百五' = 250, '三千二' = 3200
+            section += digit * (last_small // 10)
+    elif zero:                          # a trailing 零 ('一百零')
+        return None
+    return total + section
+
+
+# a number written in Chinese numerals, with an optional unit after it
+_CN_NUMBER_CELL = re.compile(f"([+-]|负)?([{_CN_NUMERAL}]+)(?:点([{_CN_PLAIN}]+))?(.*)")
+# what may follow a number written in Chinese ('十六毫米', '三点五MPa'); other text ('一般') is no number
+_CN_UNIT_TAIL = re.compile(r"(?:毫米|厘米|米|平方毫米|平方米|平方|兆帕|欧姆每千米|欧姆/千米|元|万元|个|组|次|人次|人|"
+                           r"天|日|场|份|家|处|项|条|秒|分钟|小时|千克|公斤|吨|根|块|层|栋|幢|户|间|套|期|"
+                           r"[A-Za-z%Ω²³/·°℃μµ]+)?")
+
+
+def _cn_number_text(text: str) -> str:
+    """'三点五' -> '3.5', '十六毫米' -> '16毫米', '负三' -> '-3'; any other text unchanged."""
+    m = _CN_NUMBER_CELL.fullmatch(text)
+    if m is None or _CN_UNIT_TAIL.fullmatch(m.group(4)) is None:
+        return text
+    whole = cn_number(m.group(2))
+    if whole is None:
+        return text
+    sign = "-" if m.group(1) in ("-", "负") else ""
+    frac = "." + "".join(str(_CN_DIGITS[c]) for c in m.group(3)) if m.group(3) else ""
+    return f"{sign}{whole}{frac}{m.group(4)}"
+
+
+# a run of Chinese numerals before 年/月/日/号 in a date
+_CN_DATE_PART = re.compile(f"([{_CN_NUMERAL}]+)(?=[年月日号])")
 
 
 def _cn_date_to_digits(s: str) -> str:
-    """'二〇二二年九月十五日' -> '2022年9月15日' (only if every part converts)."""
-    m = re.fullmatch(r"([〇零○一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月"
-                     r"([一二三四五六七八九十]{1,3})[日号]?", s)
-    if not m:
-        return s
-    year = "".join(str(_CN_DIGITS[c]) for c in m.group(1))
-    month, day = _cn_number(m.group(2)), _cn_number(m.group(3))
-    if month is None or day is None:
-        return s
-    return f"{year}年{month}月{day}日"
+    """'二〇二二年九月十五日' -> '2022年9月15日', '九月十五号' -> '9月15号' (a part that does not
+    convert is left as typed, so the date is then not recognised)."""
+    def part(m: re.Match) -> str:
+        n = cn_number(m.group(1))
+        return m.group(1) if n is None else str(n)
+    return _CN_DATE_PART.sub(part, s) if any(c in _CN_NUMERAL for c in s) else s
 
 
 def parse_date(v: object, default_year: int | None = None) -> _dt.date | None:
@@ -185,8 +261,9 @@ def parse_date(v: object, default_year: int | None = None) -> _dt.date | None:
     Accepts ``date``/``datetime`` objects; Excel serials (int/float, 1900 system:
     44819 -> 2022-09-15, the fraction is time of day); 8-digit numbers as
     YYYYMMDD; strings '2022-09-15', '2022/9/15', '2022.9.15', '2022年9月15日',
-    full-width and Chinese-numeral forms, '20220915', a 5-digit serial stored as
-    text, and month-day forms ('9月15日', '9/15') when *default_year* is given.
+    '22年9月15日' (20YY), full-width and Chinese-numeral forms ('二〇二二年九月十五日'),
+    '20220915', a 5-digit serial stored as text, and month-day forms ('9月15日', '9月15号',
+    '九月十五日', '9/15') when *default_year* is given.
     A trailing time ('2022-09-15 00:00:00') is ignored. Impossible dates -> None.
     """
     if type(v) is _dt.date:  # already a date (how calamine reads a date cell)
@@ -216,6 +293,9 @@ def parse_date(v: object, default_year: int | None = None) -> _dt.date | None:
     m = _YMD.fullmatch(text)
     if m:
         return _safe_date(*(int(g) for g in m.groups()))
+    m = _YY_MD.fullmatch(text)
+    if m:  # '22年9月15日': a two-digit year is 20YY
+        return _safe_date(2000 + int(m.group(1)), int(m.group(2)), int(m.group(3)))
     m = _MD.fullmatch(text)
     if m and isinstance(default_year, int) and not isinstance(default_year, bool):
         day = m.group(2) or m.group(3)
@@ -240,9 +320,12 @@ def _number_text(v: object) -> str:
     return _UNIT_EXPONENT.sub("", text)
 
 
-def parse_number(v: object) -> float | None:
+def parse_number(v: object, *, chinese: bool = True) -> float | None:
     """One number from a cell: '400MPa', '4 00', '３９８', '1,234.5', '−5', '+8',
-    '12.5%' (-> 12.5), '7.41Ω/km', '16mm', '2.5mm²'.
+    '12.5%' (-> 12.5), '7.41Ω/km', '16mm', '2.5mm²', and numbers in Chinese numerals:
+    '一百二十', '十六毫米', '三点五', '负三' (a unit may follow; other text such as '一般' is not a number).
+    ``chinese=False`` reads as before Chinese numerals were understood ('八十' is no number), for
+    a cell whose workbook formulas must agree with Python (a spreadsheet does not read '八十' as 80).
 
     Returns None for bools, NaN/inf, text without a number, or text holding two
     different numbers ('400-500', '2022-09-15'). Repeated equal numbers are fine.
@@ -252,13 +335,13 @@ def parse_number(v: object) -> float | None:
     if type(v) is float:  # already a number (how calamine reads a number cell)
         return v if math.isfinite(v) else None
     if type(v) is str:
-        return _parse_number_str(v)
+        return _parse_number_str(v) if chinese else _parse_number_any(v, False)
     if v is None:  # an empty cell (the judge asks for spec and design on every row)
         return None
     x = _real(v)
     if x is not None or isinstance(v, (bool, numbers.Number)):
         return x
-    return _parse_number_any(v)
+    return _parse_number_any(v, chinese)
 
 
 @per_return_cache(maxsize=8192)
@@ -267,11 +350,13 @@ def _parse_number_str(text: str) -> float | None:
     return _parse_number_any(text)
 
 
-def _parse_number_any(v: object) -> float | None:
+def _parse_number_any(v: object, chinese: bool = True) -> float | None:
     if type(v) is str and _PLAIN_NUMBER.fullmatch(v):
         found = {float(v)}
     else:
         text = re.sub(r"\s+", "", _number_text(v))
+        if chinese and any(c in _CN_NUMERAL for c in text):
+            text = _cn_number_text(text)
         text = _THOUSANDS.sub("", text)
         found = {float(tok) for tok in _NUMBER.findall(text)}
     found = {f for f in found if math.isfinite(f)}

@@ -9,6 +9,16 @@ Results
 - 需复检: pass rate in the re-sampling band (GB 50204-2015 E.0.5 / F.0.4).
 - 无规则: the catalog has no rule for this item, grade or spec. Never read as a pass.
 - 数据不足: a needed input (values, grade, spec, design value) is missing or unreadable.
+- 需人工判定: a rule exists but part of it is not confirmed against the standard's text
+  (``unconfirmed`` in the catalog, e.g. a limit of a new edition): the message says why and
+  gives the verdict the rule's limits would give, for reference only. Never read as a pass.
+
+Editions: a rule may carry ``valid_from`` / ``valid_to`` (inclusive dates of the edition it
+cites). ``judge(..., on=day)`` uses only rules in force on that day (callers pass the
+campaign's activity start, so a 2025 campaign never cites a text withdrawn in 2024); without
+``on`` the first fitting rule in catalog order is used, whatever its dates. An ``[[edition]]``
+table in a rule file declares a successor edition once for every rule citing the old one
+(see 10_rebar.toml).
 
 Comparisons use decimal arithmetic on the values as typed, so 1.10 × 7.5 is 8.25
 exactly and 30.3 − 20.3 is 10.0. Limits are inclusive (a value equal to the limit
@@ -18,6 +28,8 @@ file raises :class:`RuleError`.
 
 from __future__ import annotations
 
+import datetime as dt
+import dataclasses
 import math
 import re
 import statistics
@@ -25,7 +37,7 @@ import sys
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
@@ -35,13 +47,14 @@ from addin.core.normalize import clean_text, parse_number, parse_numbers, to_hal
 from addin.core.errors import QmValueError
 
 __all__ = [
-    "PASS", "FAIL", "RECHECK", "NO_RULE", "NO_DATA", "RESULTS", "METHODS",
+    "PASS", "FAIL", "RECHECK", "NO_RULE", "NO_DATA", "MANUAL", "RESULTS", "METHODS",
     "Rule", "Judgment", "RuleError",
     "judge", "catalog", "items", "load_catalog", "normalize_grade",
 ]
 
 PASS, FAIL, RECHECK, NO_RULE, NO_DATA = "合格", "不合格", "需复检", "无规则", "数据不足"
-RESULTS = (PASS, FAIL, RECHECK, NO_RULE, NO_DATA)
+MANUAL = "需人工判定"
+RESULTS = (PASS, FAIL, RECHECK, NO_RULE, NO_DATA, MANUAL)
 
 # method -> limit keys it needs (optional keys are checked where used)
 METHODS: dict[str, tuple[str, ...]] = {
@@ -52,11 +65,16 @@ METHODS: dict[str, tuple[str, ...]] = {
     "rebound": ("k", "min_areas", "floor"),
     "mean_min_ratio": ("mean_ratio", "min_ratio"),
 }
-_OPTIONAL_LIMITS = {"deviation_rate": ("cap_factor",)}
+_OPTIONAL_LIMITS = {"deviation_rate": ("cap_factor",), "mean_min_ratio": ("min_groups",),
+                    "rebound": ("mean_places", "sd_places")}
 _REQUIRED = ("id", "item", "method", "limits", "standard", "clause", "message", "message_ok")
 _OPTIONAL = ("grades", "quantity", "unit", "confidence", "source", "basis", "grade_prefix",
              "spec", "spec_min", "spec_max", "spec_over", "spec_label", "spec_unit",
-             "spec_adjust", "message_recheck", "message_cap")
+             "spec_adjust", "message_recheck", "message_cap", "message_few",
+             "valid_from", "valid_to", "unconfirmed", "unconfirmed_results", "grade_label")
+# [[edition]]: a successor edition of every rule citing `replaces` (see _apply_editions)
+_EDITION_REQUIRED = ("replaces", "standard", "valid_from", "unconfirmed")
+_EDITION_OPTIONAL = ("confidence", "source", "clause_note")
 
 
 class RuleError(QmValueError):
@@ -175,7 +193,8 @@ def _normalize_grade(grade: Any) -> str | None:
     text = clean_text(grade)
     if text is None:
         return None
-    text = re.sub(r"[\s\-_·]+", "", to_halfwidth(text)).upper()
+    # brackets go too: a wire type written 'BV（镀锡）' is the catalog's 'BV镀锡'
+    text = re.sub(r"[\s\-_·()\[\]【】]+", "", to_halfwidth(text)).upper()
     return text or None
 
 
@@ -235,10 +254,29 @@ class Rule:
     spec_adjust: tuple[tuple[SpecBand, Decimal], ...] = ()
     message_recheck: str = ""
     message_cap: str = ""
+    message_few: str = ""
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    unconfirmed: str = ""                     # why the rule is not confirmed (then: 需人工判定)
+    unconfirmed_results: tuple[str, ...] = ()  # the results that become 需人工判定 ('' = all)
+    grade_label: str = "牌号"                  # what the grade column holds for this item (电线: 型号)
 
     @property
     def basis(self) -> str:
         return self.basis_text or f"{self.standard} {self.clause}".strip()
+
+    def in_force(self, day: dt.date | None) -> bool:
+        """Whether the edition this rule cites applies on ``day`` (None: any day)."""
+        return day is None or ((self.valid_from is None or self.valid_from <= day)
+                               and (self.valid_to is None or day <= self.valid_to))
+
+    def validity(self) -> str:
+        """'2024-09-25 起' / '至 2024-09-24' / '' for the message and details."""
+        if self.valid_from and self.valid_to:
+            return f"{self.valid_from:%Y-%m-%d} 至 {self.valid_to:%Y-%m-%d}"
+        if self.valid_from:
+            return f"{self.valid_from:%Y-%m-%d} 起"
+        return f"至 {self.valid_to:%Y-%m-%d}" if self.valid_to else ""
 
     def limit(self, key: str, grade: str | None = None) -> Decimal | None:
         """A limit as Decimal; a per-grade table is looked up with *grade*."""
@@ -334,6 +372,20 @@ class Rule:
             raise bad(f"判定方法 {method} 需要 grade_prefix（如 C 或 M）")
         if raw.get("confidence", "U") not in ("C", "P", "U"):
             raise bad("confidence 应为 C、P 或 U")
+        if "min_groups" in limits and not raw.get("message_few"):
+            raise bad("限值 min_groups 需要 message_few")
+        try:
+            valid_from, valid_to = _as_day(raw.get("valid_from")), _as_day(raw.get("valid_to"))
+        except (TypeError, ValueError):
+            raise bad("valid_from、valid_to 应为日期（如 2024-09-25）") from None
+        if valid_from and valid_to and valid_to < valid_from:
+            raise bad("valid_to 早于 valid_from")
+        unconfirmed_results = raw.get("unconfirmed_results", [])
+        if (not isinstance(unconfirmed_results, list)
+                or not set(unconfirmed_results) <= {PASS, FAIL, RECHECK}):
+            raise bad("unconfirmed_results 应为“合格”“不合格”“需复检”的列表")
+        if unconfirmed_results and not raw.get("unconfirmed"):
+            raise bad("unconfirmed_results 需要 unconfirmed（未核实的原因）")
         try:
             band = _band(raw, "spec_")
             adjust = tuple((_band(a, "spec_"), _dec(a["delta"])) for a in raw.get("spec_adjust", []))
@@ -350,7 +402,23 @@ class Rule:
             spec_unit=str(raw.get("spec_unit", "")), spec_adjust=adjust,
             message_recheck=str(raw.get("message_recheck", "")),
             message_cap=str(raw.get("message_cap", "")),
+            message_few=str(raw.get("message_few", "")),
+            valid_from=valid_from, valid_to=valid_to,
+            unconfirmed=str(raw.get("unconfirmed", "")),
+            unconfirmed_results=tuple(unconfirmed_results),
+            grade_label=str(raw.get("grade_label", "牌号")),
         )
+
+
+def _as_day(value: Any) -> dt.date | None:
+    """A TOML date (or 'YYYY-MM-DD' text) -> date; None stays None."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
 
 
 def _band(raw: Mapping[str, Any], prefix: str) -> SpecBand:
@@ -398,7 +466,56 @@ def _load_file(path: Any, origin: str) -> list[Rule]:
     entries = data.get("rule", [])
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise RuleError(f"规则文件 {origin}：应使用 [[rule]] 表数组")
-    return [Rule.from_dict(entry, origin) for entry in entries]
+    editions = data.get("edition", [])
+    if not isinstance(editions, list) or not all(isinstance(e, dict) for e in editions):
+        raise RuleError(f"规则文件 {origin}：应使用 [[edition]] 表数组")
+    return _apply_editions([Rule.from_dict(entry, origin) for entry in entries], editions, origin)
+
+
+def _apply_editions(rules: list[Rule], editions: list[dict], origin: str) -> list[Rule]:
+    """Successor editions, declared once per file: ``[[edition]]`` with replaces (the old
+    standard as the rules cite it), standard (the new one), valid_from (its first day in force),
+    unconfirmed (why its limits are not confirmed) and optional confidence, source, clause_note.
+
+    Every rule of the file citing ``replaces`` ends the day before ``valid_from`` (unless it
+    says otherwise) and gets a copy citing ``standard`` from ``valid_from`` on, id ``<id>@<year>``,
+    appended after the file's rules (so a judgment without a date still finds the old edition
+    first). The copy keeps the old limits for reference and gives 需人工判定 with the reason.
+    """
+    out = list(rules)
+    for ed in editions:
+        where = f"规则文件 {origin} 中的 [[edition]] {ed.get('standard', '?')}"
+        missing = [k for k in _EDITION_REQUIRED if k not in ed]
+        if missing:
+            raise RuleError(f"{where}：缺少字段 " + "、".join(missing))
+        unknown = sorted(set(ed) - set(_EDITION_REQUIRED) - set(_EDITION_OPTIONAL))
+        if unknown:
+            raise RuleError(f"{where}：有未知字段 " + "、".join(unknown))
+        try:
+            start = _as_day(ed["valid_from"])
+        except (TypeError, ValueError):
+            raise RuleError(f"{where}：valid_from 应为日期") from None
+        if ed.get("confidence", "U") not in ("C", "P", "U"):
+            raise RuleError(f"{where}：confidence 应为 C、P 或 U")
+        old, new = str(ed["replaces"]), str(ed["standard"])
+        last_day = start - dt.timedelta(days=1)
+        copies = []
+        for i, rule in enumerate(out):
+            if rule.standard != old:
+                continue
+            if rule.valid_to is None:
+                out[i] = rule = dataclasses.replace(rule, valid_to=last_day)
+            copies.append(dataclasses.replace(
+                rule, id=f"{rule.id}@{start.year}", standard=new,
+                clause=rule.clause + str(ed.get("clause_note", "")),
+                basis_text=rule.basis_text.replace(old, new),
+                valid_from=start, valid_to=None, confidence=str(ed.get("confidence", "U")),
+                source=str(ed.get("source", "")) or rule.source,
+                unconfirmed=str(ed["unconfirmed"]), unconfirmed_results=()))
+        if not copies:
+            raise RuleError(f"{where}：文件中没有引用 {old} 的规则")
+        out.extend(copies)
+    return out
 
 
 def _merge(base: list[Rule], extra: Iterable[Rule]) -> list[Rule]:
@@ -430,6 +547,13 @@ def _packaged_selection() -> dict[str, tuple[tuple[Rule, ...], bool, bool]]:
     """
     return {key: (rules, any(r.grades for r in rules), any(not r.band.empty for r in rules))
             for key, rules in _packaged_by_item().items()}
+
+
+@lru_cache(maxsize=1)
+def _packaged_dated() -> frozenset[str]:
+    """Item keys of the packaged rules with an edition date (the others need no date filter)."""
+    return frozenset(key for key, rules in _packaged_by_item().items()
+                     if any(r.valid_from or r.valid_to for r in rules))
 
 
 @lru_cache(maxsize=1)
@@ -481,8 +605,8 @@ def items(rules: Sequence[Rule] | None = None) -> list[str]:
 # ---------------------------------------------------------------- selection
 
 def _select(rules: Sequence[Rule] | None, item: Any, grade: str | None,
-            spec: Decimal | None, spec_raw: Any) -> Rule | Judgment:
-    """The rule for an item, grade and spec (*rules* None: the packaged catalog)."""
+            spec: Decimal | None, spec_raw: Any, on: dt.date | None = None) -> Rule | Judgment:
+    """The rule for an item, grade and spec (*rules* None: the packaged catalog), in force ``on``."""
     key = _item_key(item)
     if not key:
         return Judgment(NO_DATA, message="未填写检测项目")
@@ -493,6 +617,12 @@ def _select(rules: Sequence[Rule] | None, item: Any, grade: str | None,
         graded = banded = True   # not known in advance: the filters below look
     if not cands:
         return Judgment(NO_RULE, message=f"规则库中没有检测项目“{clean_text(item)}”的判定规则，请人工判定")
+    if on is not None and (rules is not None or key in _packaged_dated()):
+        dated = [r for r in cands if r.in_force(on)]
+        if not dated:
+            return Judgment(NO_RULE, message=f"规则库中没有 {on:%Y-%m-%d} 有效的“{cands[0].item}”判定规则"
+                                             f"（标准版本不适用），请人工判定")
+        cands = dated
     if len(cands) == 1 and not graded and not banded:
         return cands[0]
     name = cands[0].item
@@ -500,9 +630,10 @@ def _select(rules: Sequence[Rule] | None, item: Any, grade: str | None,
         fitting = [r for r in cands if not r.grades or grade in r.grades]
         if not fitting:
             known = "、".join(dict.fromkeys(g for r in cands for g in r.grades))
+            label = cands[0].grade_label
             if grade is None:
-                return Judgment(NO_DATA, message=f"“{name}”需要填写牌号（可选：{known}）")
-            return Judgment(NO_RULE, message=f"规则库中没有牌号 {grade} 的“{name}”规则"
+                return Judgment(NO_DATA, message=f"“{name}”需要填写{label}（可选：{known}）")
+            return Judgment(NO_RULE, message=f"规则库中没有{label} {grade} 的“{name}”规则"
                                              f"（已有：{known}），请人工判定")
         cands = fitting
     if banded and any(not r.band.empty for r in cands):
@@ -711,6 +842,13 @@ def _rebound(rule: Rule, vals: list[float], ds: list[Decimal], fk: Decimal, ctx:
     mean = sd = None
     if n >= 2:  # decimal statistics: exact inputs, no overflow
         mean, sd = _mean_stdev(ds)
+        # the standard states the mean to 0.1 MPa and the standard deviation to 0.01 MPa
+        # (mean_places / sd_places); rounded by GB/T 8170 (half to even) before fcu,e
+        mp, sp = rule.limit("mean_places"), rule.limit("sd_places")
+        if mp is not None:
+            mean = mean.quantize(Decimal(1).scaleb(-int(mp)), rounding=ROUND_HALF_EVEN)
+        if sp is not None:
+            sd = sd.quantize(Decimal(1).scaleb(-int(sp)), rounding=ROUND_HALF_EVEN)
         details.update(mean=float(mean), sd=float(sd))
     if any(d < floor for d in ds):
         details["fcu_e"] = f"<{floor:.1f}"
@@ -742,6 +880,21 @@ def _mean_min_ratio(rule: Rule, vals: list[float], ds: list[Decimal], design: De
     min_limit = rule.limit("min_ratio") * design
     grade = ctx["grade"]
     failures = []
+    min_groups = rule.limit("min_groups")
+    if min_groups is not None and len(ds) < min_groups:
+        # too few groups for the batch rule: each group on its own must reach mean_ratio × design
+        short = [d for d in ds if d < mean_limit]
+        ctx.update(mean=_fmt(mean, 2), min=_fmt(low), mean_limit=_fmt(mean_limit),
+                   min_groups=_fmt(min_groups), ratio=f"{rule.limit('mean_ratio'):.2f}",
+                   failures=(f"少于 {_fmt(min_groups)} 组时每组平均值均应不低于 {_fmt(mean_limit)} MPa"
+                             f"（{rule.limit('mean_ratio'):.2f}×{grade}），"
+                             f"{'、'.join(_fmt(d) for d in short)} MPa 低于该值") if short else "")
+        details = {"design": float(design), "mean": float(mean), "min": float(low),
+                   "mean_limit": float(mean_limit), "each_limit": float(mean_limit), "few_groups": True}
+        if short:
+            return FAIL, details
+        ctx["_ok_template"] = rule.message_few
+        return PASS, details
     if mean < mean_limit:
         failures.append(f"平均值 {_fmt(mean, 2)} MPa 低于 {_fmt(mean_limit)} MPa"
                         f"（{rule.limit('mean_ratio'):.2f}×{grade}）")
@@ -758,7 +911,7 @@ def _mean_min_ratio(rule: Rule, vals: list[float], ds: list[Decimal], design: De
 # ---------------------------------------------------------------- judge
 
 def judge(item: str, grade: str | None, values: Any, spec: Any = None, design: Any = None,
-          *, rules: Sequence[Rule] | None = None) -> Judgment:
+          *, rules: Sequence[Rule] | None = None, on: dt.date | None = None) -> Judgment:
     """Judge one spot-check row.
 
     item: one of :func:`items` (full-/half-width and spaces are tolerated).
@@ -767,11 +920,17 @@ def judge(item: str, grade: str | None, values: Any, spec: Any = None, design: A
     spec: nominal diameter (mm) for rebar, cross-section (mm²) for wire.
     design: design value in mm for covers and dimensions.
     rules: a catalog from :func:`load_catalog` (default: the packaged one).
+    on: the day whose editions apply (the campaign's activity start); None: catalog order.
+
+    A wire's type (型号) goes in *grade* ('BV', 'RV'); without it, a spec typed as 'BV-2.5'
+    or 'RV 2.5mm²' gives both type and cross-section when the type is one the item knows.
     """
     g = normalize_grade(grade)
+    if g is None and type(spec) is str:
+        g = _type_in_spec(rules, item, spec)
     spec_num = parse_number(spec)
     spec_dec = _dec(spec_num) if spec_num is not None else None
-    picked = _select(rules, item, g, spec_dec, spec)
+    picked = _select(rules, item, g, spec_dec, spec, on)
     if isinstance(picked, Judgment):
         return picked
     rule = picked
@@ -812,7 +971,30 @@ def judge(item: str, grade: str | None, values: Any, spec: Any = None, design: A
         result, details = _rebound(rule, vals, list(map(Decimal, reprs)), design_value, ctx)
     else:  # mean_min_ratio
         result, details = _mean_min_ratio(rule, vals, list(map(Decimal, reprs)), design_value, ctx)
+        template = ctx.pop("_ok_template", "")
     if not template:
         template = rule.message_ok if result == PASS else rule.message
     details = {**base, "values": vals, "n": len(vals), **details}
-    return Judgment(result, rule.basis, _render(template, ctx), rule.id, details)
+    if rule.valid_from or rule.valid_to:
+        details["validity"] = rule.validity()
+    message = _render(template, ctx)
+    if rule.unconfirmed and (not rule.unconfirmed_results or result in rule.unconfirmed_results):
+        details["reference_result"] = result
+        return Judgment(MANUAL, rule.basis, f"需人工判定：{rule.unconfirmed}。按本规则限值的参考结论为"
+                                            f"“{result}”：{message}", rule.id, details)
+    return Judgment(result, rule.basis, message, rule.id, details)
+
+
+_SPEC_TYPE = re.compile(r"\s*([A-Za-z]+)[\s\-_]*(?=[0-9.])")
+
+
+def _type_in_spec(rules: Sequence[Rule] | None, item: Any, spec: str) -> str | None:
+    """'BV-2.5' -> 'BV' when the item's rules list BV as a grade; else None."""
+    m = _SPEC_TYPE.match(to_halfwidth(spec))
+    if m is None:
+        return None
+    g = m.group(1).upper()
+    key = _item_key(item)
+    cands = (_packaged_by_item().get(key, ()) if rules is None
+             else [r for r in rules if _item_key(r.item) == key])
+    return g if any(g in r.grades for r in cands) else None
