@@ -439,6 +439,27 @@ def _breakable(text: str) -> str:
     return _BREAK_AFTER.sub("\\1\u200b", text)
 
 
+def _fit_numbers(widths: list[float], body: list[list[str]], font_size_pt: float) -> list[float]:
+    """Widen a column whose numbers would not fit on one line (7.3.3: a number never breaks
+    across lines), taking the room from the column with the most to spare."""
+    widths = list(widths)
+    char_mm = font_size_pt * 25.4 / 72
+    pad = 2.6                                   # cell margins (1 mm each side) and a little slack
+    need = []
+    for i in range(len(widths)):
+        nums = [r[i] for r in body[:2000] if i < len(r) and _looks_numeric(r[i])]
+        need.append(max([visual_width(t) * char_mm + pad for t in nums] + [0.0]))
+    for i, n in enumerate(need):
+        if n > widths[i]:
+            spare = [(widths[j] - max(need[j], 8.0), j) for j in range(len(widths)) if j != i]
+            room, j = max(spare, default=(0.0, -1))
+            take = min(n - widths[i], max(room, 0.0))
+            if j >= 0 and take > 0:
+                widths[i] += take
+                widths[j] -= take
+    return widths
+
+
 def _looks_numeric(text: str) -> bool:
     return bool(re.fullmatch(r"[-+]?[\d,.]+%?|[-+]?\d+(\.\d+)?[元个件份项场人栋]?", text))
 
@@ -591,7 +612,7 @@ class OfficialDocument:
         headers = [_fmt_cell(h) for h in headers]
         body = [[_fmt_cell(v) for v in r] + [""] * (len(headers) - len(r)) for r in rows]
         n = len(headers)
-        widths = self._column_widths(headers, body, widths_mm, font_size_pt)
+        widths = _fit_numbers(self._column_widths(headers, body, widths_mm, font_size_pt), body, font_size_pt)
         tw = [max(1, _twips(w)) for w in widths]
         hfont = header_font or self.fonts.get("heading1") or self.fonts["body"]
         hp = int(round(font_size_pt * 2))
