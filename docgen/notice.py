@@ -280,6 +280,7 @@ def write_notice(c, n: Notice, path, *, issuer: str | None = None, fonts: dict |
     doc.paragraph(f"如对本通知书所列问题有异议，可自收到本通知书之日起{OBJECTION_WORKING_DAYS}个工作日内向{issuer}"
                   "书面提出，并附相关证明材料；逾期未提出的，视为无异议。")
     doc.signature(issuer, n.issue_date)
+    doc.colophon()
 
     # 送达回执 on its own page (detachable; the 版记 stays at the foot of the notice's last page)
     doc.page_break()

@@ -856,6 +856,11 @@ class OfficialDocument:
         elif last.tag == qn("w:p"):
             _keep_p(last, next_=True)
 
+    def colophon(self) -> None:
+        """Write the 版记 here instead of at the end (a notice followed by a detachable receipt
+        page: the 版记 belongs to the foot of the notice's last page). save() then adds none."""
+        self._colophon()
+
     def _colophon(self) -> None:
         """版记 (7.4) as a frame anchored to the foot of the text block on the last page:
         a thick rule, 抄送 (if any), a thin rule, 印发机关 (1 字 from the left) and
