@@ -441,14 +441,16 @@ def _breakable(text: str) -> str:
 
 def _fit_numbers(widths: list[float], body: list[list[str]], font_size_pt: float) -> list[float]:
     """Widen a column whose numbers would not fit on one line (7.3.3: a number never breaks
-    across lines), taking the room from the column with the most to spare."""
+    across lines), taking the room from the column with the most to spare. "Numbers" are
+    figures and amounts, and the other short tokens a renderer would split at any character:
+    masked phone numbers (138****5678), complaint and notice numbers (南ZLTS2022010005)."""
     widths = list(widths)
     char_mm = font_size_pt * 25.4 / 72
     pad = 2.6                                   # cell margins (1 mm each side) and a little slack
     need = []
     for i in range(len(widths)):
-        nums = [r[i] for r in body[:2000] if i < len(r) and _looks_numeric(r[i])]
-        need.append(max([visual_width(t) * char_mm + pad for t in nums] + [0.0]))
+        nums = [r[i] for r in body[:2000] if i < len(r) and (_looks_numeric(r[i]) or _token(r[i]))]
+        need.append(max([_est_width(t) * char_mm + pad for t in nums] + [0.0]))
     for i, n in enumerate(need):
         if n > widths[i]:
             spare = [(widths[j] - max(need[j], 8.0), j) for j in range(len(widths)) if j != i]
@@ -458,6 +460,17 @@ def _fit_numbers(widths: list[float], body: list[list[str]], font_size_pt: float
                 widths[i] += take
                 widths[j] -= take
     return widths
+
+
+def _est_width(text: str) -> float:
+    """Width in ems of ``text`` in a table cell (Times New Roman capitals are about 0.72 em)."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.72 if c.isupper() else 0.5 for c in text)
+
+
+def _token(text: str) -> bool:
+    """A short code without spaces or list punctuation that should stay on one line."""
+    return (bool(text) and visual_width(text) <= 12 and not re.search(r"[\s、，；,;（）()]", text)
+            and bool(re.search(r"\d", text)) and sum(unicodedata.east_asian_width(c) in "WF" for c in text) <= 2)
 
 
 def _looks_numeric(text: str) -> bool:

@@ -125,6 +125,6 @@ def build_reward_roster(c, out_path, seed: int | None = None, *, date: dt.date |
     table_rows.append(["合计", "", "", "", "", "", f"{sum_env:.2f}", f"{sum_extra:.2f}", f"{sum_all:.2f}", ""])
     doc.table(["序号", "城市", "投诉编号", "投诉人", "联系电话", "核查结果／问题等级", "随机红包（元）",
                "额外奖励（元）", "合计（元）", "备注"],
-              table_rows, widths_mm=[8, 12, 27, 11, 19, 17, 15, 15, 17, 15], font_size_pt=9, total_row=True)
+              table_rows, widths_mm=[7, 12, 29, 10, 20, 14, 14, 16, 16, 18], font_size_pt=9, total_row=True)
     doc.signature(camp.authority, date or dt.date.today())
     return doc.save(out_path), rows
