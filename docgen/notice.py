@@ -310,15 +310,17 @@ def _manifest(out_dir: Path) -> dict:
         return {}
 
 
-def prepare_output_dir(out_dir: Path) -> dict[str, str]:
-    """Make ``out_dir`` ready for one run: create it, or clear a previous ``qm notices`` run's
-    files (listed in its manifest). A folder holding anything else is refused (NoticeError),
-    before anything is removed. Returns the previous run's numbers (Notice.key -> number)."""
+def prepare_output_dir(out_dir: Path, *, clear: bool = True) -> dict[str, str]:
+    """Make ``out_dir`` ready for one run: create it, or (``clear``) remove a previous
+    ``qm notices`` run's files (listed in its manifest). A folder holding anything else is
+    refused (NoticeError) before anything is removed. Returns the previous run's numbers
+    (Notice.key -> number)."""
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise NoticeError(f"输出位置“{out_dir}”是一个文件，不是文件夹；请另指定整改通知书的输出文件夹")
     if not out_dir.exists():
-        out_dir.mkdir(parents=True)
+        if clear:
+            out_dir.mkdir(parents=True)
         return {}
     manifest = _manifest(out_dir)
     ours = set(manifest.get("files", [])) | {MANIFEST_NAME}
@@ -332,13 +334,14 @@ def prepare_output_dir(out_dir: Path) -> dict[str, str]:
         raise NoticeError(f"输出文件夹“{out_dir}”中有不是由上一次生成整改通知书留下的文件（{shown}）；"
                           "为免混淆和误删，请指定一个空文件夹或上一次的整改通知书文件夹")
     previous = dict(manifest.get("numbers", {})) if isinstance(manifest.get("numbers"), dict) else {}
-    for name in ours:
-        p = out_dir / name
-        if p.is_file() and name != MANIFEST_NAME:
-            p.unlink()
-    for p in out_dir.glob(".~*"):
-        if p.is_file():
-            p.unlink(missing_ok=True)
+    if clear:
+        for name in ours:
+            p = out_dir / name
+            if p.is_file() and name != MANIFEST_NAME:
+                p.unlink()
+        for p in out_dir.glob(".~*"):
+            if p.is_file():
+                p.unlink(missing_ok=True)
     return previous
 
 
@@ -360,8 +363,9 @@ def build_notices(c, out_dir, issue_date: dt.date | None = None, *, issuer: str 
     ``out_dir`` (the original is never written). ``notices_out``: receives the Notice objects.
     """
     out_dir = Path(out_dir)
-    previous = prepare_output_dir(out_dir)
+    previous = prepare_output_dir(out_dir, clear=False)          # refuse a foreign folder before any work
     notices = plan_notices(c, issue_date, include_recorded=include_recorded, city=city, previous=previous)
+    prepare_output_dir(out_dir)                                   # planned without error: replace the previous run
     files = [n.file_name for n in notices] + ([REGISTER_NAME] if register else [])
     annotated = None
     if annotate_from is not None:

@@ -6,7 +6,7 @@ import pytest
 import addin.consolidate.run
 from addin.cli.main import main
 from docgen.notice import REGISTER_NAME
-from tests.docgen_fixtures import build_consolidated, docx_text
+from tests.docgen_fixtures import build_consolidated, docx_part, docx_text
 
 
 @pytest.fixture
@@ -104,3 +104,25 @@ def test_exposure_finds_photos_beside_the_returns(tmp_path, monkeypatch):
     out = tmp_path / "曝光.docx"
     assert main(["exposure", str(summary), "-o", str(out), "--date", "2022-10-14", "--draft"]) == 0
     assert len([n for n in docx_parts(out) if n.startswith("word/media/")]) == 2
+
+
+def test_notices_output_folder_rules(summary, tmp_path, capsys):
+    path, _, _ = summary
+    out = tmp_path / "通知书"
+    out.mkdir()
+    (out / "别人的文件.txt").write_text("x", encoding="utf-8")
+    assert main(["notices", str(path), "-o", str(out), "--include-recorded"]) == 2
+    err = capsys.readouterr().err
+    assert "别人的文件.txt" in err and "Traceback" not in err
+    assert sorted(p.name for p in out.iterdir()) == ["别人的文件.txt"]
+    assert main(["notices", str(path), "-o", str(path), "--include-recorded"]) == 2     # never the input
+    assert path.read_bytes()                                                          # still there
+    f = tmp_path / "a.docx"
+    f.write_bytes(b"doc")
+    assert main(["notices", str(path), "-o", str(f), "--include-recorded"]) == 2      # a file, not a folder
+    assert f.read_bytes() == b"doc"
+    capsys.readouterr()
+    assert main(["notices", str(path), "-o", str(tmp_path / "套印"), "--include-recorded", "--letterhead",
+                 "--date", "2022-10-14"]) == 0
+    doc = next((tmp_path / "套印").glob("*.docx"))
+    assert 'w:color w:val="FF0000"' not in docx_part(doc)                       # no red mark, no red rule

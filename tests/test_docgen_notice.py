@@ -189,10 +189,13 @@ def test_no_open_items(consolidated, tmp_path):
 
 
 def test_city_without_an_issuing_authority_is_refused(consolidated, tmp_path):
+    build_notices(consolidated, tmp_path / "n", ISSUE)
+    before = sorted(p.name for p in (tmp_path / "n").iterdir())
     camp = dataclasses.replace(consolidated.campaign, notice_authorities=())
     c = dataclasses.replace(consolidated, campaign=camp)
     with pytest.raises(NoticeError, match="签发机关"):
         build_notices(c, tmp_path / "n", ISSUE)
+    assert sorted(p.name for p in (tmp_path / "n").iterdir()) == before     # the previous run is kept
 
 
 # -- a city's own return (qm notices RETURN.xlsx) -------------------------------------------
