@@ -179,7 +179,7 @@ def _notices(block: Any, city_names: set[str], where: str) -> tuple[tuple[Notice
     out = []
     for city, v in (block.get("cities") or {}).items():
         if city not in city_names:
-            raise SettingsError(f"活动设置文件 {where}：[notices.cities] 中的“{city}”不是本活动的城市")
+            continue        # a campaign copied from another one with other cities: unused, not an error
         if not isinstance(v, dict) or not str(v.get("authority", "")).strip() or not str(v.get("prefix", "")).strip():
             raise SettingsError(f"活动设置文件 {where}：[notices.cities] “{city}”须有 authority（签发机关）和 prefix（机关代字）")
         prefix = str(v["prefix"]).strip()
