@@ -52,8 +52,9 @@ def cmd_demo_run(args) -> int:
                                   "-o", str(d["docs"] / "本市报告_南宁市.docx"), "--date", CITY_DATE], {0}),
             ("生成整改通知书草稿（各市名义，只对未整改且未下发通知书的项目）",
              ["notices", str(summary), "-o", str(d["docs"] / "整改通知书"), "--date", DOC_DATE], {0}),
-            ("本市下发整改通知书（南宁市报送工作簿，另存编号副本）",
-             ["notices", "@return-of:南宁市", "-o", str(d["docs"] / "整改通知书_南宁市"), "--date", DOC_DATE], {0}),
+            # 北海市's return has a non-conforming item without a notice (planted): the city issues it
+            ("本市下发整改通知书（北海市报送工作簿，另存编号副本）",
+             ["notices", "@return-of:北海市", "-o", str(d["docs"] / "整改通知书_北海市"), "--date", DOC_DATE], {0}),
             # the demo returns leave out one photo on purpose (manifest missing_photos): the
             # publishable list is refused (exit 2, reasons listed), then written as a draft
             ("生成典型问题曝光清单（演示数据故意缺一张照片：应拒绝发布）",
