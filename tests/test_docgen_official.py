@@ -254,3 +254,19 @@ def test_control_characters_from_data_do_not_break_the_file(tmp_path, campaign):
     d.table(["a"], [["b\x0cc"]])
     p = d.save(tmp_path / "c.docx")
     assert "含控制字符" in docx_text(p)
+
+
+def test_signature_shorter_than_the_date(tmp_path, campaign):
+    """7.3.5.2: when the date is longer than the 署名, the date keeps 2 字 from the right and the
+    署名 starts 2 字 left of it."""
+    from docgen.official import text_width_pt
+
+    d = OfficialDocument(campaign)
+    d.paragraph("正文。")
+    sig, date = d.signature("市局", dt.date(2022, 10, 14))
+    left = lambda p: int(p._p.pPr.find(qn("w:ind")).get(qn("w:left"))) / 20  # noqa: E731
+    char = 442.2 / 28
+    width = text_width_pt("2022年10月14日")
+    assert abs(width - (3 * 15.75 + 8 * 7.75)) < 0.01                        # 年月日 + 8 Times digits
+    assert abs(left(date) + width - (442.2 - 2 * char)) < 0.2
+    assert abs(left(date) - left(sig) - 2 * char) < 0.1
