@@ -20,7 +20,7 @@ def award_list_title(campaign) -> str:
 
 def build_award_list(campaign, video: VideoResult, quiz: QuizResult, date: dt.date,
                      draft: bool = False) -> OfficialDocument:
-    doc = OfficialDocument(campaign)
+    doc = OfficialDocument(campaign, draft=draft)      # draft: 草稿 on every page
     year = campaign.year
     doc.title(award_list_title(campaign))
     if campaign.recipient:

@@ -2,7 +2,11 @@
 
 Each exposed project with its units, the problem, the violated standard and clause, and its
 photos. Photos are looked up beside the city's returned workbook (``source_file``'s folder,
-or ``photo_dirs[source_file]``); a photo that is not there is shown as ［照片缺失：文件名］.
+or ``photo_dirs[source_file]``). The list is for publication, so it is complete or it is not
+written: a missing or unreadable photo, an entry without project, problem or standard, or an
+error-level finding on the 曝光 sheet stops it (:class:`NotPublishable`, a Chinese message
+naming each problem); ``draft=True`` writes it anyway, with 草稿 on every page and the gaps
+marked ［照片缺失：文件名］.
 Nothing personal is published: the sheet has no personal columns, and free text is scrubbed
 of phone numbers, ID numbers and role-introduced names.
 """
@@ -13,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from addin.core.errors import QmValueError
 from addin.core.privacy import scrub_text
 from docgen._data import as_date, frame, sort_by_city, text
 from docgen.official import OfficialDocument
@@ -55,6 +60,42 @@ class Exposure:
         if re.match(r"^[\d.]+$", clause):
             return f"{std}第{clause}条"
         return f"{std} {clause}"
+
+
+class NotPublishable(QmValueError):
+    """A document for publication that is not complete; the message lists what is missing."""
+
+
+def error_findings(c, sheet_key: str) -> list[str]:
+    """Messages of the error-level findings on the activity sheet ``sheet_key`` of the cities used."""
+    from addin.core.findings import ERROR
+    from workbook_templates.contract import load_contract
+
+    f = getattr(c, "findings", None)
+    if f is None or f.empty or "severity" not in f.columns:
+        return []
+    title = load_contract().sheet(sheet_key).title
+    rows = f[(f["severity"] == ERROR) & (f["sheet"].astype(str) == title)]
+    return [f"{text(r.get('file'))} {title}!{text(r.get('cell'))}：{text(r.get('message'))}" for _, r in rows.iterrows()]
+
+
+def publication_problems(c, entries: list["Exposure"]) -> list[str]:
+    """What keeps the exposure list from being published (empty: complete)."""
+    out = []
+    for e in entries:
+        where = f"{e.city}“{e.project or '（无工程名称）'}”"
+        for p in e.photos:
+            if not p.path:
+                out.append(f"{where}的照片{p.name}{p.problem or '缺失'}")
+        if not e.photos:
+            out.append(f"{where}未报送照片")
+        if not e.project:
+            out.append(f"{e.city}有一条曝光未填工程名称")
+        if not e.problem:
+            out.append(f"{where}未填存在问题")
+        if not e.standard:
+            out.append(f"{where}未填违反的规范")
+    return out + error_findings(c, "exposure")
 
 
 def split_photos(value) -> list[str]:
@@ -113,12 +154,17 @@ def plan_exposures(c, photo_dirs: dict | None = None) -> list[Exposure]:
 
 
 def build_exposure_list(c, out_path, photo_dirs: dict | None = None, *, date: dt.date | None = None,
-                        fonts: dict | None = None) -> Path:
-    """The 典型问题曝光 list (.docx) for the website."""
+                        fonts: dict | None = None, draft: bool = False) -> Path:
+    """The 典型问题曝光 list (.docx) for the website; NotPublishable if incomplete and not ``draft``."""
     camp = c.campaign
     entries = plan_exposures(c, photo_dirs)
+    problems = publication_problems(c, entries)
+    if problems and not draft:
+        shown = "；".join(problems[:8]) + (f"；等{len(problems)}处" if len(problems) > 8 else "")
+        raise NotPublishable(f"典型问题曝光清单用于公开发布，不能带缺项生成：{shown}。"
+                             "请补齐后重新汇总，或加 --draft 生成每页标注“草稿”的核对稿")
     region = region_word(camp.province)
-    doc = OfficialDocument(camp, fonts)
+    doc = OfficialDocument(camp, fonts, draft=draft)
     doc.title(f"{camp.year}年{region}房屋市政工程典型质量问题曝光")
     if not entries:
         doc.paragraph(f"{camp.year}年“质量月”活动期间，各地未报送典型问题曝光信息。")
@@ -155,4 +201,5 @@ def build_exposure_list(c, out_path, photo_dirs: dict | None = None, *, date: dt
     return doc.save(out_path)
 
 
-__all__ = ["build_exposure_list", "plan_exposures", "Exposure", "Photo", "find_photo", "split_photos"]
+__all__ = ["build_exposure_list", "plan_exposures", "publication_problems", "error_findings", "NotPublishable",
+           "Exposure", "Photo", "find_photo", "split_photos"]

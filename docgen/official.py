@@ -12,6 +12,13 @@ font itself. The numbers below follow /work/shared/FACTS.md §1:
 - page numbers "— 1 —" in 4号宋体 below the 版心, odd pages right and even pages left,
   each indented one character, the 一字线 about 7 mm below the 版心.
 
+版头 (7.2: 发文机关标志 in red, the 发文字号 and the red separator line, or the same space left
+blank for pre-printed letterhead paper) comes from :meth:`OfficialDocument.masthead`; the 版记
+(7.4: 抄送, 印发机关 and 印发日期 between the rules) is written by :meth:`OfficialDocument.save`
+as a frame anchored to the foot of the text block on the last page. 署名 and 成文日期 are placed
+by measured widths (7.3.5.2), not by counting characters. ``draft=True`` prints 草稿 in the
+header of every page.
+
 Documents start from a slim template generated in memory (a few KB of styles instead of
 python-docx's default template), cached per font set.
 """
@@ -86,6 +93,17 @@ CONDENSE_TWENTIETHS = -5
 # that the 一字线 of a 4号 page number sits ~7 mm below the 版心 (see tests/test_docgen_soffice.py).
 FOOTER_DISTANCE_MM = 24.5
 
+# 版头 (GB/T 9704-2012 7.2.4, 7.2.5, 7.2.7): the 发文机关标志's top edge 35 mm below the top edge
+# of the 版心; the 发文字号 two lines below it; the red separator line 4 mm below the 发文字号.
+MASTHEAD_TOP_MM = 35.0
+MASTHEAD_RULE_GAP_MM = 4.0
+MASTHEAD_MAX_PT = 36.0            # 小初: the mark's size, smaller when the name is long
+RED = "FF0000"
+# 版记 (7.4): first and last rules 0.35 mm, middle rules 0.25 mm, in eighths of a point.
+RULE_THICK = 8                    # 1 pt ≈ 0.35 mm
+RULE_THIN = 6                     # 0.75 pt ≈ 0.26 mm
+COLOPHON_PT = SIZE_PT["四号"]      # 抄送, 印发机关 and 印发日期 in 4号仿宋 (7.4.2, 7.4.3)
+
 _NUMERALS = "零一二三四五六七八九"
 _DOC_NUMBER = re.compile(r"^(?P<code>[^\s〔〕]+)〔(?P<year>\d{4})〕(?P<seq>[1-9]\d*)号$")
 _CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10))
@@ -109,6 +127,24 @@ def chinese_date(day: dt.date) -> str:
 def visual_width(text: str) -> float:
     """Width in Chinese characters: wide/full-width characters count 1, others ½."""
     return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
+
+
+# Advance widths used to place text by measure. CJK characters are square (1 em); the
+# half-width characters of body text are set in Times New Roman, whose digits are 0.5 em.
+# Body text is condensed by CONDENSE_TWENTIETHS/20 pt a character (see _styles).
+_LATIN_EM = {**dict.fromkeys("0123456789", 0.5), " ": 0.25, ".": 0.25, ",": 0.25, "-": 0.333, "/": 0.278,
+             "(": 0.333, ")": 0.333, ":": 0.278}
+
+
+def text_width_pt(text: str, size_pt: float = 16.0, condense_pt: float = 0.25) -> float:
+    """Width of ``text`` in points as set in body text (East Asian autospacing switched off):
+    wide characters 1 em, half-width ones by their Times New Roman advance (digits ½ em),
+    each narrowed by ``condense_pt``."""
+    w = 0.0
+    for ch in text:
+        em = 1.0 if unicodedata.east_asian_width(ch) in "WFA" and ord(ch) > 0x2000 else _LATIN_EM.get(ch, 0.5)
+        w += em * size_pt - condense_pt
+    return w
 
 
 def clean_text(value: Any) -> str:
@@ -403,6 +439,40 @@ def _breakable(text: str) -> str:
     return _BREAK_AFTER.sub("\\1\u200b", text)
 
 
+def _fit_numbers(widths: list[float], body: list[list[str]], font_size_pt: float) -> list[float]:
+    """Widen a column whose numbers would not fit on one line (7.3.3: a number never breaks
+    across lines), taking the room from the column with the most to spare. "Numbers" are
+    figures and amounts, and the other short tokens a renderer would split at any character:
+    masked phone numbers (138****5678), complaint and notice numbers (南ZLTS2022010005)."""
+    widths = list(widths)
+    char_mm = font_size_pt * 25.4 / 72
+    pad = 2.6                                   # cell margins (1 mm each side) and a little slack
+    need = []
+    for i in range(len(widths)):
+        nums = [r[i] for r in body[:2000] if i < len(r) and (_looks_numeric(r[i]) or _token(r[i]))]
+        need.append(max([_est_width(t) * char_mm + pad for t in nums] + [0.0]))
+    for i, n in enumerate(need):
+        if n > widths[i]:
+            spare = [(widths[j] - max(need[j], 8.0), j) for j in range(len(widths)) if j != i]
+            room, j = max(spare, default=(0.0, -1))
+            take = min(n - widths[i], max(room, 0.0))
+            if j >= 0 and take > 0:
+                widths[i] += take
+                widths[j] -= take
+    return widths
+
+
+def _est_width(text: str) -> float:
+    """Width in ems of ``text`` in a table cell (Times New Roman capitals are about 0.72 em)."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.72 if c.isupper() else 0.5 for c in text)
+
+
+def _token(text: str) -> bool:
+    """A short code without spaces or list punctuation that should stay on one line."""
+    return (bool(text) and visual_width(text) <= 12 and not re.search(r"[\s、，；,;（）()]", text)
+            and bool(re.search(r"\d", text)) and sum(unicodedata.east_asian_width(c) in "WF" for c in text) <= 2)
+
+
 def _looks_numeric(text: str) -> bool:
     return bool(re.fullmatch(r"[-+]?[\d,.]+%?|[-+]?\d+(\.\d+)?[元个件份项场人栋]?", text))
 
@@ -410,7 +480,8 @@ def _looks_numeric(text: str) -> bool:
 class OfficialDocument:
     """A GB/T 9704-2012 document. Call the element methods in reading order, then save()."""
 
-    def __init__(self, campaign: Any, fonts: dict | None = None, *, char_grid: bool = False):
+    def __init__(self, campaign: Any, fonts: dict | None = None, *, char_grid: bool = False,
+                 draft: bool = False):
         """``fonts`` overrides the campaign's [fonts] (keys as in DEFAULT_FONTS).
 
         ``char_grid=True`` writes Word's "lines and characters" grid (28 characters a line by
@@ -427,9 +498,67 @@ class OfficialDocument:
         self._counters = [0, 0, 0, 0]
         self._last = ""            # kind of the last element added
         self._title_text = ""
+        self._copy_to: list[str] = []
+        self._printer = ""                     # 印发机关 of the 版记 ("" = no 印发 line)
+        self._printed: dt.date | None = None   # 印发日期
+        self.draft = bool(draft)
         self._page_numbers()
+        if self.draft:
+            self._draft_headers()
 
     # -- elements ----------------------------------------------------------------------
+    def masthead(self, authority: str, doc_number: str | None = None, *, letterhead: bool = False,
+                 printed: dt.date | None = None, copy_to: Iterable[str] = (), mark: str | None = None):
+        """版头 (7.2) at the top of page 1, and the 版记 (7.4) that save() puts at the foot of the last page.
+
+        The 发文机关标志 (``mark``, default ``authority``) in red 小标宋, centred, its top edge
+        35 mm below the 版心's top edge; the 发文字号 two lines below it, centred; the red
+        separator line 4 mm below the 发文字号, as wide as the 版心. ``letterhead=True`` leaves
+        the mark and the line out (the same space stays blank) for pre-printed paper.
+        The 版记 gets ``copy_to`` as 抄送, ``authority`` as 印发机关 and ``printed`` as 印发日期
+        (the 印发 line only with a date). One call does both, e.g. in a report builder::
+
+            doc.masthead(authority, doc_number, letterhead=letterhead, printed=date, copy_to=cc)
+        """
+        authority = clean_text(authority).strip()
+        mark_text = clean_text(mark if mark is not None else authority).strip()
+        number = normalize_doc_number(doc_number) if doc_number else ""
+        size = min(MASTHEAD_MAX_PT, math.floor(TEXT_WIDTH_TWIPS / 20 / max(visual_width(mark_text), 1) * 2) / 2)
+        height = size * 1.25
+        # the glyphs of an exactly spaced line sit centred in it (LibreOffice, Word): the em box
+        # top is (height - size) / 2 below the line top
+        # (+3.1 pt: LibreOffice sets the em box of 小标宋/华文中宋 that much lower; measured)
+        before = MASTHEAD_TOP_MM * 72 / 25.4 - (height - size) / 2 + 3.1
+        red = f'<w:color w:val="{RED}"/>'
+        rpr = (f"<w:rPr>{_rfonts(self.fonts['title'], self.fonts['title'])}{red if not letterhead else ''}"
+               f'<w:spacing w:val="0"/><w:w w:val="100"/><w:sz w:val="{int(size * 2)}"/><w:szCs w:val="{int(size * 2)}"/></w:rPr>')
+        run = "" if letterhead else f'<w:r>{rpr}<w:t xml:space="preserve">{escape(mark_text)}</w:t></w:r>'
+        ns = nsdecls("w")
+        self._append(parse_xml(
+            f'<w:p {ns}><w:pPr><w:keepNext/><w:snapToGrid w:val="0"/>'
+            f'<w:spacing w:before="{round(before * 20)}" w:after="0" w:line="{round(height * 20)}" w:lineRule="exact"/>'
+            f'<w:jc w:val="center"/>{rpr}</w:pPr>{run}</w:p>'))
+        # 发文字号 two lines (2 × 28.95 pt) below the mark; the red rule 4 mm below its glyphs.
+        # The rule is the paragraph's bottom border; w:space is the gap from the line's bottom
+        # (glyphs centred in the exact line: their bottom is (pitch - 16) / 2 above it).
+        # (−1.6 pt: the rule's own offset below the paragraph in LibreOffice; measured)
+        gap_pt = MASTHEAD_RULE_GAP_MM * 72 / 25.4 - (LINE_PITCH_PT - 16) / 2 - 1.6
+        border = ("" if letterhead else
+                  f'<w:pBdr><w:bottom w:val="single" w:sz="{RULE_THICK}" w:space="{max(0, round(gap_pt))}" w:color="{RED}"/></w:pBdr>')
+        p = self._para(number, "DocNumber")
+        ppr = p._p.get_or_add_pPr()
+        ppr.append(parse_xml(f'<w:spacing {ns} w:before="{round(2 * LINE_PITCH_PT * 20)}" w:after="0" '
+                             f'w:line="{LINE_PITCH_TWIPS}" w:lineRule="exact"/>'))
+        if border:
+            ppr.append(parse_xml(border.replace("<w:pBdr>", f"<w:pBdr {ns}>")))
+        _sort_ppr(ppr)
+        self.blank_line()
+        self._printer = authority
+        self._printed = (printed.date() if isinstance(printed, dt.datetime) else printed) if printed else None
+        self.copy_to(copy_to)
+        self._last = "doc_number"
+        return p
+
     def doc_number(self, text: str):
         """发文字号, centred (e.g. 桂建质〔2022〕3号)."""
         p = self._para(normalize_doc_number(text), "DocNumber")
@@ -496,7 +625,7 @@ class OfficialDocument:
         headers = [_fmt_cell(h) for h in headers]
         body = [[_fmt_cell(v) for v in r] + [""] * (len(headers) - len(r)) for r in rows]
         n = len(headers)
-        widths = self._column_widths(headers, body, widths_mm, font_size_pt)
+        widths = _fit_numbers(self._column_widths(headers, body, widths_mm, font_size_pt), body, font_size_pt)
         tw = [max(1, _twips(w)) for w in widths]
         hfont = header_font or self.fonts.get("heading1") or self.fonts["body"]
         hp = int(round(font_size_pt * 2))
@@ -626,21 +755,40 @@ class OfficialDocument:
         return out
 
     def signature(self, authority: str, date: dt.date):
-        """署名 and 成文日期 without a seal (7.3.5.2): 署名 2 characters from the right, one blank
-        line below the text; the date on the next line, starting 2 characters right of the 署名's
-        first character (the 署名 moves left when the date is longer)."""
+        """署名 and 成文日期 without a seal (7.3.5.2), placed by measure: the 署名 one blank line
+        below the text, 2 characters from the right; the date on the next line, its first
+        character 2 characters right of the 署名's first character. When the date is the longer,
+        the date keeps 2 characters from the right and the 署名 moves left so that it still
+        starts 2 characters left of the date. Both lines are flush left with a left indent
+        computed from the measured widths (half-width digits included; East Asian autospacing
+        off), so the renderer's own measuring cannot shift them. The block is kept with the
+        text above it (never alone on a page)."""
         authority = clean_text(authority).strip()
         day = date.date() if isinstance(date, dt.datetime) else date
         date_text = chinese_date(day)
-        la, ld = visual_width(authority), visual_width(date_text)
-        right_a, right_d = 2.0, la - ld
-        if right_d < 2:
-            right_d, right_a = 2.0, ld + 4 - la
-        self.blank_line()
+        char = CHAR_TWIPS / 20                                   # 1 字 of 3号 on the 28-a-line grid
+        width = TEXT_WIDTH_TWIPS / 20
+        wa, wd = text_width_pt(authority), text_width_pt(date_text)
+        start_a = width - 2 * char - wa                          # 右空二字
+        start_d = start_a + 2 * char                             # 首字比署名首字右移二字
+        if start_d + wd > width - 2 * char:                      # date longer: it keeps 右空二字
+            start_d = width - 2 * char - wd
+            start_a = start_d - 2 * char
+        start_a = max(0.0, start_a)
+        start_d = max(0.0, start_d)
+        self._keep_previous_with_next()
+        blank = self.blank_line()
+        _keep(blank, next_=True)
         pa = self._para(authority, "Signature")
-        self._set_ind(pa, right=right_a)
         pd = self._para(date_text, "Date")
-        self._set_ind(pd, right=right_d)
+        for p, start in ((pa, start_a), (pd, start_d)):
+            ppr = p._p.get_or_add_pPr()
+            ppr.append(parse_xml(f'<w:autoSpaceDE {nsdecls("w")} w:val="0"/>'))
+            ppr.append(parse_xml(f'<w:autoSpaceDN {nsdecls("w")} w:val="0"/>'))
+            ppr.append(parse_xml(f'<w:jc {nsdecls("w")} w:val="left"/>'))
+            ppr.append(parse_xml(f'<w:ind {nsdecls("w")} w:left="{round(start * 20)}" w:right="0" w:firstLine="0"/>'))
+            _sort_ppr(ppr)
+        _keep(pa, next_=True)
         self._last = "signature"
         return pa, pd
 
@@ -654,14 +802,14 @@ class OfficialDocument:
         return p
 
     def copy_to(self, names: Iterable[str]):
-        """抄送 in 4号仿宋: "抄送：" then the agencies separated by "，", ending with "。" (7.4.2)."""
-        names = [clean_text(n).strip() for n in names if clean_text(n).strip()]
-        if not names:
-            return None
-        self.blank_line()
-        p = self._para("抄送：" + "，".join(dict.fromkeys(names)) + "。", "CopyTo")
-        self._last = "copy_to"
-        return p
+        """抄送 (7.4.2): the agencies go into the 版记 that save() writes at the foot of the last
+        page: "抄送：" then the agencies separated by "，", ending with "。", in 4号仿宋, one
+        character in from both edges, wrapped lines aligned after the colon."""
+        for n in names or ():
+            t = clean_text(n).strip()
+            if t and t not in self._copy_to:
+                self._copy_to.append(t)
+        return list(self._copy_to)
 
     def attachment_page(self, label: str, title: str | None = None):
         """Start an attachment: new page, "附件1" in 黑体 flush left on line 1, its title centred on line 3."""
@@ -684,6 +832,7 @@ class OfficialDocument:
     def save(self, path) -> Path:
         """Write atomically (temporary file + rename); return the path."""
         path = Path(path)
+        self._colophon()
         props = self.document.core_properties
         props.title = self._title_text[:255]
         props.author = getattr(self.campaign, "authority", "") or ""
@@ -703,6 +852,113 @@ class OfficialDocument:
         if text:
             p.add_run(text)
         return p
+
+    def _keep_previous_with_next(self) -> None:
+        """keep-with-next on the last paragraph before this point (every paragraph of a
+        table's last row when the body ends with a table), so what follows is never alone."""
+        last = self._body[-1] if len(self._body) else None
+        while last is not None and last.tag == qn("w:sectPr"):
+            last = last.getprevious()
+        if last is None:
+            return
+        if last.tag == qn("w:tbl"):
+            rows = last.findall(qn("w:tr"))
+            for tr in rows[-2:]:
+                for p in tr.iter(qn("w:p")):
+                    _keep_p(p, next_=True)
+        elif last.tag == qn("w:p"):
+            _keep_p(last, next_=True)
+
+    def colophon(self) -> None:
+        """Write the 版记 here instead of at the end (a notice followed by a detachable receipt
+        page: the 版记 belongs to the foot of the notice's last page). save() then adds none."""
+        self._colophon()
+
+    def _colophon(self) -> None:
+        """版记 (7.4) as a frame anchored to the foot of the text block on the last page:
+        a thick rule, 抄送 (if any), a thin rule, 印发机关 (1 字 from the left) and
+        "YYYY年M月D日印发" (1 字 from the right), a thick rule on the 版心's bottom edge."""
+        if getattr(self, "_colophon_done", False):
+            return
+        printed = self._printed
+        has_print = bool(self._printer and printed)
+        if not self._copy_to and not has_print:
+            return
+        self._colophon_done = True
+        ns = nsdecls("w")
+        one = COLOPHON_PT                                        # 1 字 of 4号, in pt
+        width_tw = TEXT_WIDTH_TWIPS
+        pitch_tw = LINE_PITCH_TWIPS
+        block_h_tw = PAGE_TWIPS[1] - MARGIN_TWIPS["top"] - MARGIN_TWIPS["bottom"]
+        pad_tw = 60                                              # room for the rules (3 pt)
+        body_font, latin = self.fonts["body"], self.fonts["latin"]
+        rpr = f'<w:rPr>{_rfonts(body_font, latin)}<w:spacing w:val="0"/><w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr>'
+        spacing = f'<w:spacing w:before="0" w:after="0" w:line="{pitch_tw}" w:lineRule="exact"/>'
+
+        def bdr(**sides: int) -> str:
+            return "<w:pBdr>" + "".join(
+                f'<w:{side} w:val="single" w:sz="{sz}" w:space="0" w:color="000000"/>'
+                for side, sz in sides.items()) + "</w:pBdr>"
+
+        def frame(height_tw: int, y_tw: int | None) -> str:
+            # each part its own frame of exact height (LibreOffice does not keep consecutive
+            # framed paragraphs with different borders in one frame); the last one sits on
+            # the bottom edge of the 版心, the one above it is placed right over it
+            pos = 'w:yAlign="bottom"' if y_tw is None else f'w:y="{y_tw}"'
+            return (f'<w:framePr w:w="{width_tw}" w:h="{height_tw}" w:hRule="exact" w:wrap="around" '
+                    f'w:vAnchor="margin" w:hAnchor="margin" w:xAlign="center" {pos}/>')
+
+        paras = []
+        h_print = pitch_tw + pad_tw if has_print else 0
+        if self._copy_to:
+            label = "抄送："
+            hang = text_width_pt(label, one, 0)
+            text = label + "，".join(self._copy_to) + "。"
+            room = width_tw / 20 - 2 * one - hang                # a line after the label
+            lines = max(1, math.ceil((text_width_pt(text, one, 0) - hang) / (room - one * 0.5)))
+            h_cc = lines * pitch_tw + pad_tw
+            sides = {"top": RULE_THICK, "bottom": RULE_THIN if has_print else RULE_THICK}
+            y = None if not has_print else block_h_tw - h_print - h_cc
+            paras.append(
+                f'<w:p {ns}><w:pPr><w:pStyle w:val="CopyTo"/>{frame(h_cc, y)}{bdr(**sides)}<w:snapToGrid w:val="0"/>'
+                f'{spacing}<w:ind w:left="{round((one + hang) * 20)}" w:right="{round(one * 20)}" w:hanging="{round(hang * 20)}"/>'
+                f'<w:jc w:val="left"/>{rpr}</w:pPr><w:r>{rpr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>')
+            # a plain empty paragraph between the two frames keeps them apart
+            paras.append(f'<w:p {ns}><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+                         f'<w:rPr><w:sz w:val="2"/></w:rPr></w:pPr></w:p>' if has_print else "")
+        if has_print:
+            tab = round(width_tw - one * 20)
+            sides = {"bottom": RULE_THICK} if self._copy_to else {"top": RULE_THICK, "bottom": RULE_THICK}
+            paras.append(
+                f'<w:p {ns}><w:pPr><w:pStyle w:val="CopyTo"/>{frame(h_print, None)}{bdr(**sides)}'
+                f'<w:tabs><w:tab w:val="right" w:pos="{tab}"/></w:tabs><w:snapToGrid w:val="0"/>{spacing}'
+                f'<w:ind w:left="{round(one * 20)}" w:right="0" w:hanging="0"/><w:jc w:val="left"/>{rpr}</w:pPr>'
+                f'<w:r>{rpr}<w:t xml:space="preserve">{escape(self._printer)}</w:t></w:r><w:r>{rpr}<w:tab/></w:r>'
+                f'<w:r>{rpr}<w:t xml:space="preserve">{escape(chinese_date(printed))}印发</w:t></w:r></w:p>')
+        paras = [x for x in paras if x]
+        for x in paras:
+            el = parse_xml(x)
+            _sort_ppr(el.find(qn("w:pPr")))
+            self._append(el)
+
+    def _append(self, el) -> None:
+        sect = self._body.find(qn("w:sectPr"))
+        if sect is not None:
+            sect.addprevious(el)
+        else:
+            self._body.append(el)
+
+    def _draft_headers(self) -> None:
+        """草稿 in red at the top right of every page (odd and even headers)."""
+        sec = self.document.sections[0]
+        for header in (sec.header, sec.even_page_header):
+            header.is_linked_to_previous = False
+            p = header.paragraphs[0]
+            p._p.style = "Header"
+            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            rpr = (f'<w:rPr>{_rfonts(self.fonts["heading1"], self.fonts["heading1"])}<w:color w:val="{RED}"/>'
+                   '<w:sz w:val="32"/><w:szCs w:val="32"/></w:rPr>')
+            p._p.append(parse_xml(f'<w:r {nsdecls("w")}>{rpr}<w:t>草稿</w:t></w:r>'))
 
     def _heading(self, level: int, text: str):
         i = level - 1
@@ -770,3 +1026,43 @@ def _page_number_runs(font: str) -> list:
         '<w:fldChar w:fldCharType="end"/>',
         '<w:t xml:space="preserve"> —</w:t>',
     )]
+
+
+# Schema order of w:pPr children (CT_PPrBase + rPr/sectPr/pPrChange): Word refuses a file whose
+# pPr children are out of order, so elements appended later are moved into place.
+_PPR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+              "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+              "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
+              "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
+              "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle",
+              "rPr", "sectPr", "pPrChange"]
+
+
+def _sort_ppr(ppr) -> None:
+    """Put ``ppr``'s children in schema order; of repeated elements the last one wins."""
+    rank = {qn(f"w:{n}"): i for i, n in enumerate(_PPR_ORDER)}
+    seen: dict[str, Any] = {}
+    for child in list(ppr):
+        if child.tag in seen:
+            ppr.remove(seen[child.tag])
+        seen[child.tag] = child
+    children = sorted(list(ppr), key=lambda e: rank.get(e.tag, len(rank)))
+    for child in children:
+        ppr.remove(child)
+    for child in children:
+        ppr.append(child)
+
+
+def _keep_p(p, next_: bool = False) -> None:
+    ppr = p.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = parse_xml(f'<w:pPr {nsdecls("w")}/>')
+        p.insert(0, ppr)
+    if next_:
+        ppr.append(parse_xml(f'<w:keepNext {nsdecls("w")}/>'))
+    ppr.append(parse_xml(f'<w:keepLines {nsdecls("w")}/>'))
+    _sort_ppr(ppr)
+
+
+def _keep(paragraph, next_: bool = False) -> None:
+    _keep_p(paragraph._p, next_=next_)

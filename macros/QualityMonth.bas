@@ -13,6 +13,10 @@ Sub QM_CityReport(control As IRibbonControl)
     RunPython "import addin.buttons as b; b.city_report()"
 End Sub
 
+Sub QM_CityNotices(control As IRibbonControl)
+    RunPython "import addin.buttons as b; b.rectification_notices()"
+End Sub
+
 Sub QM_ConsolidateFolder(control As IRibbonControl)
     RunPython "import addin.buttons as b; b.consolidate_folder()"
 End Sub

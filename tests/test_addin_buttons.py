@@ -390,3 +390,22 @@ def test_every_handler_is_listed_and_labelled():
                                                 "province_report", "rectification_notices", "contest_scoring",
                                                 "init_settings"]
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in h.label) for h in b.HANDLERS)
+
+
+@pytest.mark.skipif(not HAS_NOTICE, reason="docgen.notice (build_notices) 尚未提交")
+def test_rectification_notices_on_a_city_return(demo_manifest, demo_dir, tmp_path):
+    """The button on a city's own return: that city's notices, in its name, with a numbered copy."""
+    import hashlib
+
+    src = demo_dir / demo_manifest.used_files()["北海市"]
+    before = hashlib.sha256(src.read_bytes()).hexdigest()
+    book = remote_book(payload_from_xlsx(src))
+    b.rectification_notices(book, out_dir=tmp_path / "o")
+    (text, mode), = alerts(book)
+    assert mode == "info", text
+    assert "已生成整改通知书 1 份" in text and "北海市" in text
+    folder = tmp_path / "o" / f"{b.NOTICES_DIR}_北海市"
+    docs = list(folder.glob("*.docx"))
+    assert len(docs) == 1 and docs[0].name.startswith(f"北海市_北建质改〔{dt.date.today().year}〕")   # issued today
+    assert list(folder.glob("*（已编号）.xlsx"))
+    assert hashlib.sha256(src.read_bytes()).hexdigest() == before

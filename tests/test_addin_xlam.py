@@ -111,7 +111,7 @@ def test_ribbon_tab_groups_and_chinese_labels(built):
     assert [g.get("label") for g in groups] == ["市级填报", "自治区汇总"]
     city = [btn.get("label") for btn in groups[0].findall("ui:button", NS)]
     province = [btn.get("label") for btn in groups[1].findall("ui:button", NS)]
-    assert city == ["校验本表", "生成本市报告"]
+    assert city == ["校验本表", "生成本市报告", "下发整改通知书"]
     assert province[:4] == ["汇总目录", "生成全区报告", "生成整改通知书", "竞赛计分"]
     for btn in root.iter(f"{{{xlam.RIBBON_NS}}}button"):
         assert _has_chinese(btn.get("label")) and _has_chinese(btn.get("screentip")) and _has_chinese(btn.get("supertip"))

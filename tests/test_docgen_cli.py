@@ -6,7 +6,7 @@ import pytest
 import addin.consolidate.run
 from addin.cli.main import main
 from docgen.notice import REGISTER_NAME
-from tests.docgen_fixtures import build_consolidated, docx_text
+from tests.docgen_fixtures import build_consolidated, docx_part, docx_text
 
 
 @pytest.fixture
@@ -50,15 +50,23 @@ def test_city_report(summary, tmp_path):
 
 def test_notices_exposure_rewards(summary, tmp_path, capsys):
     path, c, _ = summary
-    assert main(["notices", str(path), "-o", str(tmp_path / "通知书"), "--date", "2022-10-14"]) == 0
+    # every fixture item already has a city notice: none by default, all four when asked
+    assert main(["notices", str(path), "-o", str(tmp_path / "通知书0"), "--date", "2022-10-14"]) == 0
+    assert not list((tmp_path / "通知书0").glob("*.docx"))
+    assert main(["notices", str(path), "-o", str(tmp_path / "通知书"), "--date", "2022-10-14", "--include-recorded"]) == 0
     assert len(list((tmp_path / "通知书").glob("*.docx"))) == 4
     assert (tmp_path / "通知书" / REGISTER_NAME).exists()
-    assert main(["exposure", str(path), "-o", str(tmp_path / "曝光.docx"), "--date", "2022-10-14"]) == 0
+    assert "已生成整改通知书 4 份" in capsys.readouterr().out
+    # the exposure list is published: a missing photo refuses it (exit 2), --draft writes a 草稿
+    assert main(["exposure", str(path), "-o", str(tmp_path / "曝光.docx"), "--date", "2022-10-14"]) == 2
+    assert not (tmp_path / "曝光.docx").exists()
+    assert "照片c1.jpg缺失" in capsys.readouterr().err
+    assert main(["exposure", str(path), "-o", str(tmp_path / "曝光.docx"), "--date", "2022-10-14", "--draft"]) == 0
     assert "［照片缺失：c1.jpg］" in docx_text(tmp_path / "曝光.docx")
     assert main(["rewards", str(path), "-o", str(tmp_path / "奖励.docx"), "--seed", "5"]) == 0
     assert "随机种子5" in docx_text(tmp_path / "奖励.docx")
     out = capsys.readouterr().out
-    assert "已生成整改通知书 4 份" in out and "随机种子 5" in out
+    assert "随机种子 5" in out
 
 
 def test_errors_in_chinese(summary, tmp_path, capsys):
@@ -94,5 +102,27 @@ def test_exposure_finds_photos_beside_the_returns(tmp_path, monkeypatch):
     summary.write_bytes(b"stub")
     monkeypatch.setattr(addin.consolidate.run, "load_consolidated", lambda p, campaign: c)
     out = tmp_path / "曝光.docx"
-    assert main(["exposure", str(summary), "-o", str(out), "--date", "2022-10-14"]) == 0
+    assert main(["exposure", str(summary), "-o", str(out), "--date", "2022-10-14", "--draft"]) == 0
     assert len([n for n in docx_parts(out) if n.startswith("word/media/")]) == 2
+
+
+def test_notices_output_folder_rules(summary, tmp_path, capsys):
+    path, _, _ = summary
+    out = tmp_path / "通知书"
+    out.mkdir()
+    (out / "别人的文件.txt").write_text("x", encoding="utf-8")
+    assert main(["notices", str(path), "-o", str(out), "--include-recorded"]) == 2
+    err = capsys.readouterr().err
+    assert "别人的文件.txt" in err and "Traceback" not in err
+    assert sorted(p.name for p in out.iterdir()) == ["别人的文件.txt"]
+    assert main(["notices", str(path), "-o", str(path), "--include-recorded"]) == 2     # never the input
+    assert path.read_bytes()                                                          # still there
+    f = tmp_path / "a.docx"
+    f.write_bytes(b"doc")
+    assert main(["notices", str(path), "-o", str(f), "--include-recorded"]) == 2      # a file, not a folder
+    assert f.read_bytes() == b"doc"
+    capsys.readouterr()
+    assert main(["notices", str(path), "-o", str(tmp_path / "套印"), "--include-recorded", "--letterhead",
+                 "--date", "2022-10-14"]) == 0
+    doc = next((tmp_path / "套印").glob("*.docx"))
+    assert 'w:color w:val="FF0000"' not in docx_part(doc)                       # no red mark, no red rule

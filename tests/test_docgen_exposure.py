@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from docgen.exposure import build_exposure_list, find_photo, plan_exposures
-from tests.docgen_fixtures import build_consolidated, docx_parts, docx_text, png_bytes
+from docgen.exposure import NotPublishable, build_exposure_list, find_photo, plan_exposures
+from tests.docgen_fixtures import build_consolidated, docx_part, docx_parts, docx_text, png_bytes
 
 
 @pytest.fixture
@@ -16,9 +16,44 @@ def consolidated(tmp_path):
     return build_consolidated(tmp_path)
 
 
-def test_exposure_list(consolidated, tmp_path):
-    out = build_exposure_list(consolidated, tmp_path / "曝光.docx", date=dt.date(2022, 10, 14))
+def test_incomplete_list_is_not_published(consolidated, tmp_path):
+    with pytest.raises(NotPublishable) as err:
+        build_exposure_list(consolidated, tmp_path / "曝光.docx", date=dt.date(2022, 10, 14))
+    msg = str(err.value)
+    assert "照片c1.jpg缺失" in msg and "梧州市" in msg and "未报送照片" in msg and "--draft" in msg
+    assert not (tmp_path / "曝光.docx").exists()
+
+
+def test_complete_list_has_no_placeholder_and_no_draft_mark(consolidated, tmp_path):
+    exp = consolidated.frames["exposure"]
+    keep = exp[exp["city"] == "南宁市"]                  # 南宁's photos are all there
+    c = dataclasses.replace(consolidated, frames={**consolidated.frames, "exposure": keep})
+    out = build_exposure_list(c, tmp_path / "曝光.docx", date=dt.date(2022, 10, 14))
     text = docx_text(out)
+    assert "［" not in text and "草稿" not in text
+    assert not any(n.startswith("word/header") for n in docx_parts(out))
+
+
+def test_error_finding_on_the_sheet_stops_it(consolidated, tmp_path):
+    import pandas as pd
+
+    exp = consolidated.frames["exposure"]
+    c = dataclasses.replace(consolidated, frames={**consolidated.frames, "exposure": exp[exp["city"] == "南宁市"]},
+                            findings=pd.DataFrame([{"code": "required", "message": "必填项未填", "file": "南宁.xlsx",
+                                                    "sheet": "典型问题曝光", "cell": "B5", "severity": "错误"}]))
+    from workbook_templates.contract import load_contract
+    c.findings.loc[0, "sheet"] = load_contract().sheet("exposure").title
+    with pytest.raises(NotPublishable, match="B5"):
+        build_exposure_list(c, tmp_path / "e.docx", date=dt.date(2022, 10, 14))
+
+
+def test_exposure_list(consolidated, tmp_path):
+    """--draft: written with the gaps marked and 草稿 at the top of every page."""
+    out = build_exposure_list(consolidated, tmp_path / "曝光.docx", date=dt.date(2022, 10, 14), draft=True)
+    text = docx_text(out)
+    headers = [n for n in docx_parts(out) if n.startswith("word/header")]
+    assert len(headers) == 2 and all("草稿" in docx_part(out, n) for n in headers)   # odd and even pages
+    assert "<w:evenAndOddHeaders/>" in docx_part(out, "word/settings.xml")
     exp = consolidated.frames["exposure"]
     for _, r in exp.iterrows():
         assert r["project"] in text and r["contractor"] in text and r["standard"] in text
@@ -34,7 +69,7 @@ def test_exposure_list(consolidated, tmp_path):
 
 
 def test_no_personal_data(consolidated, tmp_path):
-    out = build_exposure_list(consolidated, tmp_path / "曝光.docx", date=dt.date(2022, 10, 14))
+    out = build_exposure_list(consolidated, tmp_path / "曝光.docx", date=dt.date(2022, 10, 14), draft=True)
     text = docx_text(out)
     assert "13812345678" not in text and "138****5678" in text
     assert "张伟" not in text

@@ -185,12 +185,16 @@ def test_elements_text_and_layout(sample, campaign):
     assert body.style.name == "Body Text"
     styles = docx_part(sample, "word/styles.xml")
     assert re.search(r'w:styleId="BodyText">.*?w:firstLineChars="200"', styles)   # indent 2 characters
-    # signature: 署名 2 characters from the right, the date starts 2 characters right of it
+    # signature placed by measure (7.3.5.2): flush left with a left indent; the date starts
+    # exactly 2 characters (of the 28-a-line grid) right of the 署名, the 署名 ends 2 characters
+    # from the right edge of the text block (widths: CJK 15.75 pt, Times New Roman digits 7.75 pt)
     sig = next(p for p in doc.paragraphs if p.text == campaign.authority)
     date = next(p for p in doc.paragraphs if p.text == "2022年10月2日")
-    right = lambda p: int(p._p.pPr.find(qn("w:ind")).get(qn("w:rightChars"))) / 100  # noqa: E731
-    assert right(sig) == 2
-    assert right(date) + visual_width("2022年10月2日") == right(sig) + visual_width(campaign.authority) - 2
+    left = lambda p: int(p._p.pPr.find(qn("w:ind")).get(qn("w:left"))) / 20  # noqa: E731
+    char = 442.2 / 28
+    assert abs(left(date) - left(sig) - 2 * char) < 0.1
+    width = len(campaign.authority) * 15.75
+    assert abs(442.2 - 2 * char - (left(sig) + width)) < 0.2
     # a page break before the last paragraph
     assert 'w:type="page"' in docx_part(sample)
 
@@ -250,3 +254,19 @@ def test_control_characters_from_data_do_not_break_the_file(tmp_path, campaign):
     d.table(["a"], [["b\x0cc"]])
     p = d.save(tmp_path / "c.docx")
     assert "含控制字符" in docx_text(p)
+
+
+def test_signature_shorter_than_the_date(tmp_path, campaign):
+    """7.3.5.2: when the date is longer than the 署名, the date keeps 2 字 from the right and the
+    署名 starts 2 字 left of it."""
+    from docgen.official import text_width_pt
+
+    d = OfficialDocument(campaign)
+    d.paragraph("正文。")
+    sig, date = d.signature("市局", dt.date(2022, 10, 14))
+    left = lambda p: int(p._p.pPr.find(qn("w:ind")).get(qn("w:left"))) / 20  # noqa: E731
+    char = 442.2 / 28
+    width = text_width_pt("2022年10月14日")
+    assert abs(width - (3 * 15.75 + 8 * 7.75)) < 0.01                        # 年月日 + 8 Times digits
+    assert abs(left(date) + width - (442.2 - 2 * char)) < 0.2
+    assert abs(left(date) - left(sig) - 2 * char) < 0.1

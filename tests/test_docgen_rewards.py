@@ -80,3 +80,37 @@ def test_document_prints_seed_totals_and_masks(consolidated, tmp_path):
     for idno in consolidated.frames["complaints"]["id_number"].dropna():
         assert idno not in text
     assert "张*" in text and "欧阳**" in text and "138****5678" in text and "0771-***1234" in text
+
+
+def test_roster_refused_with_error_findings_unless_draft(consolidated, tmp_path):
+    import dataclasses
+
+    import pandas as pd
+
+    from docgen.exposure import NotPublishable
+    from tests.docgen_fixtures import docx_part, docx_parts
+    from workbook_templates.contract import load_contract
+
+    title = load_contract().sheet("complaints").title
+    bad = dataclasses.replace(consolidated, findings=pd.DataFrame([
+        {"code": "reward-not-real-name", "message": "非实名投诉发放了奖励", "file": "梧州.xlsx", "sheet": title,
+         "cell": "K6", "severity": "错误"},
+        {"code": "x", "message": "别的表的问题", "file": "梧州.xlsx", "sheet": "宣传宣讲", "cell": "A3", "severity": "错误"}]))
+    with pytest.raises(NotPublishable) as err:
+        build_reward_roster(bad, tmp_path / "r.docx", seed=1)
+    assert "K6" in str(err.value) and "A3" not in str(err.value) and not (tmp_path / "r.docx").exists()
+    path, _ = build_reward_roster(bad, tmp_path / "r.docx", seed=1, draft=True)
+    headers = [n for n in docx_parts(path) if n.startswith("word/header")]
+    assert len(headers) == 2 and all("草稿" in docx_part(path, n) for n in headers)
+
+
+def test_roster_text_has_no_english(consolidated, tmp_path):
+    import re
+
+    from tests.docgen_fixtures import docx_text
+
+    path, _ = build_reward_roster(consolidated, tmp_path / "r.docx", seed=7)
+    text = docx_text(path)
+    assert "Python" not in text and "random" not in text
+    assert not re.search(r"[A-Za-z]{3,}", text.replace("LZ-", "").replace("NN-", "")), re.findall(r"[A-Za-z]{3,}", text)
+    assert "梅森旋转伪随机数算法" in text and "以同一随机种子按同一顺序重新抽取即得相同金额" in text

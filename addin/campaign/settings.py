@@ -26,6 +26,20 @@ class City:
     code: str
 
 
+# -- rectification notices (整改通知书): who issues them ---------------------------------
+# The notice (activity 五) has each city issue its own 整改通知书 to the responsible units, so
+# a notice is issued in the city's name with the city's 机关代字, never the province's.
+DEFAULT_RECTIFICATION_DAYS = 15
+
+
+@dataclass(frozen=True)
+class NoticeAuthority:
+    """The authority that issues a city's 整改通知书 and its number prefix (机关代字)."""
+    city: str            # city name as in [[cities]]
+    authority: str       # 发文机关, e.g. 南宁市住房和城乡建设局
+    prefix: str          # 机关代字 of the notice number, e.g. 南建质改 -> 南建质改〔2022〕7号
+
+
 @dataclass(frozen=True)
 class Campaign:
     id: str
@@ -49,6 +63,9 @@ class Campaign:
     contest: dict[str, Any] = field(default_factory=dict)
     knowledge: dict[str, Any] = field(default_factory=dict)
     fonts: dict[str, str] = field(default_factory=dict)
+    # [notices]: issuing authority and prefix per city; default rectification period (days)
+    notice_authorities: tuple[NoticeAuthority, ...] = ()
+    rectification_days: int = DEFAULT_RECTIFICATION_DAYS
     source: str = ""
     raw_hash: str = ""
     rule_files: tuple[str, ...] = ()    # extra rule catalogs (absolute paths), after the packaged one
@@ -96,6 +113,14 @@ class Campaign:
         for c in self.cities:
             out.setdefault(c.code, c)
         return out
+
+    def notice_authority(self, city: str) -> NoticeAuthority | None:
+        """The city's issuing authority and 机关代字 from [notices.cities] (None: not configured)."""
+        name = (city or "").strip()
+        for a in self.notice_authorities:
+            if a.city == name or a.city.rstrip("市") == name.rstrip("市"):
+                return a
+        return None
 
     def in_window(self, day: dt.date) -> bool:
         return self.activity_start <= day <= self.activity_end
@@ -147,6 +172,7 @@ def parse_campaign(text: str, where: str = "<内置>") -> Campaign:
     end = _as_date(data, "activity_end", where)
     if end < start:
         raise SettingsError(f"活动设置文件 {where}：活动结束日期早于开始日期")
+    authorities, days = _notices(data.get("notices", {}), {c.name for c in cities}, where)
     return Campaign(
         id=str(data["id"]),
         year=int(data["year"]),
@@ -169,6 +195,8 @@ def parse_campaign(text: str, where: str = "<内置>") -> Campaign:
         contest=dict(data.get("contest", {})),
         knowledge=dict(data.get("knowledge", {})),
         fonts=dict(data.get("fonts", {})),
+        notice_authorities=authorities,
+        rectification_days=days,
         source=where,
         raw_hash=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
         rule_files=_rule_files(data, where),
@@ -201,6 +229,26 @@ def with_rule_files(campaign: Campaign, paths) -> Campaign:
             raise SettingsError(f"找不到规则文件 {name}")
         extra.append(str(path))
     return dataclasses.replace(campaign, rule_files=campaign.rule_files + tuple(extra)) if extra else campaign
+
+
+def _notices(block: Any, city_names: set[str], where: str) -> tuple[tuple[NoticeAuthority, ...], int]:
+    """[notices]: rectification_days (a positive integer) and [notices.cities] "城市" = { authority, prefix }."""
+    if not isinstance(block, dict):
+        raise SettingsError(f"活动设置文件 {where}：[notices] 应为表")
+    days = block.get("rectification_days", DEFAULT_RECTIFICATION_DAYS)
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 365:
+        raise SettingsError(f"活动设置文件 {where}：notices.rectification_days 应为 1～365 的整数（天），实为“{days}”")
+    out = []
+    for city, v in (block.get("cities") or {}).items():
+        if city not in city_names:
+            continue        # a campaign copied from another one with other cities: unused, not an error
+        if not isinstance(v, dict) or not str(v.get("authority", "")).strip() or not str(v.get("prefix", "")).strip():
+            raise SettingsError(f"活动设置文件 {where}：[notices.cities] “{city}”须有 authority（签发机关）和 prefix（机关代字）")
+        prefix = str(v["prefix"]).strip()
+        if any(ch in prefix for ch in "〔〕[]［］()（） \t"):
+            raise SettingsError(f"活动设置文件 {where}：[notices.cities] “{city}”的机关代字“{prefix}”不应含括号或空格")
+        out.append(NoticeAuthority(city, str(v["authority"]).strip(), prefix))
+    return tuple(out), days
 
 
 def load_campaign(path: str | Path | None = None) -> Campaign:

@@ -110,7 +110,7 @@ def annotate_copy(src: Path, findings: list[Finding], out_dir: Path) -> Path:
         raise QmValueError(f"openpyxl 无法读取此文件（{type(exc).__name__}：{exc}）", file=src) from exc
     wb.vba_archive = None
     wb.template = False          # a .xltx/.xltm return: the copy is an ordinary workbook
-    _cap_long_text(wb)
+    cap_long_text(wb)
     by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for f in findings:
         if f.sheet in wb.sheetnames and f.cell:
@@ -132,7 +132,7 @@ def annotate_copy(src: Path, findings: list[Finding], out_dir: Path) -> Path:
     return out
 
 
-def _cap_long_text(wb) -> None:
+def cap_long_text(wb) -> None:
     """Cut text longer than a cell may hold (openpyxl reads it; Excel would call the copy corrupt)."""
     for ws in wb.worksheets:
         for cell in ws._cells.values():

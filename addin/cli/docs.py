@@ -77,19 +77,64 @@ def cmd_report(args) -> int:
     return 0
 
 
+def _return_city(path: Path, campaign) -> str | None:
+    """The city of a city's return (from the workbook's own metadata), or None for anything else."""
+    try:
+        import python_calamine
+
+        from workbook_templates.reader import read_meta
+
+        meta = read_meta(python_calamine.CalamineWorkbook.from_path(str(path))) or {}
+    except Exception:
+        return None
+    city = campaign.city_by_code(meta.get("city_code", "")) or campaign.city_by_name(meta.get("city_name", ""))
+    return city.name if city else None
+
+
 def cmd_notices(args) -> int:
+    """Notices in each city's name for its open non-conforming items: from a city's return
+    (that city, numbered after its highest recorded number, plus an annotated copy) or from
+    汇总.xlsx (drafts for every city)."""
+    from addin.core.errors import QmError
     from docgen.notice import REGISTER_NAME, build_notices
 
-    c = _load(args)
-    if c is None:
+    src = _require(args.summary, "汇总表（qm consolidate 生成的 汇总.xlsx）或本市填报工作簿")
+    if src is None:
         return 2
+    campaign = campaign_from_args(args)
+    city = _return_city(src, campaign)
     out = Path(args.output or "整改通知书")
-    paths = build_notices(c, out, args.date, issuer=args.issuer)
+    if out.resolve() == src.resolve() or src.resolve().parent == out.resolve() and city is not None:
+        print(f"错误：输出文件夹不能是输入文件或其所在文件夹：{out}", file=sys.stderr)
+        return 2
+    notices: list = []
+    try:
+        if city is not None:
+            from addin.consolidate.run import consolidate_files
+
+            c = consolidate_files([src], campaign)
+            paths = build_notices(c, out, args.date, issuer=args.issuer, city=city, letterhead=args.letterhead,
+                                  include_recorded=args.include_recorded, annotate_from=src, notices_out=notices)
+        else:
+            c = _load(args)
+            if c is None:
+                return 2
+            paths = build_notices(c, out, args.date, issuer=args.issuer, letterhead=args.letterhead,
+                                  include_recorded=args.include_recorded, notices_out=notices)
+    except QmError as err:
+        print(f"错误：{err}", file=sys.stderr)
+        return 2
+    for n in notices:
+        if n.deadline_note:
+            print(f"提示：{n.deadline_note}")
+    who = f"{city}" if city else f"{len({n.city for n in notices})}个市"
     if not paths:
-        print("没有经复核判定为不合格的抽测项目，未生成整改通知书。")
+        print(f"没有需要下发整改通知书的不合格项（已整改、已复查合格或已填写整改通知书编号的不再下发），{out} 中只有登记表。")
         return 0
-    print(f"已生成整改通知书 {len(paths)} 份：{out}")
+    print(f"已生成整改通知书 {len(paths)} 份（{who}，以各市住房城乡建设主管部门名义）：{out}")
     print(f"登记表：{out / REGISTER_NAME}")
+    if city:
+        print(f"已编号的工作簿副本（原文件未改动）：{next(out.glob('*（已编号）.xlsx'), out)}")
     return 0
 
 
@@ -110,9 +155,15 @@ def cmd_exposure(args) -> int:
     else:
         photo_dirs = _guess_photo_dirs(Path(args.summary), df)
     out = Path(args.output or "典型问题曝光.docx")
-    path = build_exposure_list(c, out, photo_dirs, date=args.date)
+    from docgen.exposure import NotPublishable
+
+    try:
+        path = build_exposure_list(c, out, photo_dirs, date=args.date, draft=args.draft)
+    except NotPublishable as err:
+        print(f"错误：{err}", file=sys.stderr)
+        return 2
     missing = [p.name for e in plan_exposures(c, photo_dirs) for p in e.photos if not p.path]
-    print(f"已生成曝光清单：{path}")
+    print(f"已生成曝光清单{'（草稿，每页标注“草稿”，不得发布）' if args.draft else ''}：{path}")
     if missing:
         print(f"提示：{len(missing)} 张照片缺失或无法读取：{'、'.join(missing[:10])}{'等' if len(missing) > 10 else ''}")
     return 0
@@ -154,10 +205,16 @@ def cmd_rewards(args) -> int:
     if c is None:
         return 2
     out = Path(args.output or "投诉奖励名册.docx")
-    path, rows = build_reward_roster(c, out, seed=args.seed, date=args.date)
+    from docgen.exposure import NotPublishable
+
+    try:
+        path, rows = build_reward_roster(c, out, seed=args.seed, date=args.date, draft=args.draft)
+    except NotPublishable as err:
+        print(f"错误：{err}", file=sys.stderr)
+        return 2
     seed = args.seed if args.seed is not None else default_seed(c.campaign)
     total = sum(r["total"] for r in rows)
-    print(f"已生成投诉奖励名册：{path}（{len(rows)} 件投诉，奖励合计 {total:.2f} 元，随机种子 {seed}）")
+    print(f"已生成投诉奖励名册{'（草稿）' if args.draft else ''}：{path}（{len(rows)} 件投诉，奖励合计 {total:.2f} 元，随机种子 {seed}）")
     return 0
 
 
@@ -176,25 +233,35 @@ def register(sub) -> None:
     r.set_defaults(func=cmd_report)
 
     n = sub.add_parser(
-        "notices", help="生成整改通知书和登记表",
-        description="对监督抽测经复核判定不合格的项目，按“工程＋施工单位”各生成一份整改通知书（含送达回执），并生成登记表。",
+        "notices", help="生成整改通知书和登记表（以各市名义，只对未整改且未下发通知书的不合格项）",
+        description="对监督抽测经复核判定不合格、整改状态不是“已整改”或“已复查合格”、且未填写整改通知书编号的项目，"
+                    "按“城市＋工程＋施工单位”各生成一份整改通知书（以该市在活动设置 [notices.cities] 中的签发机关和机关代字"
+                    "编号，接在已填写的最大编号之后；含版头、版记和送达回执），并生成登记表。"
+                    "输入为本市填报工作簿时只生成本市的通知书，并在输出文件夹中另存一份写入编号和日期的工作簿副本（原文件不改动）；"
+                    "输入为汇总表时为各市生成通知书草稿。输出文件夹只存放本次生成的文件：上一次生成的文件会被替换，"
+                    "含其他文件的文件夹会被拒绝。填报的整改期限缺失或早于抽测日期、签发日期时，按活动设置的默认整改期限并提示。",
     )
-    n.add_argument("summary", metavar="汇总表", help="qm consolidate 生成的汇总表（汇总.xlsx）")
-    n.add_argument("-o", "--output", metavar="目录", help="输出目录（默认 整改通知书）")
+    n.add_argument("summary", metavar="汇总表或本市工作簿", help="qm consolidate 生成的汇总表（汇总.xlsx），或一个市的填报工作簿")
+    n.add_argument("-o", "--output", metavar="目录", help="输出文件夹（默认 整改通知书）")
     n.add_argument("--date", type=_date, metavar="日期", help="签发日期，如 2022-10-14（默认今天）")
-    n.add_argument("--issuer", metavar="机关", help="签发机关（默认活动设置中的发文机关）")
+    n.add_argument("--issuer", metavar="机关", help="签发机关名称（默认取活动设置中该市的签发机关）")
+    n.add_argument("--include-recorded", action="store_true",
+                   help="也为已填写整改通知书编号的不合格项生成通知书（已整改、已复查合格的仍不生成）")
+    n.add_argument("--letterhead", action="store_true", help="套印版头的公文纸：留出版头位置，不印发文机关标志和红色分隔线")
     n.set_defaults(func=cmd_notices)
 
     e = sub.add_parser(
         "exposure", help="生成典型问题曝光清单",
         description="生成供网站发布的典型问题工程曝光清单：工程、参建单位、问题、违反的规范及条文，并附照片（不含个人信息）。"
-                    "照片与各市填报工作簿放在同一目录；找不到的照片以“［照片缺失：文件名］”标出。",
+                    "照片与各市填报工作簿放在同一目录。清单用于公开发布：缺照片、缺项或曝光表有错误时不生成（退出码 2）并列出原因；"
+                    "加 --draft 则照样生成，每页标注“草稿”，缺项处以“［照片缺失：文件名］”等标出。",
     )
     e.add_argument("summary", metavar="汇总表", help="qm consolidate 生成的汇总表（汇总.xlsx）")
     e.add_argument("-o", "--output", metavar="文件", help="输出的 .docx（默认 典型问题曝光.docx）")
     e.add_argument("--photos", metavar="目录",
                    help="照片所在目录（默认：在汇总表所在目录、其子目录及相邻目录中找到各市工作簿，照片与工作簿同目录）")
     e.add_argument("--date", type=_date, metavar="日期", help="发布日期，如 2022-10-14（默认今天）")
+    e.add_argument("--draft", action="store_true", help="有缺项时也生成，每页标注“草稿”（供核对，不得发布）")
     e.set_defaults(func=cmd_exposure)
 
     w = sub.add_parser(
@@ -206,4 +273,5 @@ def register(sub) -> None:
     w.add_argument("-o", "--output", metavar="文件", help="输出的 .docx（默认 投诉奖励名册.docx）")
     w.add_argument("--seed", type=int, metavar="整数", help="随机种子（默认由活动编号计算，可复核）")
     w.add_argument("--date", type=_date, metavar="日期", help="成文日期，如 2022-10-14（默认今天）")
+    w.add_argument("--draft", action="store_true", help="投诉记录有错误时也生成，每页标注“草稿”（供核对，不得发布）")
     w.set_defaults(func=cmd_rewards)

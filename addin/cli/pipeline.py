@@ -50,9 +50,21 @@ def cmd_demo_run(args) -> int:
             ("生成全区报告", ["report", str(summary), "-o", str(d["docs"] / "全区报告.docx"), "--date", DOC_DATE], {0}),
             ("生成本市报告（南宁市）", ["report", "--city", "@return-of:南宁市",
                                   "-o", str(d["docs"] / "本市报告_南宁市.docx"), "--date", CITY_DATE], {0}),
-            ("生成整改通知书", ["notices", str(summary), "-o", str(d["docs"] / "整改通知书"), "--date", DOC_DATE], {0}),
-            ("生成典型问题曝光清单", ["exposure", str(summary), "-o", str(d["docs"] / "典型问题曝光.docx"), "--date", DOC_DATE], {0}),
-            ("生成投诉奖励名册", ["rewards", str(summary), "-o", str(d["docs"] / "投诉奖励名册.docx"), "--date", DOC_DATE], {0}),
+            ("生成整改通知书草稿（各市名义，只对未整改且未下发通知书的项目）",
+             ["notices", str(summary), "-o", str(d["docs"] / "整改通知书"), "--date", DOC_DATE], {0}),
+            # 北海市's return has a non-conforming item without a notice (planted): the city issues it
+            ("本市下发整改通知书（北海市报送工作簿，另存编号副本）",
+             ["notices", "@return-of:北海市", "-o", str(d["docs"] / "整改通知书_北海市"), "--date", DOC_DATE], {0}),
+            # the demo returns leave out one photo on purpose (manifest missing_photos): the
+            # publishable list is refused (exit 2, reasons listed), then written as a draft
+            ("生成典型问题曝光清单（演示数据故意缺一张照片：应拒绝发布）",
+             ["exposure", str(summary), "-o", str(d["docs"] / "典型问题曝光.docx"), "--date", DOC_DATE], {2}),
+            ("生成典型问题曝光清单草稿（每页标注“草稿”）",
+             ["exposure", str(summary), "-o", str(d["docs"] / "典型问题曝光（草稿）.docx"), "--date", DOC_DATE, "--draft"], {0}),
+            ("生成投诉奖励名册", ["rewards", str(summary), "-o", str(d["docs"] / "投诉奖励名册.docx"), "--date", DOC_DATE],
+             {0, 2}),
+            ("@if-refused:生成投诉奖励名册草稿（投诉记录有错误，每页标注“草稿”）",
+             ["rewards", str(summary), "-o", str(d["docs"] / "投诉奖励名册（草稿）.docx"), "--date", DOC_DATE, "--draft"], {0}),
         ]
     if _have("addin.cli.score"):
         steps += [
@@ -64,7 +76,12 @@ def cmd_demo_run(args) -> int:
                                       "-o", str(d["contest"] / "计分结果.xlsx"), "--date", "2022-10-20"], {0, 1}),
         ]
     start = time.perf_counter()
+    code = 0
     for i, (label, argv, ok) in enumerate(steps, 1):
+        if label.startswith("@if-refused:"):           # only when the step before refused (exit 2)
+            label = label.split(":", 1)[1]
+            if code != 2:
+                continue
         argv = [str(_first_return(d["returns"], a.split(":", 1)[1])) if a.startswith("@return-of:") else a for a in argv]
         print(f"\n【{i}/{len(steps)}】{label}：qm {' '.join(argv)}", flush=True)
         code = _fill_scores(Path(argv[1]), args) if argv[0] == "@fill-scores" else main(camp + argv)

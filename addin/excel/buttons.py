@@ -14,6 +14,7 @@ City side (the city's own workbook is open):
 - :func:`validate_book` 校验本表: findings into a 校验结果 sheet, offending cells coloured
   (errors red, warnings yellow) and annotated with notes where the engine supports them.
 - :func:`city_report` 生成本市报告: the city's report (.docx) beside the workbook.
+- :func:`rectification_notices` 生成整改通知书 on a city's workbook: that city's notices.
 
 Province side (a control workbook with a 设置 sheet, see :data:`SETTINGS_ROWS`):
 - :func:`consolidate_folder` 汇总目录, :func:`province_report` 生成全区报告,
@@ -552,17 +553,52 @@ def province_report(book: xw.Book, ui: _Ui, out_dir: str | Path | None = None) -
 
 @_handler("生成整改通知书")
 def rectification_notices(book: xw.Book, ui: _Ui, out_dir: str | Path | None = None) -> None:
-    """生成整改通知书: one notice per non-conforming project, into 整改通知书/."""
+    """生成整改通知书 (as ``qm notices``), in each city's name, for open non-conforming items only.
+
+    On a city's own return (the 监督抽测 sheet is there): that city's notices, numbered after the
+    highest number in the book, into 整改通知书_<城市>/ beside the book, with a copy of the book
+    carrying the numbers and dates (the book itself is not changed). On the province's control
+    workbook: drafts for every city from the consolidated campaign, into 整改通知书/.
+    """
+    from workbook_templates.contract import load_contract
+
     build = _docgen("notice", "build_notices")
-    c, folder = _consolidated(book, ui, out_dir)
-    target = folder / NOTICES_DIR
-    target.mkdir(parents=True, exist_ok=True)
-    ui.status("生成整改通知书：正在生成……")
-    paths = list(build(c, target) or [])
-    if paths:
-        ui.alert(f"已生成整改通知书 {len(paths)} 份：\n{target}")
+    contract = load_contract()
+    spot_title = contract.sheet("spotcheck").title
+    if spot_title in _sheet_names(book) and SETTINGS_SHEET not in _sheet_names(book):
+        from addin.consolidate.run import consolidate_files
+
+        campaign = campaign_for(book)
+        wb = returned_from_book(book, contract, campaign)
+        city = campaign.city_by_code(wb.city_code) or campaign.city_by_name(wb.city_name)
+        if city is None:
+            raise UserError("无法确定本表所属城市：请在“基本信息”表中填写城市。")
+        src = book_path(book)
+        if not ui.remote and src.is_file() and not _saved(book):
+            raise UserError("本表有未保存的修改，请先保存后再生成整改通知书。")
+        target = output_folder(book, out_dir) / f"{NOTICES_DIR}_{city.name}"
+        ui.status("生成整改通知书：正在读取和复核本表……")
+        notices: list = []
+        with tempfile.TemporaryDirectory(prefix="qm-") as tmp:
+            path = snapshot(book, Path(tmp), contract)
+            c = consolidate_files([path], campaign, jobs=1, progress=False, timeout=None, memory_mb=None)
+            ui.status("生成整改通知书：正在生成……")
+            paths = list(build(c, target, city=city.name, notices_out=notices,
+                               annotate_from=src if src.is_file() else path) or [])
+        who = city.name
     else:
-        ui.alert("没有需要下发整改通知书的不合格项。")
+        c, folder = _consolidated(book, ui, out_dir)
+        target = folder / NOTICES_DIR
+        ui.status("生成整改通知书：正在生成……")
+        notices = []
+        paths = list(build(c, target, notices_out=notices) or [])
+        who = "各市"
+    notes = [n.deadline_note for n in notices if getattr(n, "deadline_note", "")]
+    if paths:
+        extra = ("\n\n整改期限提示：\n" + "\n".join(notes[:10])) if notes else ""
+        ui.alert(f"已生成整改通知书 {len(paths)} 份（以{who}住房城乡建设主管部门名义）：\n{target}{extra}")
+    else:
+        ui.alert("没有需要下发整改通知书的不合格项（已整改、已复查合格或已填写整改通知书编号的不再下发）。")
 
 
 @_handler("竞赛计分")
