@@ -32,13 +32,16 @@ def cmd_install(args) -> int:
             if not source.is_file():
                 print(f"错误：加载项文件不存在：{source}", file=sys.stderr)
                 return 2
-            target, config = install(source, args.python or sys.executable)
+            done = install(source, args.python or sys.executable)
     except (BuildError, OSError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
-    print(f"已安装加载项：{target}")
-    if config:
-        print(f"已写入 Python 路径：{config}（{args.python or sys.executable}）")
+    print(f"已安装加载项：{done.addin}")
+    if done.config:
+        print(f"已写入 Python 路径和工作表函数模块（UDF Modules = addin.udfs）：{done.config}"
+              f"（{args.python or sys.executable}）")
+    if done.applescript:
+        print(f"已复制 xlwings 的 AppleScript（macOS 上运行 Python 需要）：{done.applescript}")
     print("请重新启动 Excel，功能区将出现“质量月”选项卡。如提示宏已禁用，请在信任中心启用该加载项。")
     return 0
 
