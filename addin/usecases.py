@@ -165,3 +165,89 @@ def score_contest(source: str | Path, campaign: Campaign, results: str | Path, *
         run.award_list = write_award_list(campaign, video, quiz, results.parent / AWARD_LIST_NAME,
                                           date=award_date, draft=bool(run.errors))
     return run
+
+
+# -- documents from a consolidated campaign (qm exposure / qm rewards / the ribbon) -------------
+@dataclass
+class ExposureRun:
+    """What `exposure_list` wrote: the list and the photos it could not find."""
+    path: Path
+    missing_photos: list[str]
+
+    def summary_lines(self) -> list[str]:
+        lines = [f"已生成曝光清单：{self.path}"]
+        missing = self.missing_photos
+        if missing:
+            lines.append(f"提示：{len(missing)} 张照片缺失或无法读取：{'、'.join(missing[:10])}"
+                         f"{'等' if len(missing) > 10 else ''}")
+        return lines
+
+
+def exposure_list(c: Consolidated, output: str | Path, photo_dirs: dict | None = None, *,
+                  date: dt.date | None = None) -> ExposureRun:
+    """典型问题曝光清单 (.docx) at ``output``; ``photo_dirs`` maps each return's file name to the
+    folder holding its photos (the folder the return was found in)."""
+    from docgen.exposure import build_exposure_list, plan_exposures
+
+    path = build_exposure_list(c, Path(output), photo_dirs, date=date)
+    missing = [p.name for e in plan_exposures(c, photo_dirs) for p in e.photos if not p.path]
+    return ExposureRun(path, missing)
+
+
+@dataclass
+class RewardRosterRun:
+    """What `reward_roster` wrote: the roster, its rows and the seed of the random envelopes."""
+    path: Path
+    rows: list[dict]
+    seed: int
+
+    @property
+    def total(self) -> float:
+        return sum(r["total"] for r in self.rows)
+
+    def summary_lines(self) -> list[str]:
+        return [f"已生成投诉奖励名册：{self.path}（{len(self.rows)} 件投诉，奖励合计 {self.total:.2f} 元，"
+                f"随机种子 {self.seed}）"]
+
+
+def reward_roster(c: Consolidated, output: str | Path, *, seed: int | None = None,
+                  date: dt.date | None = None) -> RewardRosterRun:
+    """投诉奖励名册 (.docx) at ``output``; without ``seed`` the campaign's default (reproducible)."""
+    from docgen.rewards import build_reward_roster, default_seed
+
+    path, rows = build_reward_roster(c, Path(output), seed=seed, date=date)
+    return RewardRosterRun(path, rows, seed if seed is not None else default_seed(c.campaign))
+
+
+@dataclass
+class NoticesRun:
+    """What `return_notices` wrote: one 整改通知书 per project and contractor, and the register."""
+    folder: Path
+    paths: list[Path]
+    register: Path | None
+
+    def summary_lines(self) -> list[str]:
+        if not self.paths:
+            return ["没有经复核判定为不合格的抽测项目，未生成整改通知书。"]
+        lines = [f"已生成整改通知书 {len(self.paths)} 份：{self.folder}"]
+        if self.register is not None:
+            lines.append(f"登记表：{self.register}")
+        return lines
+
+
+def return_notices(source: str | Path, campaign: Campaign, out_dir: str | Path, *,
+                   date: dt.date | None = None, issuer: str | None = None) -> NoticesRun:
+    """整改通知书 for one city's return (the 生成整改通知书 button of the city group; `qm notices
+    RETURN.xlsx` is meant to call this too): the return is read and validated in this process,
+    like `qm consolidate` on that one file, then docgen.notice.build_notices writes the notices
+    for its non-conforming spot checks."""
+    from docgen.notice import REGISTER_NAME, build_notices
+
+    source, out_dir = Path(source), Path(out_dir)
+    c = consolidate_files([source], campaign, jobs=1, progress=False, timeout=None, memory_mb=None)
+    if not any(s.status == SubmissionStatus.USED for s in c.submissions):
+        why = next((s.note for s in c.submissions if s.note), "")
+        raise QmError(f"无法读取填报表{('：' + why) if why else ''}", file=source)
+    paths = list(build_notices(c, out_dir, date, issuer=issuer) or [])
+    register = out_dir / REGISTER_NAME
+    return NoticesRun(out_dir, paths, register if paths and register.is_file() else None)

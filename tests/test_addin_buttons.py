@@ -386,7 +386,138 @@ def test_contest_scoring_needs_a_scoring_workbook(tmp_path):
 
 
 def test_every_handler_is_listed_and_labelled():
-    assert [h.__name__ for h in b.HANDLERS] == ["validate_book", "city_report", "consolidate_folder",
-                                                "province_report", "rectification_notices", "contest_scoring",
-                                                "init_settings"]
+    assert [h.__name__ for h in b.HANDLERS] == ["validate_book", "city_report", "city_notices", "consolidate_folder",
+                                                "province_report", "rectification_notices", "exposure_list",
+                                                "reward_roster", "contest_scoring", "init_settings"]
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in h.label) for h in b.HANDLERS)
+
+
+# -- 曝光清单 / 奖励名册 (province) and 生成整改通知书 (city) --------------------------------------
+def _docx_text(path) -> list[str]:
+    import docx
+
+    d = docx.Document(str(path))
+    cells = [c.text for t in d.tables for row in t.rows for c in row.cells]
+    return [p.text for p in d.paragraphs] + cells
+
+
+def _photo(path: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (40, 30), (200, 80, 80)).save(path, "JPEG")
+
+
+@pytest.mark.skipif(importlib.util.find_spec("docgen.exposure") is None, reason="docgen.exposure 尚未提交")
+def test_exposure_list_button_writes_what_qm_exposure_writes(returns, tmp_path):
+    from addin.cli.main import main
+
+    _photo(returns / "照片1.jpg")          # the 南宁/柳州 returns refer to 照片1.jpg, handed in beside them
+    out = tmp_path / "输出"
+    book = control_book({"回收目录": str(returns), "输出目录": str(out)})
+    b.exposure_list(book)
+    (text, mode), = alerts(book)
+    made = out / b.EXPOSURE_NAME
+    assert mode == "info" and text.splitlines()[0] == f"已生成曝光清单：{made}", text
+    assert "照片缺失" not in text and "缺失或无法读取" not in text
+    assert (out / b.SUMMARY_NAME).is_file()                     # consolidated on the way
+    cli_out = tmp_path / "cli.docx"
+    assert main(["exposure", str(out / b.SUMMARY_NAME), "-o", str(cli_out), "--photos", str(returns)]) == 0
+    assert _docx_text(made) == _docx_text(cli_out)
+    assert any("某商住楼" in t for t in _docx_text(made))
+    # the photo went into the document
+    import zipfile
+    assert any(n.startswith("word/media/") for n in zipfile.ZipFile(made).namelist())
+
+
+@pytest.mark.skipif(importlib.util.find_spec("docgen.exposure") is None, reason="docgen.exposure 尚未提交")
+def test_exposure_list_button_names_missing_photos(returns, tmp_path):
+    book = control_book({"回收目录": str(returns), "输出目录": str(tmp_path / "o")})
+    b.exposure_list(book)
+    (text, mode), = alerts(book)
+    assert mode == "info" and "张照片缺失或无法读取：照片1.jpg" in text
+
+
+@pytest.mark.skipif(importlib.util.find_spec("docgen.rewards") is None, reason="docgen.rewards 尚未提交")
+def test_reward_roster_button_writes_what_qm_rewards_writes(returns, tmp_path, campaign, capsys):
+    from addin.cli.main import main
+    from docgen.rewards import compute_roster, default_seed
+
+    out = tmp_path / "输出"
+    book = control_book({"回收目录": str(returns), "输出目录": str(out)})
+    b.reward_roster(book)
+    (text, mode), = alerts(book)
+    made = out / b.REWARDS_NAME
+    assert mode == "info" and made.is_file(), text
+    capsys.readouterr()
+    cli_out = out / b.REWARDS_NAME     # same path: the CLI's line and the button's message must agree
+    assert main(["rewards", str(out / b.SUMMARY_NAME), "-o", str(cli_out)]) == 0
+    assert capsys.readouterr().out.strip() == text
+    from addin.consolidate.run import load_consolidated
+
+    seed, rows = compute_roster(load_consolidated(out / b.SUMMARY_NAME, campaign))
+    assert seed == default_seed(campaign) and f"随机种子 {seed}" in text and f"{len(rows)} 件投诉" in text
+    assert f"奖励合计 {sum(r['total'] for r in rows):.2f} 元" in text
+
+
+def test_province_document_buttons_need_the_returns_folder():
+    for handler in (b.exposure_list, b.reward_roster):
+        book = control_book({})
+        handler(book)
+        (text, mode), = alerts(book)
+        assert mode == "critical" and "B2" in text, (handler.__name__, text)
+
+
+@pytest.mark.skipif(not HAS_NOTICE, reason="docgen.notice (build_notices) 尚未提交")
+def test_city_notices_button_for_its_own_return(bad_return, tmp_path, campaign):
+    """生成整改通知书 on a city's open return writes what qm consolidate + qm notices write for that file."""
+    from addin.cli.main import main
+
+    out = tmp_path / "本市"
+    book = remote_book(payload_from_xlsx(bad_return))
+    b.city_notices(book, out_dir=out)
+    (text, mode), = alerts(book)
+    folder = out / b.NOTICES_DIR
+    made = sorted(p.name for p in folder.glob("*.docx"))
+    # the CLI path on the same file: consolidate it, then notices from the summary
+    summary = tmp_path / "cli" / "汇总.xlsx"
+    assert main(["consolidate", str(bad_return), "-o", str(summary), "--jobs", "1"]) in (0, 1)
+    assert main(["notices", str(summary), "-o", str(tmp_path / "cli" / "n")]) == 0
+    expected = sorted(p.name for p in (tmp_path / "cli" / "n").glob("*.docx"))
+    assert made == expected
+    if expected:
+        assert mode == "info" and f"已生成整改通知书 {len(expected)} 份" in text and str(folder) in text
+        for name in expected:
+            assert _docx_text(folder / name) == _docx_text(tmp_path / "cli" / "n" / name)
+    else:
+        assert text == "没有经复核判定为不合格的抽测项目，未生成整改通知书。"
+
+
+@pytest.mark.skipif(not HAS_NOTICE, reason="docgen.notice (build_notices) 尚未提交")
+def test_city_notices_writes_one_per_nonconforming_project(tmp_path, campaign, contract):
+    """The demo-like good return has one 不合格 板厚 check: one notice naming the project and the item."""
+    from docgen.notice import plan_notices
+    from addin.consolidate.run import consolidate_files
+
+    rows = copy.deepcopy(GOOD_ROWS)
+    path = make_return(tmp_path / "南宁不合格.xlsx", campaign, contract, info=GOOD_INFO, rows=rows)
+    planned = plan_notices(consolidate_files([path], campaign, jobs=1, progress=False, timeout=None, memory_mb=None))
+    assert len(planned) == 1 and planned[0].project == "青秀区某花园3#楼"
+    book = remote_book(payload_from_xlsx(path))
+    b.city_notices(book, out_dir=tmp_path / "o")
+    (text, mode), = alerts(book)
+    docs = sorted((tmp_path / "o" / b.NOTICES_DIR).glob("*.docx"))
+    assert [d.name for d in docs] == [n.file_name for n in planned]
+    assert mode == "info" and "已生成整改通知书 1 份" in text and "登记表" in text
+    body = "\n".join(_docx_text(docs[0]))
+    assert "青秀区某花园3#楼" in body and "板厚" in body and "广西某建工集团有限公司" in body
+    assert (tmp_path / "o" / b.NOTICES_DIR / "整改通知书登记表.xlsx").is_file()
+
+
+def test_city_notices_refuses_a_workbook_that_is_not_ours(tmp_path):
+    payload = {"client": "Office.js", "version": xw.__version__, "book": {"name": "随便.xlsx", "active_sheet_index": 0},
+               "names": [], "sheets": [_sheet("Sheet1", [["工程名称"], ["某工程"]])]}
+    book = remote_book(payload)
+    b.city_notices(book, out_dir=tmp_path)
+    (text, mode), = alerts(book)
+    assert mode == "critical" and "不是本活动下发的标准填报表" in text
+    assert not (tmp_path / b.NOTICES_DIR).exists()

@@ -14,10 +14,13 @@ City side (the city's own workbook is open):
 - :func:`validate_book` 校验本表: findings into a 校验结果 sheet, offending cells coloured
   (errors red, warnings yellow) and annotated with notes where the engine supports them.
 - :func:`city_report` 生成本市报告: the city's report (.docx) beside the workbook.
+- :func:`city_notices` 生成整改通知书: notices for the non-conforming spot checks of this return
+  (``usecases.return_notices``), into 整改通知书/ beside the workbook.
 
 Province side (a control workbook with a 设置 sheet, see :data:`SETTINGS_ROWS`):
 - :func:`consolidate_folder` 汇总目录, :func:`province_report` 生成全区报告,
-  :func:`rectification_notices` 生成整改通知书, :func:`contest_scoring` 竞赛计分,
+  :func:`rectification_notices` 生成整改通知书, :func:`exposure_list` 曝光清单,
+  :func:`reward_roster` 奖励名册, :func:`contest_scoring` 竞赛计分,
   :func:`init_settings` 设置 (creates the 设置 sheet).
 """
 from __future__ import annotations
@@ -42,6 +45,8 @@ RESULT_SHEET = "校验结果"
 SETTINGS_SHEET = "设置"
 SUMMARY_NAME = "汇总.xlsx"
 NOTICES_DIR = "整改通知书"
+EXPOSURE_NAME = "典型问题曝光.docx"        # the names `qm exposure` / `qm rewards` write by default
+REWARDS_NAME = "投诉奖励名册.docx"
 NOTE_PREFIX = "【质量月校验】"
 
 # Cell colours for findings (the workbook's own palette: light red = error, yellow = warning).
@@ -488,6 +493,26 @@ def city_report(book: xw.Book, ui: _Ui, out_dir: str | Path | None = None) -> No
     ui.alert(f"已生成本市报告：\n{out}")
 
 
+@_handler("生成整改通知书")
+def city_notices(book: xw.Book, ui: _Ui, out_dir: str | Path | None = None) -> None:
+    """生成整改通知书 (city group): notices for this return's non-conforming spot checks, by the
+    same use case as ``qm notices RETURN.xlsx`` (``usecases.return_notices``), into 整改通知书/."""
+    from addin.usecases import return_notices
+    from workbook_templates.contract import load_contract
+
+    _docgen("notice", "build_notices")
+    contract = load_contract()
+    campaign = campaign_for(book)
+    returned_from_book(book, contract, campaign)      # refuses a workbook that is not ours
+    ui.status("生成整改通知书：正在读取和校验本表……")
+    target = output_folder(book, out_dir) / NOTICES_DIR
+    with tempfile.TemporaryDirectory(prefix="qm-") as tmp:
+        path = snapshot(book, Path(tmp), contract)
+        ui.status("生成整改通知书：正在生成……")
+        run = return_notices(path, campaign, target)
+    ui.alert("\n".join(run.summary_lines()))
+
+
 def _docgen(module: str, name: str) -> Callable:
     import importlib
 
@@ -565,6 +590,49 @@ def rectification_notices(book: xw.Book, ui: _Ui, out_dir: str | Path | None = N
         ui.alert("没有需要下发整改通知书的不合格项。")
 
 
+def _photo_folders(c, folder: Path) -> dict[str, Path]:
+    """Each return's photo folder: the folder under the returns folder holding a file of the
+    name 汇总.xlsx records (photos are handed in beside the city's workbook)."""
+    from addin.infra.batch import collect_files
+
+    df = c.frames.get("exposure")
+    if df is None or "source_file" not in df.columns:
+        return {}
+    files, _ = collect_files([folder])
+    by_name: dict[str, Path] = {}
+    for f in files:
+        by_name.setdefault(f.name, f.parent)
+    out = {}
+    for name in (str(v) for v in df["source_file"].dropna().unique()):
+        p = Path(name)
+        out[name] = p.parent if p.is_absolute() and p.exists() else by_name.get(p.name, folder)
+    return out
+
+
+@_handler("曝光清单")
+def exposure_list(book: xw.Book, ui: _Ui, out_dir: str | Path | None = None) -> None:
+    """曝光清单: the 典型问题曝光 list (.docx) with photos, by the use case of ``qm exposure``."""
+    from addin import usecases
+
+    _docgen("exposure", "build_exposure_list")
+    c, folder = _consolidated(book, ui, out_dir)
+    ui.status("曝光清单：正在生成……")
+    run = usecases.exposure_list(c, folder / EXPOSURE_NAME, _photo_folders(c, returns_folder(book, ui)))
+    ui.alert("\n".join(run.summary_lines()))
+
+
+@_handler("奖励名册")
+def reward_roster(book: xw.Book, ui: _Ui, out_dir: str | Path | None = None) -> None:
+    """奖励名册: the complaint reward roster (.docx), by the use case of ``qm rewards`` (default seed)."""
+    from addin import usecases
+
+    _docgen("rewards", "build_reward_roster")
+    c, folder = _consolidated(book, ui, out_dir)
+    ui.status("奖励名册：正在生成……")
+    run = usecases.reward_roster(c, folder / REWARDS_NAME)
+    ui.alert("\n".join(run.summary_lines()))
+
+
 @_handler("竞赛计分")
 def contest_scoring(book: xw.Book, ui: _Ui, out_dir: str | Path | None = None) -> None:
     """竞赛计分: score the filled scoring workbook (as ``qm score``): 计分结果.xlsx + 获奖名单.docx."""
@@ -621,6 +689,6 @@ def init_settings(book: xw.Book, ui: _Ui) -> None:
 
 
 HANDLERS: tuple[Callable, ...] = (
-    validate_book, city_report, consolidate_folder, province_report,
-    rectification_notices, contest_scoring, init_settings,
+    validate_book, city_report, city_notices, consolidate_folder, province_report,
+    rectification_notices, exposure_list, reward_roster, contest_scoring, init_settings,
 )
