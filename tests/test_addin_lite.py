@@ -126,3 +126,33 @@ def test_lite_main_loads_the_wheel_from_data_when_not_installed(tmp_path, monkey
     monkeypatch.setattr(lite, "WHEEL_GLOB", str(tmp_path / "nothing" / "*.whl"))
     with pytest.raises(ImportError, match="Import/Export"):
         lite._install_wheel_from_data()
+
+
+def test_pip_builds_the_same_pure_python_wheel(tmp_path):
+    """`pip wheel --no-deps` of the project gives a py3-none-any wheel with no compiled file, and
+    the Lite wheel carries exactly its addin/ and workbook_templates/ files (same bytes); only the
+    metadata differs: the Lite wheel declares no dependencies."""
+    import shutil
+    import subprocess
+    import sys
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, src / name)
+    for pkg in ("addin", "workbook_templates", "docgen", "macros"):
+        shutil.copytree(ROOT / pkg, src / pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    run = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path / "dist"), str(src)],
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    (pip_whl,) = (tmp_path / "dist").glob("*.whl")
+    assert pip_whl.name.endswith("-py3-none-any.whl")
+    ours = package.build_wheel(tmp_path / "lite")
+    with zipfile.ZipFile(pip_whl) as p, zipfile.ZipFile(ours) as o:
+        assert not [n for n in p.namelist() if n.endswith((".so", ".pyd", ".dll", ".dylib"))]
+        mine = {n: o.read(n) for n in o.namelist() if ".dist-info/" not in n}
+        theirs = {n: p.read(n) for n in p.namelist() if n.split("/")[0] in package.PACKAGES}
+        assert mine == theirs
+        requires = [line for line in p.read(next(n for n in p.namelist() if n.endswith("METADATA"))).decode().splitlines()
+                    if line.startswith("Requires-Dist") and "extra ==" not in line]
+        assert any("python-calamine" in r for r in requires)    # the desktop wheel's deps: why Lite has its own metadata
