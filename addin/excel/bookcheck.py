@@ -36,11 +36,11 @@ class UserError(QmError):
 
 
 # -- reading the book ---------------------------------------------------------------
-def _sheet_names(book: Book) -> list[str]:
+def sheet_names(book: Book) -> list[str]:
     return [s.name for s in book.sheets]
 
 
-def _find_sheet(book: Book, name: str):
+def find_sheet(book: Book, name: str):
     for s in book.sheets:
         if s.name == name:
             return s
@@ -56,7 +56,7 @@ def sheet_values(sheet) -> list[list[Any]]:
 
 
 def book_rows(book: Book, titles: Iterable[str]) -> dict[str, list[list[Any]]]:
-    names = set(_sheet_names(book))
+    names = set(sheet_names(book))
     return {t: sheet_values(book.sheets[t]) for t in titles if t in names}
 
 
@@ -107,7 +107,7 @@ def _as_text(v: Any) -> Any:
 
 def _result_sheet(book: Book, ui):
     """The 校验结果 sheet, created after the last visible sheet, or cleared if it exists."""
-    sheet = _find_sheet(book, RESULT_SHEET)
+    sheet = find_sheet(book, RESULT_SHEET)
     if sheet is not None:
         sheet.clear()
         return sheet
@@ -164,7 +164,7 @@ def _summary(counts: dict[str, int]) -> str:
 def write_findings(book: Book, findings: list[Finding], ui) -> dict[str, Any]:
     """Write the 校验结果 sheet, colour and annotate the cells; returns what was done."""
     findings = sorted(findings, key=sort_key)
-    existing = _find_sheet(book, RESULT_SHEET)
+    existing = find_sheet(book, RESULT_SHEET)
     previous = _previous_flags(existing) if existing is not None else []
     sheet = _result_sheet(book, ui)
     counts = count_by_severity(findings)
@@ -190,7 +190,7 @@ def write_findings(book: Book, findings: list[Finding], ui) -> dict[str, Any]:
             pass
 
     groups = _cell_groups(findings)
-    names = set(_sheet_names(book))
+    names = set(sheet_names(book))
     notes = {"added": 0, "supported": True}
     # clear what an earlier run coloured, then colour this run's cells
     for sheet_name, cell in previous:
@@ -259,7 +259,7 @@ def check_open_book(book: Book, ui, campaign=None) -> list[Finding]:
         ui.alert(f"校验完成：{_summary(counts)}。\n问题清单见“{RESULT_SHEET}”表，"
                  f"有问题的 {done['cells']} 个单元格已标色（红色为错误，黄色为警告）。")
     else:
-        selfcheck = _find_sheet(book, SELFCHECK_SHEET)
+        selfcheck = find_sheet(book, SELFCHECK_SHEET)
         (selfcheck or done["sheet"]).activate()
         ui.alert("校验完成：未发现问题。报送前请再看一遍“自查”表。")
     return findings

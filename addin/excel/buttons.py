@@ -42,9 +42,9 @@ from addin.usecases import AWARD_LIST_NAME, SCORE_RESULT_NAME  # noqa: F401 (tes
 # 校验本表 itself, shared with the xlwings Lite edition (addin/lite): reading values, writing 校验结果
 from addin.excel.bookcheck import (  # noqa: F401 (tests and callers use these names from here)
     HEADER_COLOR, NOTE_PREFIX, RESULT_FIRST_ROW, RESULT_HEADERS, RESULT_SHEET, SEVERITY_COLORS, UserError,
-    _find_sheet, _sheet_names, book_rows, book_values, check_open_book, returned_from_values, sheet_values,
-    write_findings,
+    book_rows, book_values, check_open_book, returned_from_values, sheet_values, write_findings,
 )
+from addin.excel.bookcheck import find_sheet as _find_sheet, sheet_names as _sheet_names
 
 TITLE = "质量月助手"
 SETTINGS_SHEET = "设置"
