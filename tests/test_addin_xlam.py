@@ -146,9 +146,9 @@ def test_every_onaction_has_a_sub_that_runs_a_button_handler(built, macros):
 # -- the VBA project ---------------------------------------------------------------------
 def test_vba_project_modules_read_back_as_written(macros):
     assert set(macros) == {"ThisWorkbook.cls", "Sheet1.cls", "QualityMonth.bas", "xlwings.bas", "Dictionary.cls",
-                           "xlwings_udfs.bas"}
+                           "xlwings_udfs.bas", "QualityMonthFunctions.bas"}
     for module in xlam.project_modules():
-        ext = ".cls" if module.kind == "class" else ".bas"
+        ext = ".bas" if module.kind == "module" else ".cls"   # class and document modules: .cls
         stored = xlam._stored_source(module).replace("\r\n", "\n").strip()
         assert macros[module.name + ext].replace("\r\n", "\n").strip() == stored, module.name
     assert f'Public Const PROJECT_NAME As String = "{xlam.PROJECT_NAME}"' in macros["xlwings.bas"]
@@ -185,6 +185,56 @@ def test_udf_wrappers_are_xlwings_own_for_every_function(macros):
     # the wrappers are xlwings' generator's text, not ours: the same text comes out of it directly
     assert code.strip() == xlam.udf_wrapper_source().strip()
     assert "xlwings.udfs" not in sys.modules or sys.platform.startswith("win")   # stand-ins removed
+
+
+def _vba_value(expr: str) -> str:
+    """Evaluate a VBA concatenation of "literals" and ChrW(&Hxxxx) (the test's own reading)."""
+    out = []
+    for lit, code in re.findall(r'"((?:[^"]|"")*)"|ChrW\(&H([0-9A-F]+)\)', expr):
+        out.append(chr(int(code, 16)) if code else lit.replace('""', '"'))
+    return "".join(out)
+
+
+def _vba_vars(body: str) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for var, expr in re.findall(r"^\s*(\w+(?:\(\d+\))?) = (.*)$", body, re.M):
+        prefix = f"{var} & "
+        values[var] = (values.get(var, "") + _vba_value(expr[len(prefix):])) if expr.startswith(prefix) \
+            else _vba_value(expr)
+    return values
+
+
+def test_function_wizard_texts_are_registered_on_open(macros):
+    """What import_udfs sets with MacroOptions (description, category, argument descriptions) is set
+    by QM_RegisterFunctions, which Workbook_Open runs: the Chinese texts of the declarations."""
+    import addin.udfs as udfs
+
+    assert re.search(r"Private Sub Workbook_Open\(\)\s+(?:'.*\s+)?QM_RegisterFunctions\s+End Sub",
+                     macros["ThisWorkbook.cls"].replace("\r\n", "\n"))
+    code = macros["QualityMonthFunctions.bas"].replace("\r\n", "\n")
+    assert code.isascii()
+    for func in udfs.UDFS:
+        name = func.__name__
+        assert f"    Register_{name}\n" in code
+        m = re.search(rf"^Private Sub Register_{name}\(\)\n(.*?)^End Sub", code, re.M | re.S)
+        assert m, name
+        values = _vba_vars(m.group(1))
+        assert values["d"] == func.__doc__[:255] and "\u4e00" <= values["d"][0] <= "\u9fff"
+        assert values["c"] == "质量月"
+        params = list(inspect.signature(func).parameters)
+        assert [values[f"args({i})"] for i in range(len(params))] == [_arg_doc(func, p) for p in params]
+        assert f"""Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!{name}", Description:=d, Category:=c, ArgumentDescriptions:=args""" in m.group(1)
+
+
+def _arg_doc(func, param: str) -> str:
+    """The @xw.arg doc of ``param``, read from the source text of addin/excel/udfs.py."""
+    import addin.excel.udfs as src
+
+    text = inspect.getsource(src)
+    start = text.index(f"def {func.__name__}(")
+    block = text[:start].rsplit("@xw.func(", 1)[1]
+    m = re.search(rf'@xw\.arg\("{param}", doc="([^"]*)"\)', block)
+    return m.group(1)[:255]
 
 
 def test_udf_wrapper_calls_a_module_the_add_in_settings_name(built, tmp_path):
