@@ -25,18 +25,16 @@ Province side (a control workbook with a 设置 sheet, see :data:`SETTINGS_ROWS`
 """
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import os
 import sys
 import tempfile
 import traceback
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Callable
 
 import xlwings as xw
 
-from addin.core.findings import ERROR, INFO, WARNING, Finding, count_by_severity, sort_key
 from addin.core.errors import QmError
 from addin.usecases import AWARD_LIST_NAME, SCORE_RESULT_NAME  # noqa: F401 (tests and callers use them from here)
 # 校验本表 itself, shared with the xlwings Lite edition (addin/lite): reading values, writing 校验结果
