@@ -165,3 +165,190 @@ def score_contest(source: str | Path, campaign: Campaign, results: str | Path, *
         run.award_list = write_award_list(campaign, video, quiz, results.parent / AWARD_LIST_NAME,
                                           date=award_date, draft=bool(run.errors))
     return run
+
+
+# -- documents from a consolidated campaign (qm exposure / qm rewards / the ribbon) -------------
+DRAFT_NOTE = "（草稿，每页标注“草稿”，不得发布）"
+
+
+@dataclass
+class ExposureRun:
+    """What `exposure_list` wrote: the list and the photos it could not find."""
+    path: Path
+    missing_photos: list[str]
+    draft: bool = False
+
+    def summary_lines(self) -> list[str]:
+        lines = [f"已生成曝光清单{DRAFT_NOTE if self.draft else ''}：{self.path}"]
+        missing = self.missing_photos
+        if missing:
+            lines.append(f"提示：{len(missing)} 张照片缺失或无法读取：{'、'.join(missing[:10])}"
+                         f"{'等' if len(missing) > 10 else ''}")
+        return lines
+
+
+def exposure_list(c: Consolidated, output: str | Path, photo_dirs: dict | None = None, *,
+                  date: dt.date | None = None, draft: bool = False) -> ExposureRun:
+    """典型问题曝光清单 (.docx) at ``output``; ``photo_dirs`` maps each return's file name to the
+    folder holding its photos. A list with a missing photo or an error-level finding is refused
+    (NotPublishable, a QmError) unless ``draft`` (then 草稿 is on every page)."""
+    from docgen.exposure import build_exposure_list, plan_exposures
+
+    path = build_exposure_list(c, Path(output), photo_dirs, date=date, draft=draft)
+    missing = [p.name for e in plan_exposures(c, photo_dirs) for p in e.photos if not p.path]
+    return ExposureRun(path, missing, draft)
+
+
+def photo_folders(c: Consolidated, candidates: Iterable[Path], default: Path) -> dict[str, Path]:
+    """Where each return's photos are: among ``candidates``, the folder that holds a file of the
+    return's name (汇总.xlsx records only the name) and most of the photos it refers to; a path
+    recorded in full is used as it is; ``default`` when no folder holds the return."""
+    from docgen.exposure import split_photos
+
+    exposure = c.frames.get("exposure")
+    out: dict[str, Path] = {}
+    if exposure is None or "source_file" not in exposure.columns:
+        return out
+    candidates = list(candidates)
+    for f, rows in exposure.groupby(exposure["source_file"].astype(str)):
+        p = Path(f)
+        if p.is_absolute() and p.exists():
+            out[f] = p.parent
+            continue
+        names = [n for v in rows.get("photos", []) for n in split_photos(v)]
+        holders = [d for d in candidates if (d / p.name).is_file()] or [default]
+        out[f] = max(holders, key=lambda d: sum((d / n).is_file() for n in names))
+    return out
+
+
+def _subdirs(folder: Path) -> list[Path]:
+    try:
+        return sorted(d for d in folder.iterdir() if d.is_dir())
+    except OSError:
+        return []
+
+
+def photo_folders_near(c: Consolidated, summary: str | Path) -> dict[str, Path]:
+    """Photo folders for `qm exposure 汇总.xlsx` without --photos: the summary's folder, its
+    sub-folders and the folders beside it (returns are usually kept next to the summary)."""
+    base = Path(summary).resolve().parent
+    return photo_folders(c, [base, *_subdirs(base), *(d for d in _subdirs(base.parent) if d != base)], base)
+
+
+def photo_folders_in_returns(c: Consolidated, returns: str | Path) -> dict[str, Path]:
+    """Photo folders for the ribbon's 曝光清单: the folders under the returns folder that hold returns
+    (photos are handed in beside the city's workbook)."""
+    root = Path(returns)
+    files, _ = collect_files([root])
+    return photo_folders(c, [root, *dict.fromkeys(f.parent for f in files)], root)
+
+
+@dataclass
+class RewardRosterRun:
+    """What `reward_roster` wrote: the roster, its rows and the seed of the random envelopes."""
+    path: Path
+    rows: list[dict]
+    seed: int
+    draft: bool = False
+
+    @property
+    def total(self) -> float:
+        return sum(r["total"] for r in self.rows)
+
+    def summary_lines(self) -> list[str]:
+        return [f"已生成投诉奖励名册{'（草稿）' if self.draft else ''}：{self.path}（{len(self.rows)} 件投诉，"
+                f"奖励合计 {self.total:.2f} 元，随机种子 {self.seed}）"]
+
+
+def reward_roster(c: Consolidated, output: str | Path, *, seed: int | None = None,
+                  date: dt.date | None = None, draft: bool = False) -> RewardRosterRun:
+    """投诉奖励名册 (.docx) at ``output``; without ``seed`` the campaign's default (reproducible).
+    Refused (NotPublishable) with error-level findings on the complaints unless ``draft``."""
+    from docgen.rewards import build_reward_roster, default_seed
+
+    path, rows = build_reward_roster(c, Path(output), seed=seed, date=date, draft=draft)
+    return RewardRosterRun(path, rows, seed if seed is not None else default_seed(c.campaign), draft)
+
+
+@dataclass
+class NoticesRun:
+    """What a notices run wrote: the notices (one per project and contractor), the register and,
+    for a city's return, the numbered copy of the return (the return itself is never written)."""
+    folder: Path
+    paths: list[Path]
+    notices: list                       # docgen.notice.Notice, with deadline_note where the period was set
+    city: str | None = None             # the return's city; None for drafts of every city from 汇总.xlsx
+
+    @property
+    def register(self) -> Path:
+        from docgen.notice import REGISTER_NAME
+
+        return self.folder / REGISTER_NAME
+
+    @property
+    def numbered_copy(self) -> Path | None:
+        return next(self.folder.glob("*（已编号）.xlsx"), None) if self.city else None
+
+    def summary_lines(self) -> list[str]:
+        lines = [f"提示：{n.deadline_note}" for n in self.notices if getattr(n, "deadline_note", "")]
+        if not self.paths:
+            lines.append("没有需要下发整改通知书的不合格项（已整改、已复查合格或已填写整改通知书编号的不再下发），"
+                         f"{self.folder} 中只有登记表。")
+            return lines
+        who = self.city or f"{len({n.city for n in self.notices})}个市"
+        lines.append(f"已生成整改通知书 {len(self.paths)} 份（{who}，以各市住房城乡建设主管部门名义）：{self.folder}")
+        lines.append(f"登记表：{self.register}")
+        if self.numbered_copy:
+            lines.append(f"已编号的工作簿副本（原文件未改动）：{self.numbered_copy}")
+        return lines
+
+
+def return_city(path: str | Path, campaign: Campaign):
+    """The campaign city a city's return belongs to, from the workbook's own metadata (never its
+    file name); None for anything that is not one of our returns (e.g. 汇总.xlsx)."""
+    try:
+        import python_calamine
+
+        from workbook_templates.reader import read_meta
+
+        meta = read_meta(python_calamine.CalamineWorkbook.from_path(str(path))) or {}
+    except Exception:       # not a workbook we can open: not a return
+        return None
+    return campaign.city_of_return(meta.get("city_code"), meta.get("city_name"))
+
+
+def return_notices(source: str | Path, campaign: Campaign, out_dir: str | Path, *,
+                   date: dt.date | None = None, issuer: str | None = None, letterhead: bool = False,
+                   include_recorded: bool = False, annotate_from: str | Path | None = None) -> NoticesRun:
+    """整改通知书 for one city's return, in that city's name (`qm notices RETURN.xlsx` and the city
+    group's 生成整改通知书 button): its open non-conforming items without a recorded notice,
+    numbered after the highest number already in the return, plus a numbered copy of the return
+    (of ``annotate_from`` when the file read is a snapshot of it)."""
+    from docgen.notice import build_notices
+
+    source, out_dir = Path(source), Path(out_dir)
+    city = return_city(source, campaign)
+    if city is None:
+        raise QmError("不是本活动各市的标准填报表，无法确定城市", file=source)
+    c = consolidate_files([source], campaign, jobs=1, progress=False, timeout=None, memory_mb=None)
+    if not any(s.status == SubmissionStatus.USED for s in c.submissions):
+        why = next((s.note for s in c.submissions if s.note), "")
+        raise QmError(f"无法读取填报表{('：' + why) if why else ''}", file=source)
+    notices: list = []
+    paths = build_notices(c, out_dir, date, issuer=issuer, city=city.name, letterhead=letterhead,
+                          include_recorded=include_recorded, annotate_from=Path(annotate_from or source),
+                          notices_out=notices)
+    return NoticesRun(out_dir, list(paths or []), notices, city.name)
+
+
+def campaign_notices(c: Consolidated, out_dir: str | Path, *, date: dt.date | None = None,
+                     issuer: str | None = None, letterhead: bool = False,
+                     include_recorded: bool = False) -> NoticesRun:
+    """Drafts of every city's 整改通知书 from the consolidated campaign (`qm notices 汇总.xlsx` and the
+    province's 生成整改通知书 button), each in its city's name, for open items without a notice."""
+    from docgen.notice import build_notices
+
+    notices: list = []
+    paths = build_notices(c, Path(out_dir), date, issuer=issuer, letterhead=letterhead,
+                          include_recorded=include_recorded, notices_out=notices)
+    return NoticesRun(Path(out_dir), list(paths or []), notices)

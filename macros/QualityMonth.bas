@@ -14,7 +14,7 @@ Sub QM_CityReport(control As IRibbonControl)
 End Sub
 
 Sub QM_CityNotices(control As IRibbonControl)
-    RunPython "import addin.buttons as b; b.rectification_notices()"
+    RunPython "import addin.buttons as b; b.city_notices()"
 End Sub
 
 Sub QM_ConsolidateFolder(control As IRibbonControl)
@@ -27,6 +27,14 @@ End Sub
 
 Sub QM_RectificationNotices(control As IRibbonControl)
     RunPython "import addin.buttons as b; b.rectification_notices()"
+End Sub
+
+Sub QM_ExposureList(control As IRibbonControl)
+    RunPython "import addin.buttons as b; b.exposure_list()"
+End Sub
+
+Sub QM_RewardRoster(control As IRibbonControl)
+    RunPython "import addin.buttons as b; b.reward_roster()"
 End Sub
 
 Sub QM_ContestScoring(control As IRibbonControl)

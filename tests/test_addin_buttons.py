@@ -386,21 +386,21 @@ def test_contest_scoring_needs_a_scoring_workbook(tmp_path):
 
 
 def test_every_handler_is_listed_and_labelled():
-    assert [h.__name__ for h in b.HANDLERS] == ["validate_book", "city_report", "consolidate_folder",
-                                                "province_report", "rectification_notices", "contest_scoring",
-                                                "init_settings"]
+    assert [h.__name__ for h in b.HANDLERS] == ["validate_book", "city_report", "city_notices", "consolidate_folder",
+                                                "province_report", "rectification_notices", "exposure_list",
+                                                "reward_roster", "contest_scoring", "init_settings"]
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in h.label) for h in b.HANDLERS)
 
 
 @pytest.mark.skipif(not HAS_NOTICE, reason="docgen.notice (build_notices) 尚未提交")
-def test_rectification_notices_on_a_city_return(demo_manifest, demo_dir, tmp_path):
+def test_city_notices_on_a_city_return(demo_manifest, demo_dir, tmp_path):
     """The button on a city's own return: that city's notices, in its name, with a numbered copy."""
     import hashlib
 
     src = demo_dir / demo_manifest.used_files()["北海市"]
     before = hashlib.sha256(src.read_bytes()).hexdigest()
     book = remote_book(payload_from_xlsx(src))
-    b.rectification_notices(book, out_dir=tmp_path / "o")
+    b.city_notices(book, out_dir=tmp_path / "o")
     (text, mode), = alerts(book)
     assert mode == "info", text
     assert "已生成整改通知书 1 份" in text and "北海市" in text
@@ -409,3 +409,140 @@ def test_rectification_notices_on_a_city_return(demo_manifest, demo_dir, tmp_pat
     assert len(docs) == 1 and docs[0].name.startswith(f"北海市_北建质改〔{dt.date.today().year}〕")   # issued today
     assert list(folder.glob("*（已编号）.xlsx"))
     assert hashlib.sha256(src.read_bytes()).hexdigest() == before
+
+
+# -- 曝光清单 / 奖励名册 (province) and 生成整改通知书 (city) --------------------------------------
+def _docx_text(path) -> list[str]:
+    import docx
+
+    d = docx.Document(str(path))
+    cells = [c.text for t in d.tables for row in t.rows for c in row.cells]
+    return [p.text for p in d.paragraphs] + cells
+
+
+def _photo(path: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (40, 30), (200, 80, 80)).save(path, "JPEG")
+
+
+@pytest.mark.skipif(importlib.util.find_spec("docgen.exposure") is None, reason="docgen.exposure 尚未提交")
+def test_exposure_list_button_writes_what_qm_exposure_writes(returns, tmp_path):
+    from addin.cli.main import main
+
+    _photo(returns / "照片1.jpg")          # the 南宁/柳州 returns refer to 照片1.jpg, handed in beside them
+    out = tmp_path / "输出"
+    book = control_book({"回收目录": str(returns), "输出目录": str(out)})
+    b.exposure_list(book)
+    (text, mode), = alerts(book)
+    made = out / b.EXPOSURE_NAME
+    assert mode == "info" and text.splitlines()[0] == f"已生成曝光清单：{made}", text
+    assert "照片缺失" not in text and "缺失或无法读取" not in text
+    assert (out / b.SUMMARY_NAME).is_file()                     # consolidated on the way
+    cli_out = tmp_path / "cli.docx"
+    assert main(["exposure", str(out / b.SUMMARY_NAME), "-o", str(cli_out), "--photos", str(returns)]) == 0
+    assert _docx_text(made) == _docx_text(cli_out)
+    assert any("某商住楼" in t for t in _docx_text(made))
+    # the photo went into the document
+    import zipfile
+    assert any(n.startswith("word/media/") for n in zipfile.ZipFile(made).namelist())
+
+
+@pytest.mark.skipif(importlib.util.find_spec("docgen.exposure") is None, reason="docgen.exposure 尚未提交")
+def test_exposure_list_button_refuses_a_list_with_missing_photos(returns, tmp_path):
+    """A document for publication is never written with a gap: the button names the missing photo."""
+    book = control_book({"回收目录": str(returns), "输出目录": str(tmp_path / "o")})
+    b.exposure_list(book)
+    (text, mode), = alerts(book)
+    assert mode == "critical" and "照片1.jpg" in text, text
+    assert not (tmp_path / "o" / b.EXPOSURE_NAME).exists()
+
+
+@pytest.mark.skipif(importlib.util.find_spec("docgen.rewards") is None, reason="docgen.rewards 尚未提交")
+def test_reward_roster_button_writes_what_qm_rewards_writes(returns, tmp_path, campaign, capsys):
+    from addin.cli.main import main
+    from docgen.rewards import compute_roster, default_seed
+
+    out = tmp_path / "输出"
+    book = control_book({"回收目录": str(returns), "输出目录": str(out)})
+    b.reward_roster(book)
+    (text, mode), = alerts(book)
+    made = out / b.REWARDS_NAME
+    assert mode == "info" and made.is_file(), text
+    capsys.readouterr()
+    cli_out = out / b.REWARDS_NAME     # same path: the CLI's line and the button's message must agree
+    assert main(["rewards", str(out / b.SUMMARY_NAME), "-o", str(cli_out)]) == 0
+    assert capsys.readouterr().out.strip() == text
+    from addin.consolidate.run import load_consolidated
+
+    seed, rows = compute_roster(load_consolidated(out / b.SUMMARY_NAME, campaign))
+    assert seed == default_seed(campaign) and f"随机种子 {seed}" in text and f"{len(rows)} 件投诉" in text
+    assert f"奖励合计 {sum(r['total'] for r in rows):.2f} 元" in text
+
+
+def test_province_document_buttons_need_the_returns_folder():
+    for handler in (b.exposure_list, b.reward_roster):
+        book = control_book({})
+        handler(book)
+        (text, mode), = alerts(book)
+        assert mode == "critical" and "B2" in text, (handler.__name__, text)
+
+
+@pytest.mark.skipif(not HAS_NOTICE, reason="docgen.notice (build_notices) 尚未提交")
+def test_city_notices_button_for_its_own_return(bad_return, tmp_path, campaign):
+    """生成整改通知书 on a city's open return writes what `qm notices RETURN.xlsx` writes for that file."""
+    from addin.cli.main import main
+
+    out = tmp_path / "本市"
+    book = remote_book(payload_from_xlsx(bad_return))
+    b.city_notices(book, out_dir=out)
+    (text, mode), = alerts(book)
+    folder = next(out.glob(f"{b.NOTICES_DIR}_*"))
+    made = sorted(p.name for p in folder.glob("*.docx"))
+    cli = tmp_path / "cli"
+    assert main(["notices", str(bad_return), "-o", str(cli)]) == 0
+    expected = sorted(p.name for p in cli.glob("*.docx"))
+    assert made == expected
+    if expected:
+        assert mode == "info" and f"已生成整改通知书 {len(expected)} 份" in text and str(folder) in text
+        for name in expected:
+            assert _docx_text(folder / name) == _docx_text(cli / name)
+    else:
+        assert "没有需要下发整改通知书的不合格项" in text
+
+
+@pytest.mark.skipif(not HAS_NOTICE, reason="docgen.notice (build_notices) 尚未提交")
+def test_city_notices_writes_one_per_nonconforming_project(tmp_path, campaign, contract):
+    """The good return's 不合格 板厚 check, before its notice number was recorded: one notice naming
+    the project and the item, in 南宁市's name."""
+    from docgen.notice import plan_notices
+    from addin.consolidate.run import consolidate_files
+
+    rows = copy.deepcopy(GOOD_ROWS)
+    for row in rows["spotcheck"]:
+        if row.get("notice_no"):
+            row.update(notice_no=None, notice_date=None)
+    path = make_return(tmp_path / "南宁不合格.xlsx", campaign, contract, info=GOOD_INFO, rows=rows)
+    planned = plan_notices(consolidate_files([path], campaign, jobs=1, progress=False, timeout=None, memory_mb=None),
+                           city="南宁市")
+    assert len(planned) == 1 and planned[0].project == "青秀区某花园3#楼"
+    book = remote_book(payload_from_xlsx(path))
+    b.city_notices(book, out_dir=tmp_path / "o")
+    (text, mode), = alerts(book)
+    folder = tmp_path / "o" / f"{b.NOTICES_DIR}_南宁市"
+    docs = sorted(folder.glob("*.docx"))
+    assert [d.name for d in docs] == [n.file_name for n in planned]
+    assert mode == "info" and "已生成整改通知书 1 份" in text and "登记表" in text
+    body = "\n".join(_docx_text(docs[0]))
+    assert "青秀区某花园3#楼" in body and "板厚" in body and "广西某建工集团有限公司" in body
+    assert (folder / "整改通知书登记表.xlsx").is_file()
+
+
+def test_city_notices_refuses_a_workbook_that_is_not_ours(tmp_path):
+    payload = {"client": "Office.js", "version": xw.__version__, "book": {"name": "随便.xlsx", "active_sheet_index": 0},
+               "names": [], "sheets": [_sheet("Sheet1", [["工程名称"], ["某工程"]])]}
+    book = remote_book(payload)
+    b.city_notices(book, out_dir=tmp_path)
+    (text, mode), = alerts(book)
+    assert mode == "critical" and "不是本活动下发的标准填报表" in text
+    assert not list(tmp_path.glob(f"{b.NOTICES_DIR}*"))

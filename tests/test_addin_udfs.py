@@ -122,7 +122,7 @@ _DUMP = textwrap.dedent("""
     out = {"funcs": {}, "meta": custom_functions_meta(u)}
     for f in u.UDFS:
         x = f.__xlfunc__
-        out["funcs"][f.__name__] = {"name": x["name"], "doc": x["ret"]["doc"],
+        out["funcs"][f.__name__] = {"name": x["name"], "doc": x["ret"]["doc"], "namespace": x["namespace"],
                                     "args": [{"name": a["name"], "doc": a["doc"], "optional": "optional" in a}
                                              for a in x["args"]]}
     print(json.dumps(out, ensure_ascii=False))
@@ -161,7 +161,11 @@ def test_metadata_of_judge(xlmeta):
 
 def test_office_js_function_metadata(xlmeta):
     funcs = {f["name"]: f for f in xlmeta["meta"]["functions"]}
-    assert set(funcs) == {f.__name__ for f in udfs.UDFS}
+    # Office.js runtimes put the declared namespace before the name: =QM.QM_JUDGE(...)
+    assert udfs.NAMESPACE == "QM"
+    assert set(funcs) == {f"{udfs.NAMESPACE}.{f.__name__}" for f in udfs.UDFS}
+    assert {m["namespace"] for m in xlmeta["funcs"].values()} == {udfs.NAMESPACE}
+    funcs = {name.split(".", 1)[1]: f for name, f in funcs.items()}
     reward = funcs["QM_REWARD"]
     assert "随机红包" in reward["description"]
     assert [p["name"] for p in reward["parameters"]] == ["level", "real_name", "verified", "as_text"]
@@ -182,3 +186,16 @@ def test_reward_agrees_with_the_reward_roster(tmp_path):
             continue   # the roster leaves it open (额外奖励待定); the cell says 问题等级为空
         got = udfs.QM_REWARD(level, "是" if row["real_name"] else "否", row["verified"] or None)
         assert got == row["extra"], row
+
+
+def test_classic_declarations_keep_the_category():
+    """Under xlwings' classic (COM) decorators, the ones Import Functions reads, every function
+    is in the 质量月 category; the namespace is the Office.js runtimes' setting only."""
+    from addin.excel import xlam
+
+    with xlam._xlwings_udfs() as classic:
+        module = xlam._decorated_udf_module(classic)
+    for f in udfs.UDFS:
+        meta = getattr(module, f.__name__).__xlfunc__
+        assert meta["category"] == udfs.CATEGORY == "质量月"
+        assert "namespace" not in meta and meta["name"] == f.__name__

@@ -111,8 +111,9 @@ def test_ribbon_tab_groups_and_chinese_labels(built):
     assert [g.get("label") for g in groups] == ["市级填报", "自治区汇总"]
     city = [btn.get("label") for btn in groups[0].findall("ui:button", NS)]
     province = [btn.get("label") for btn in groups[1].findall("ui:button", NS)]
-    assert city == ["校验本表", "生成本市报告", "下发整改通知书"]
-    assert province[:4] == ["汇总目录", "生成全区报告", "生成整改通知书", "竞赛计分"]
+    assert city == ["校验本表", "生成本市报告", "生成整改通知书"]
+    # every province job of `qm` has its button (跟踪督导 / 催报 join when their commands land)
+    assert province == ["汇总目录", "生成全区报告", "生成整改通知书", "曝光清单", "奖励名册", "竞赛计分", "设置"]
     for btn in root.iter(f"{{{xlam.RIBBON_NS}}}button"):
         assert _has_chinese(btn.get("label")) and _has_chinese(btn.get("screentip")) and _has_chinese(btn.get("supertip"))
         assert btn.get("imageMso") and btn.get("onAction")
@@ -144,9 +145,10 @@ def test_every_onaction_has_a_sub_that_runs_a_button_handler(built, macros):
 
 # -- the VBA project ---------------------------------------------------------------------
 def test_vba_project_modules_read_back_as_written(macros):
-    assert set(macros) == {"ThisWorkbook.cls", "Sheet1.cls", "QualityMonth.bas", "xlwings.bas", "Dictionary.cls"}
+    assert set(macros) == {"ThisWorkbook.cls", "Sheet1.cls", "QualityMonth.bas", "xlwings.bas", "Dictionary.cls",
+                           "xlwings_udfs.bas", "QualityMonthFunctions.bas"}
     for module in xlam.project_modules():
-        ext = ".cls" if module.kind == "class" else ".bas"
+        ext = ".bas" if module.kind == "module" else ".cls"   # class and document modules: .cls
         stored = xlam._stored_source(module).replace("\r\n", "\n").strip()
         assert macros[module.name + ext].replace("\r\n", "\n").strip() == stored, module.name
     assert f'Public Const PROJECT_NAME As String = "{xlam.PROJECT_NAME}"' in macros["xlwings.bas"]
@@ -155,13 +157,105 @@ def test_vba_project_modules_read_back_as_written(macros):
     assert 'Attribute VB_Base = "0{00020819-0000-0000-C000-000000000046}"' in macros["ThisWorkbook.cls"]
 
 
+def _vba_args(func) -> list[str]:
+    return list(inspect.signature(func).parameters)
+
+
+def test_udf_wrappers_are_xlwings_own_for_every_function(macros):
+    """xlwings' ImportPythonUDFsToAddin output for addin.udfs: one wrapper per @xw.func that calls
+    XLPy.CallUDF("addin.udfs", ...) with its arguments, in the add-in (ActiveWorkbook) form."""
+    import addin.udfs as udfs
+
+    code = macros["xlwings_udfs.bas"].replace("\r\n", "\n")
+    assert 'Attribute VB_Name = "xlwings_udfs"' in code and '#Const App = "Microsoft Excel"' in code
+    wrapped = re.findall(r"^Function (\w+)\(", code, re.M)
+    assert sorted(wrapped) == sorted(f.__name__ for f in udfs.UDFS) == sorted(n for n in udfs.__all__ if n != "UDFS")
+    assert "QM_JUDGE" in wrapped
+    for func in udfs.UDFS:
+        name, params = func.__name__, _vba_args(func)
+        m = re.search(rf"^Function {name}\((.*?)\)\n(.*?)^End Function", code, re.M | re.S)
+        assert m, name
+        sig = [p.strip() for p in m.group(1).split(",")]
+        optional = [p for p, v in inspect.signature(func).parameters.items() if v.default is not inspect.Parameter.empty]
+        assert sig == [("Optional " if p in optional else "") + p for p in params], name
+        body, args = m.group(2), ", ".join(params)
+        assert f'{name} = XLPy.CallUDF("addin.udfs", "{name}", Array({args}), ActiveWorkbook, Application.Caller)' in body
+        assert f'{name} = XLPy.CallUDF("addin.udfs", "{name}", Array({args}))' in body
+        assert f"{name} = Err.Description" in body
+    # the wrappers are xlwings' generator's text, not ours: the same text comes out of it directly
+    assert code.strip() == xlam.udf_wrapper_source().strip()
+    assert "xlwings.udfs" not in sys.modules or sys.platform.startswith("win")   # stand-ins removed
+
+
+def _vba_value(expr: str) -> str:
+    """Evaluate a VBA concatenation of "literals" and ChrW(&Hxxxx) (the test's own reading)."""
+    out = []
+    for lit, code in re.findall(r'"((?:[^"]|"")*)"|ChrW\(&H([0-9A-F]+)\)', expr):
+        out.append(chr(int(code, 16)) if code else lit.replace('""', '"'))
+    return "".join(out)
+
+
+def _vba_vars(body: str) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for var, expr in re.findall(r"^\s*(\w+(?:\(\d+\))?) = (.*)$", body, re.M):
+        prefix = f"{var} & "
+        values[var] = (values.get(var, "") + _vba_value(expr[len(prefix):])) if expr.startswith(prefix) \
+            else _vba_value(expr)
+    return values
+
+
+def test_function_wizard_texts_are_registered_on_open(macros):
+    """What import_udfs sets with MacroOptions (description, category, argument descriptions) is set
+    by QM_RegisterFunctions, which Workbook_Open runs: the Chinese texts of the declarations."""
+    import addin.udfs as udfs
+
+    assert re.search(r"Private Sub Workbook_Open\(\)\s+(?:'.*\s+)?QM_RegisterFunctions\s+End Sub",
+                     macros["ThisWorkbook.cls"].replace("\r\n", "\n"))
+    code = macros["QualityMonthFunctions.bas"].replace("\r\n", "\n")
+    assert code.isascii()
+    for func in udfs.UDFS:
+        name = func.__name__
+        assert f"    Register_{name}\n" in code
+        m = re.search(rf"^Private Sub Register_{name}\(\)\n(.*?)^End Sub", code, re.M | re.S)
+        assert m, name
+        values = _vba_vars(m.group(1))
+        assert values["d"] == func.__doc__[:255] and "\u4e00" <= values["d"][0] <= "\u9fff"
+        assert values["c"] == "质量月"
+        params = list(inspect.signature(func).parameters)
+        assert [values[f"args({i})"] for i in range(len(params))] == [_arg_doc(func, p) for p in params]
+        assert f"""Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!{name}", Description:=d, Category:=c, ArgumentDescriptions:=args""" in m.group(1)
+
+
+def _arg_doc(func, param: str) -> str:
+    """The @xw.arg doc of ``param``, read from the source text of addin/excel/udfs.py."""
+    import addin.excel.udfs as src
+
+    text = inspect.getsource(src)
+    start = text.index(f"def {func.__name__}(")
+    block = text[:start].rsplit("@xw.func(", 1)[1]
+    m = re.search(rf'@xw\.arg\("{param}", doc="([^"]*)"\)', block)
+    return m.group(1)[:255]
+
+
+def test_udf_wrapper_calls_a_module_the_add_in_settings_name(built, tmp_path):
+    """The add-in's UDF Modules setting names the module the wrappers call (sheet and user file)."""
+    from openpyxl import load_workbook
+
+    ws = load_workbook(_as_macro_workbook(built, tmp_path / "a.xlsm"))[xlam.CONFIG_SHEET]
+    config = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1)}
+    assert config["UDF Modules"] == xlam.UDF_MODULE == "addin.udfs"
+    cfg = xlam.write_user_config(tmp_path / "u" / "zhiliangyue.conf", "/usr/bin/python3")
+    assert '"UDF Modules","addin.udfs"' in cfg.read_text("utf-8").splitlines()
+
+
 def test_vba_project_streams(built):
     import olefile
 
     with zipfile.ZipFile(built) as z:
         ole = olefile.OleFileIO(io.BytesIO(z.read("xl/vbaProject.bin")))
     streams = {"/".join(p) for p in ole.listdir()}
-    assert {"PROJECT", "VBA/dir", "VBA/_VBA_PROJECT", "VBA/QualityMonth", "VBA/xlwings", "VBA/Dictionary"} <= streams
+    assert {"PROJECT", "VBA/dir", "VBA/_VBA_PROJECT", "VBA/QualityMonth", "VBA/xlwings", "VBA/Dictionary",
+            "VBA/xlwings_udfs"} <= streams
     project = ole.openstream("PROJECT").read().decode("ascii")
     assert "Module=QualityMonth" in project and "Module=xlwings" in project and "Class=Dictionary" in project
     assert "Document=ThisWorkbook/&H00000000" in project
@@ -218,3 +312,34 @@ def test_cli_install_on_windows_layout(tmp_path, monkeypatch, capsys):
                                                    '"Interpreter_Win","C:\\Python311\\python.exe"']
     out = capsys.readouterr().out
     assert "已安装加载项" in out and "重新启动 Excel" in out
+
+
+def test_cli_install_on_macos_layout(tmp_path, monkeypatch, capsys):
+    """On a Mac, install also puts xlwings' AppleScript where `xlwings addin install` puts it."""
+    import xlwings
+
+    home = tmp_path / "home"
+    monkeypatch.setattr(sys, "platform", "darwin")
+    monkeypatch.setenv("HOME", str(home))
+    assert main(["addin", "install", "--python", "/opt/py/bin/python3"]) == 0
+    container = home / "Library" / "Containers" / "com.microsoft.Excel" / "Data"
+    target = container / "Library" / "Application Support" / "Microsoft" / "Office" / "Excel" / "XLSTART" / xlam.ADDIN_NAME
+    assert target.is_file() and zipfile.is_zipfile(target)
+    script = home / "Library" / "Application Scripts" / "com.microsoft.Excel" / f"xlwings-{xlwings.__version__}.applescript"
+    assert script.read_bytes() == (Path(xlwings.__file__).parent / script.name).read_bytes()
+    assert "on VbaHandler" in script.read_text("utf-8")     # the handler RunPython calls
+    cfg = (container / "zhiliangyue.conf").read_text("utf-8").splitlines()
+    assert cfg == ['"UDF Modules","addin.udfs"', '"Interpreter_Mac","/opt/py/bin/python3"']
+    out = capsys.readouterr().out
+    assert "AppleScript" in out and str(script) in out
+
+
+def test_windows_install_writes_no_applescript(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setenv("APPDATA", str(tmp_path / "AppData"))
+    monkeypatch.setenv("USERPROFILE", str(tmp_path / "home"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert main(["addin", "install", "--python", r"C:\py\python.exe"]) == 0
+    assert not (tmp_path / "home" / "Library").exists()
+    cfg = (tmp_path / "home" / ".zhiliangyue" / "zhiliangyue.conf").read_text("utf-8").splitlines()
+    assert cfg == ['"UDF Modules","addin.udfs"', '"Interpreter_Win","C:\\py\\python.exe"']

@@ -20,7 +20,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("addin.checks", "addin.consolidate", "addin.contest"),
     ("docgen",),
     ("addin.usecases", "addin.demo"),
-    ("addin.cli", "addin.excel", "addin.buttons", "addin.udfs", "macros"),
+    ("addin.cli", "addin.excel", "addin.lite", "addin.buttons", "addin.udfs", "macros"),
 ]
 FACES = LAYERS[-1]
 

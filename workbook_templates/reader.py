@@ -13,9 +13,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Mapping
-from typing import Any, Callable, Iterable, Iterator, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, NamedTuple, Protocol
 
-import python_calamine
+if TYPE_CHECKING:   # imported where files are read: assemble() runs without it (xlwings Lite / Pyodide)
+    import python_calamine
 
 from workbook_templates.package import (DEFAULT_LIMITS, KIND_NAMES, SAVE_AS_XLSX, Limits, Package, PackageError,
                                         check_size, open_package, repack)
@@ -206,6 +207,8 @@ def sniff(path: Path, data: bytes | None = None, limits: Limits = DEFAULT_LIMITS
 def open_calamine(path: str | Path, data: bytes | None = None,
                   limits: Limits = DEFAULT_LIMITS) -> tuple[python_calamine.CalamineWorkbook, Package]:
     """The file checked by sniff() and opened by python-calamine; ReadError with a Chinese message."""
+    import python_calamine
+
     path = Path(path)
     package = sniff(path, data, limits)
     try:
@@ -727,6 +730,8 @@ def read_workbook(path: str | Path, contract: Contract | None = None,
             try:
                 if copy is None:
                     raise exc
+                import python_calamine
+
                 sheet = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(copy)).get_sheet_by_name(title)
                 rows = sheet.to_python(skip_empty_area=False)
             except Exception:

@@ -77,144 +77,63 @@ def cmd_report(args) -> int:
     return 0
 
 
-def _return_city(path: Path, campaign) -> str | None:
-    """The city of a city's return (from the workbook's own metadata), or None for anything else."""
-    try:
-        import python_calamine
-
-        from workbook_templates.reader import read_meta
-
-        meta = read_meta(python_calamine.CalamineWorkbook.from_path(str(path))) or {}
-    except Exception:
-        return None
-    city = campaign.city_by_code(meta.get("city_code", "")) or campaign.city_by_name(meta.get("city_name", ""))
-    return city.name if city else None
-
-
 def cmd_notices(args) -> int:
     """Notices in each city's name for its open non-conforming items: from a city's return
     (that city, numbered after its highest recorded number, plus an annotated copy) or from
     汇总.xlsx (drafts for every city)."""
-    from addin.core.errors import QmError
-    from docgen.notice import REGISTER_NAME, build_notices
+    from addin.usecases import campaign_notices, return_city, return_notices
 
     src = _require(args.summary, "汇总表（qm consolidate 生成的 汇总.xlsx）或本市填报工作簿")
     if src is None:
         return 2
     campaign = campaign_from_args(args)
-    city = _return_city(src, campaign)
+    city = return_city(src, campaign)
     out = Path(args.output or "整改通知书")
     if out.resolve() == src.resolve() or src.resolve().parent == out.resolve() and city is not None:
         print(f"错误：输出文件夹不能是输入文件或其所在文件夹：{out}", file=sys.stderr)
         return 2
-    notices: list = []
-    try:
-        if city is not None:
-            from addin.consolidate.run import consolidate_files
-
-            c = consolidate_files([src], campaign)
-            paths = build_notices(c, out, args.date, issuer=args.issuer, city=city, letterhead=args.letterhead,
-                                  include_recorded=args.include_recorded, annotate_from=src, notices_out=notices)
-        else:
-            c = _load(args)
-            if c is None:
-                return 2
-            paths = build_notices(c, out, args.date, issuer=args.issuer, letterhead=args.letterhead,
-                                  include_recorded=args.include_recorded, notices_out=notices)
-    except QmError as err:
-        print(f"错误：{err}", file=sys.stderr)
-        return 2
-    for n in notices:
-        if n.deadline_note:
-            print(f"提示：{n.deadline_note}")
-    who = f"{city}" if city else f"{len({n.city for n in notices})}个市"
-    if not paths:
-        print(f"没有需要下发整改通知书的不合格项（已整改、已复查合格或已填写整改通知书编号的不再下发），{out} 中只有登记表。")
-        return 0
-    print(f"已生成整改通知书 {len(paths)} 份（{who}，以各市住房城乡建设主管部门名义）：{out}")
-    print(f"登记表：{out / REGISTER_NAME}")
-    if city:
-        print(f"已编号的工作簿副本（原文件未改动）：{next(out.glob('*（已编号）.xlsx'), out)}")
+    options = dict(date=args.date, issuer=args.issuer, letterhead=args.letterhead,
+                   include_recorded=args.include_recorded)
+    if city is not None:
+        run = return_notices(src, campaign, out, **options)
+    else:
+        c = _load(args)
+        if c is None:
+            return 2
+        run = campaign_notices(c, out, **options)
+    print("\n".join(run.summary_lines()))
     return 0
 
 
 def cmd_exposure(args) -> int:
-    from docgen.exposure import build_exposure_list, plan_exposures
+    from addin.usecases import exposure_list, photo_folders_near
 
     c = _load(args)
     if c is None:
         return 2
-    df = c.frames.get("exposure")
-    files = [] if df is None or "source_file" not in df.columns else [str(f) for f in df["source_file"].dropna().unique()]
     if args.photos:
         folder = Path(args.photos)
         if not folder.is_dir():
             print(f"错误：照片目录“{folder}”不存在", file=sys.stderr)
             return 2
+        df = c.frames.get("exposure")
+        files = [] if df is None or "source_file" not in df.columns else [str(f) for f in df["source_file"].dropna().unique()]
         photo_dirs = {f: folder for f in files}
     else:
-        photo_dirs = _guess_photo_dirs(Path(args.summary), df)
-    out = Path(args.output or "典型问题曝光.docx")
-    from docgen.exposure import NotPublishable
-
-    try:
-        path = build_exposure_list(c, out, photo_dirs, date=args.date, draft=args.draft)
-    except NotPublishable as err:
-        print(f"错误：{err}", file=sys.stderr)
-        return 2
-    missing = [p.name for e in plan_exposures(c, photo_dirs) for p in e.photos if not p.path]
-    print(f"已生成曝光清单{'（草稿，每页标注“草稿”，不得发布）' if args.draft else ''}：{path}")
-    if missing:
-        print(f"提示：{len(missing)} 张照片缺失或无法读取：{'、'.join(missing[:10])}{'等' if len(missing) > 10 else ''}")
+        photo_dirs = photo_folders_near(c, args.summary)
+    run = exposure_list(c, Path(args.output or "典型问题曝光.docx"), photo_dirs, date=args.date, draft=args.draft)
+    print("\n".join(run.summary_lines()))
     return 0
 
 
-def _guess_photo_dirs(summary: Path, exposure) -> dict[str, Path]:
-    """Where each returned workbook lies: the summary's folder, one of its sub-folders or one
-    of the folders beside it (汇总.xlsx records only the workbook's file name). Among folders
-    holding a file of that name, the one holding most of the photos it refers to wins."""
-    from docgen.exposure import split_photos
-
-    base = summary.resolve().parent
-
-    def subdirs(folder: Path) -> list[Path]:
-        try:
-            return sorted(d for d in folder.iterdir() if d.is_dir())
-        except OSError:
-            return []
-
-    candidates = [base, *subdirs(base), *(d for d in subdirs(base.parent) if d != base)]
-    out = {}
-    if exposure is None or "source_file" not in exposure.columns:
-        return out
-    for f, rows in exposure.groupby(exposure["source_file"].astype(str)):
-        p = Path(f)
-        if p.is_absolute() and p.exists():
-            out[f] = p.parent
-            continue
-        names = [n for v in rows.get("photos", []) for n in split_photos(v)]
-        holders = [d for d in candidates if (d / p.name).is_file()] or [base]
-        out[f] = max(holders, key=lambda d: sum((d / n).is_file() for n in names))
-    return out
-
-
 def cmd_rewards(args) -> int:
-    from docgen.rewards import build_reward_roster, default_seed
+    from addin.usecases import reward_roster
 
     c = _load(args)
     if c is None:
         return 2
-    out = Path(args.output or "投诉奖励名册.docx")
-    from docgen.exposure import NotPublishable
-
-    try:
-        path, rows = build_reward_roster(c, out, seed=args.seed, date=args.date, draft=args.draft)
-    except NotPublishable as err:
-        print(f"错误：{err}", file=sys.stderr)
-        return 2
-    seed = args.seed if args.seed is not None else default_seed(c.campaign)
-    total = sum(r["total"] for r in rows)
-    print(f"已生成投诉奖励名册{'（草稿）' if args.draft else ''}：{path}（{len(rows)} 件投诉，奖励合计 {total:.2f} 元，随机种子 {seed}）")
+    run = reward_roster(c, Path(args.output or "投诉奖励名册.docx"), seed=args.seed, date=args.date, draft=args.draft)
+    print("\n".join(run.summary_lines()))
     return 0
 
 

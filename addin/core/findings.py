@@ -5,6 +5,7 @@ Chinese name, and a precise location (file, sheet, cell, column title) on every 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -103,16 +104,15 @@ class Finding:
         return d
 
 
-def sort_key(f: Finding) -> tuple:
-    from openpyxl.utils.cell import coordinate_from_string
+_CELL_RE = re.compile(r"^[$]?([A-Za-z]{1,3})[$]?(\d+)$")   # openpyxl's COORD_RE (no openpyxl here: Pyodide)
 
+
+def sort_key(f: Finding) -> tuple:
     row = col = 0
-    if f.cell:
-        try:
-            letters, row = coordinate_from_string(f.cell)
-            col = sum((ord(ch) - 64) * 26 ** i for i, ch in enumerate(reversed(letters)))
-        except ValueError:
-            pass
+    m = _CELL_RE.match(f.cell) if f.cell else None
+    if m and int(m.group(2)):
+        letters, row = m.group(1), int(m.group(2))
+        col = sum((ord(ch) - 64) * 26 ** i for i, ch in enumerate(reversed(letters)))
     return (f.file, f.sheet, row, col, SEVERITY_ORDER.get(f.severity, 9), f.code)
 
 

@@ -14,42 +14,42 @@ City side (the city's own workbook is open):
 - :func:`validate_book` 校验本表: findings into a 校验结果 sheet, offending cells coloured
   (errors red, warnings yellow) and annotated with notes where the engine supports them.
 - :func:`city_report` 生成本市报告: the city's report (.docx) beside the workbook.
-- :func:`rectification_notices` 生成整改通知书 on a city's workbook: that city's notices.
+- :func:`city_notices` 生成整改通知书: that city's notices for its open non-conforming items, in its
+  name (as ``qm notices RETURN.xlsx``), with a numbered copy of the book (the book is not changed).
 
 Province side (a control workbook with a 设置 sheet, see :data:`SETTINGS_ROWS`):
 - :func:`consolidate_folder` 汇总目录, :func:`province_report` 生成全区报告,
-  :func:`rectification_notices` 生成整改通知书, :func:`contest_scoring` 竞赛计分,
+  :func:`rectification_notices` 生成整改通知书, :func:`exposure_list` 曝光清单,
+  :func:`reward_roster` 奖励名册, :func:`contest_scoring` 竞赛计分,
   :func:`init_settings` 设置 (creates the 设置 sheet).
 """
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import os
 import sys
 import tempfile
 import traceback
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Callable
 
 import xlwings as xw
 
-from addin.core.findings import ERROR, INFO, WARNING, Finding, count_by_severity, sort_key
 from addin.core.errors import QmError
 from addin.usecases import AWARD_LIST_NAME, SCORE_RESULT_NAME  # noqa: F401 (tests and callers use them from here)
+# 校验本表 itself, shared with the xlwings Lite edition (addin/lite): reading values, writing 校验结果
+from addin.excel.bookcheck import (  # noqa: F401 (tests and callers use these names from here)
+    HEADER_COLOR, NOTE_PREFIX, RESULT_FIRST_ROW, RESULT_HEADERS, RESULT_SHEET, SEVERITY_COLORS, UserError,
+    book_rows, book_values, check_open_book, returned_from_values, sheet_values, write_findings,
+)
+from addin.excel.bookcheck import find_sheet as _find_sheet, sheet_names as _sheet_names
 
 TITLE = "质量月助手"
-RESULT_SHEET = "校验结果"
 SETTINGS_SHEET = "设置"
 SUMMARY_NAME = "汇总.xlsx"
 NOTICES_DIR = "整改通知书"
-NOTE_PREFIX = "【质量月校验】"
-
-# Cell colours for findings (the workbook's own palette: light red = error, yellow = warning).
-SEVERITY_COLORS = {ERROR: "#FFC7CE", WARNING: "#FFEB9C"}
-HEADER_COLOR = "#1F4E78"
-RESULT_HEADERS = ("序号", "级别", "工作表", "单元格", "栏目", "问题说明", "依据", "填写内容", "问题类型")
-RESULT_FIRST_ROW = 4          # row 1 summary, row 3 headers, findings from row 4
+EXPOSURE_NAME = "典型问题曝光.docx"        # the names `qm exposure` / `qm rewards` write by default
+REWARDS_NAME = "投诉奖励名册.docx"
 
 # The province control workbook's 设置 sheet: label in column A, value in column B.
 SETTINGS_ROWS = (
@@ -58,10 +58,6 @@ SETTINGS_ROWS = (
     ("活动设置文件", "活动设置 TOML 文件；留空则使用内置的本年度活动设置", "B4"),
     ("评分工作簿", "填好的评分工作簿（qm template --scoring 生成）；留空则使用当前打开的评分工作簿", "B5"),
 )
-
-
-class UserError(QmError):
-    """A problem the user can fix; the message (Chinese) is shown as it is."""
 
 
 # -- the Excel side: status bar, message box, engine ------------------------------
@@ -145,30 +141,6 @@ def _friendly(exc: Exception) -> str:
 
 
 # -- reading the book ---------------------------------------------------------------
-def _sheet_names(book: xw.Book) -> list[str]:
-    return [s.name for s in book.sheets]
-
-
-def _find_sheet(book: xw.Book, name: str):
-    for s in book.sheets:
-        if s.name == name:
-            return s
-    return None
-
-
-def sheet_values(sheet) -> list[list[Any]]:
-    """The sheet's values from A1 to the last used cell (the shape the reader expects)."""
-    last = sheet.used_range.last_cell
-    rows, cols = last.row, last.column
-    values = sheet.range((1, 1), (rows, cols)).options(ndim=2).value
-    return [list(r) for r in values or []]
-
-
-def book_rows(book: xw.Book, titles: Iterable[str]) -> dict[str, list[list[Any]]]:
-    names = set(_sheet_names(book))
-    return {t: sheet_values(book.sheets[t]) for t in titles if t in names}
-
-
 def book_path(book: xw.Book) -> Path:
     """The book's file path (desktop) or its name (remote engine)."""
     try:
@@ -188,19 +160,7 @@ def local_folder(book: xw.Book) -> Path | None:
 
 def returned_from_book(book: xw.Book, contract=None, campaign=None):
     """The open book as a :class:`ReturnedWorkbook`, mapped by the reader's own table/form logic."""
-    from workbook_templates.contract import META_SHEET, load_contract
-    from workbook_templates.reader import ReadError, assemble, meta_from_rows
-
-    contract = contract or load_contract()
-    titles = [s.title for s in contract.sheets]
-    data = book_rows(book, [META_SHEET, *titles])
-    meta = meta_from_rows(data[META_SHEET]) if META_SHEET in data else None
-    try:
-        return assemble(book_path(book), meta, data.get, contract, campaign.id if campaign is not None else None)
-    except ReadError:
-        if meta is None or meta.get("template_id") != contract.template_id:
-            raise UserError("当前工作簿不是本活动下发的标准填报表（缺少模板标识）。请打开下发的填报表后再操作。") from None
-        raise UserError(f"当前工作簿属于其他活动（{meta.get('campaign_id')}），不是本次活动（{campaign.id}）的填报表。") from None
+    return returned_from_values(book_values(book, contract), book_path(book), contract, campaign)
 
 
 def snapshot(book: xw.Book, folder: Path, contract=None) -> Path:
@@ -294,174 +254,11 @@ def output_folder(book: xw.Book, explicit: str | Path | None = None, fallback: P
     return folder
 
 
-# -- writing findings ------------------------------------------------------------------
-def _as_text(v: Any) -> Any:
-    """Text from a city is data: a leading = + - @ must not become a formula."""
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@"):
-        return "'" + v
-    return v
-
-
-def _result_sheet(book: xw.Book, ui: _Ui):
-    """The 校验结果 sheet, created after the last visible sheet, or cleared if it exists."""
-    sheet = _find_sheet(book, RESULT_SHEET)
-    if sheet is not None:
-        sheet.clear()
-        return sheet
-    visible = [s for s in book.sheets if _visible(s)]
-    after = visible[-1] if visible else None
-    try:
-        return book.sheets.add(RESULT_SHEET, after=after)
-    except Exception:
-        if ui.remote:
-            raise
-    # desktop: the template locks the workbook structure (without a password); lift it for the
-    # new sheet and lock it again (Windows COM; elsewhere ask the user)
-    try:
-        book.api.Unprotect()
-    except Exception:
-        raise UserError(f"工作簿结构受保护，无法添加“{RESULT_SHEET}”表：请在“审阅 → 保护工作簿”中取消保护后重试。") from None
-    try:
-        return book.sheets.add(RESULT_SHEET, after=after)
-    finally:
-        try:
-            book.api.Protect(Structure=True)
-        except Exception:
-            pass
-
-
-def _visible(sheet) -> bool:
-    try:
-        return bool(sheet.visible)
-    except Exception:
-        return True
-
-
-def _previous_flags(sheet) -> list[tuple[str, str]]:
-    """(sheet, cell) pairs listed by an earlier run: the cells this add-in coloured."""
-    out = []
-    for row in sheet_values(sheet)[RESULT_FIRST_ROW - 1:]:
-        if len(row) >= 4 and row[2] and row[3]:
-            out.append((str(row[2]), str(row[3]).lstrip("'")))
-    return out
-
-
-def _cell_groups(findings: list[Finding]) -> dict[tuple[str, str], list[Finding]]:
-    groups: dict[tuple[str, str], list[Finding]] = {}
-    for f in findings:
-        if f.sheet and f.cell and f.severity in SEVERITY_COLORS:
-            groups.setdefault((f.sheet, f.cell), []).append(f)
-    return groups
-
-
-def _summary(counts: dict[str, int]) -> str:
-    return f"错误 {counts.get(ERROR, 0)} 个，警告 {counts.get(WARNING, 0)} 个，提示 {counts.get(INFO, 0)} 个"
-
-
-def write_findings(book: xw.Book, findings: list[Finding], ui: _Ui) -> dict[str, Any]:
-    """Write the 校验结果 sheet, colour and annotate the cells; returns what was done."""
-    findings = sorted(findings, key=sort_key)
-    existing = _find_sheet(book, RESULT_SHEET)
-    previous = _previous_flags(existing) if existing is not None else []
-    sheet = _result_sheet(book, ui)
-    counts = count_by_severity(findings)
-    stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-    sheet.range("A1").value = f"校验结果（{stamp}）：{_summary(counts)}。红色为错误，黄色为警告；改正后请再次点击“校验本表”。"
-    sheet.range((3, 1)).value = [list(RESULT_HEADERS)]
-    sheet.range((3, 1), (3, len(RESULT_HEADERS))).color = HEADER_COLOR
-    if findings:
-        rows = [[i, f.severity, f.sheet, f.cell, f.column, _as_text(f.message), f.basis, _as_text(f.value), f.name]
-                for i, f in enumerate(findings, 1)]
-        sheet.range((RESULT_FIRST_ROW, 1)).value = rows
-        for i, f in enumerate(findings):
-            color = SEVERITY_COLORS.get(f.severity)
-            if color:
-                sheet.range((RESULT_FIRST_ROW + i, 2)).color = color
-    else:
-        sheet.range((RESULT_FIRST_ROW, 1)).value = "未发现问题。"
-    if not ui.remote:  # the remote clients differ in layout support; Excel desktop autofits
-        try:
-            sheet.autofit("c")
-            sheet.range("F:F").column_width = 80
-        except Exception:
-            pass
-
-    groups = _cell_groups(findings)
-    names = set(_sheet_names(book))
-    notes = {"added": 0, "supported": True}
-    # clear what an earlier run coloured, then colour this run's cells
-    for sheet_name, cell in previous:
-        if (sheet_name, cell) in groups or sheet_name not in names:
-            continue
-        rng = book.sheets[sheet_name].range(cell)
-        rng.color = None
-        _drop_note(rng)
-    for (sheet_name, cell), group in groups.items():
-        if sheet_name not in names:
-            continue
-        rng = book.sheets[sheet_name].range(cell)
-        worst = ERROR if any(f.severity == ERROR for f in group) else WARNING
-        rng.color = SEVERITY_COLORS[worst]
-        if notes["supported"]:
-            text = NOTE_PREFIX + "\n".join(f"{f.severity}：{f.message}" for f in group)
-            notes["supported"] = _set_note(rng, text)
-            notes["added"] += notes["supported"]
-    return {"sheet": sheet, "counts": counts, "cells": len(groups), "notes": notes}
-
-
-def _set_note(rng, text: str) -> bool:
-    """Put ``text`` in the cell's note; False where the engine cannot write notes."""
-    try:
-        note = rng.note
-        if note is not None:
-            note.text = text
-        else:
-            rng.add_note(text)
-        return True
-    except NotImplementedError:
-        return False
-    except Exception:
-        return False
-
-
-def _drop_note(rng) -> None:
-    try:
-        note = rng.note
-        if note is not None:
-            note.delete()
-    except Exception:
-        pass
-
-
 # -- city side ------------------------------------------------------------------------
 @_handler("校验本表")
 def validate_book(book: xw.Book, ui: _Ui) -> None:
     """校验本表: read the open book's values, validate them like ``qm check``, write 校验结果."""
-    from addin.checks.validate import validate_returned
-    from workbook_templates.contract import SELFCHECK_SHEET, load_contract
-
-    contract = load_contract()
-    campaign = campaign_for(book)
-    ui.status("校验本表：正在读取各工作表……")
-    wb = returned_from_book(book, contract, campaign)
-    ui.status("校验本表：正在按填报规范和国家标准校验……")
-    result = validate_returned(wb, campaign, contract, file_label=book.name)
-    ui.status(f"校验本表：发现 {len(result.findings)} 个问题，正在写入“{RESULT_SHEET}”表……")
-    done = write_findings(book, result.findings, ui)
-    if not ui.remote:
-        try:
-            book.app.calculate()
-        except Exception:
-            pass
-    counts = done["counts"]
-    if result.findings:
-        done["sheet"].activate()
-        ui.alert(f"校验完成：{_summary(counts)}。\n问题清单见“{RESULT_SHEET}”表，"
-                 f"有问题的 {done['cells']} 个单元格已标色（红色为错误，黄色为警告）。")
-    else:
-        selfcheck = _find_sheet(book, SELFCHECK_SHEET)
-        (selfcheck or done["sheet"]).activate()
-        ui.alert("校验完成：未发现问题。报送前请再看一遍“自查”表。")
+    check_open_book(book, ui, campaign_for(book))
 
 
 @_handler("生成本市报告")
@@ -487,6 +284,33 @@ def city_report(book: xw.Book, ui: _Ui, out_dir: str | Path | None = None) -> No
     ui.status(f"生成本市报告：正在写入 {out.name}……")
     build_city_report(c, city.name, out)
     ui.alert(f"已生成本市报告：\n{out}")
+
+
+@_handler("生成整改通知书")
+def city_notices(book: xw.Book, ui: _Ui, out_dir: str | Path | None = None) -> None:
+    """生成整改通知书 (city group, as ``qm notices RETURN.xlsx``): this city's notices for its open
+    non-conforming items, in its name, numbered after the highest number in the book, into
+    整改通知书_<城市>/ beside the book, with a copy of the book carrying the numbers and dates."""
+    from addin.usecases import return_notices
+    from workbook_templates.contract import load_contract
+
+    _docgen("notice", "build_notices")
+    contract = load_contract()
+    campaign = campaign_for(book)
+    wb = returned_from_book(book, contract, campaign)      # refuses a workbook that is not ours
+    city = campaign.city_of_return(wb.city_code, wb.city_name)
+    if city is None:
+        raise UserError("无法确定本表所属城市：请在“基本信息”表中填写城市。")
+    src = book_path(book)
+    if not ui.remote and src.is_file() and not _saved(book):
+        raise UserError("本表有未保存的修改，请先保存后再生成整改通知书。")
+    target = output_folder(book, out_dir) / f"{NOTICES_DIR}_{city.name}"
+    ui.status("生成整改通知书：正在读取和复核本表……")
+    with tempfile.TemporaryDirectory(prefix="qm-") as tmp:
+        path = snapshot(book, Path(tmp), contract)
+        ui.status("生成整改通知书：正在生成……")
+        run = return_notices(path, campaign, target, annotate_from=src if src.is_file() else path)
+    ui.alert("\n".join(run.summary_lines()))
 
 
 def _docgen(module: str, name: str) -> Callable:
@@ -553,52 +377,39 @@ def province_report(book: xw.Book, ui: _Ui, out_dir: str | Path | None = None) -
 
 @_handler("生成整改通知书")
 def rectification_notices(book: xw.Book, ui: _Ui, out_dir: str | Path | None = None) -> None:
-    """生成整改通知书 (as ``qm notices``), in each city's name, for open non-conforming items only.
+    """生成整改通知书 (province, as ``qm notices 汇总.xlsx``): drafts of every city's notices, each in
+    its city's name, for open non-conforming items only, into 整改通知书/."""
+    from addin.usecases import campaign_notices
 
-    On a city's own return (the 监督抽测 sheet is there): that city's notices, numbered after the
-    highest number in the book, into 整改通知书_<城市>/ beside the book, with a copy of the book
-    carrying the numbers and dates (the book itself is not changed). On the province's control
-    workbook: drafts for every city from the consolidated campaign, into 整改通知书/.
-    """
-    from workbook_templates.contract import load_contract
+    _docgen("notice", "build_notices")
+    c, folder = _consolidated(book, ui, out_dir)
+    ui.status("生成整改通知书：正在生成……")
+    run = campaign_notices(c, folder / NOTICES_DIR)
+    ui.alert("\n".join(run.summary_lines()))
 
-    build = _docgen("notice", "build_notices")
-    contract = load_contract()
-    spot_title = contract.sheet("spotcheck").title
-    if spot_title in _sheet_names(book) and SETTINGS_SHEET not in _sheet_names(book):
-        from addin.consolidate.run import consolidate_files
 
-        campaign = campaign_for(book)
-        wb = returned_from_book(book, contract, campaign)
-        city = campaign.city_by_code(wb.city_code) or campaign.city_by_name(wb.city_name)
-        if city is None:
-            raise UserError("无法确定本表所属城市：请在“基本信息”表中填写城市。")
-        src = book_path(book)
-        if not ui.remote and src.is_file() and not _saved(book):
-            raise UserError("本表有未保存的修改，请先保存后再生成整改通知书。")
-        target = output_folder(book, out_dir) / f"{NOTICES_DIR}_{city.name}"
-        ui.status("生成整改通知书：正在读取和复核本表……")
-        notices: list = []
-        with tempfile.TemporaryDirectory(prefix="qm-") as tmp:
-            path = snapshot(book, Path(tmp), contract)
-            c = consolidate_files([path], campaign, jobs=1, progress=False, timeout=None, memory_mb=None)
-            ui.status("生成整改通知书：正在生成……")
-            paths = list(build(c, target, city=city.name, notices_out=notices,
-                               annotate_from=src if src.is_file() else path) or [])
-        who = city.name
-    else:
-        c, folder = _consolidated(book, ui, out_dir)
-        target = folder / NOTICES_DIR
-        ui.status("生成整改通知书：正在生成……")
-        notices = []
-        paths = list(build(c, target, notices_out=notices) or [])
-        who = "各市"
-    notes = [n.deadline_note for n in notices if getattr(n, "deadline_note", "")]
-    if paths:
-        extra = ("\n\n整改期限提示：\n" + "\n".join(notes[:10])) if notes else ""
-        ui.alert(f"已生成整改通知书 {len(paths)} 份（以{who}住房城乡建设主管部门名义）：\n{target}{extra}")
-    else:
-        ui.alert("没有需要下发整改通知书的不合格项（已整改、已复查合格或已填写整改通知书编号的不再下发）。")
+@_handler("曝光清单")
+def exposure_list(book: xw.Book, ui: _Ui, out_dir: str | Path | None = None) -> None:
+    """曝光清单: the 典型问题曝光 list (.docx) with photos, by the use case of ``qm exposure``."""
+    from addin import usecases
+
+    _docgen("exposure", "build_exposure_list")
+    c, folder = _consolidated(book, ui, out_dir)
+    ui.status("曝光清单：正在生成……")
+    run = usecases.exposure_list(c, folder / EXPOSURE_NAME, usecases.photo_folders_in_returns(c, returns_folder(book, ui)))
+    ui.alert("\n".join(run.summary_lines()))
+
+
+@_handler("奖励名册")
+def reward_roster(book: xw.Book, ui: _Ui, out_dir: str | Path | None = None) -> None:
+    """奖励名册: the complaint reward roster (.docx), by the use case of ``qm rewards`` (default seed)."""
+    from addin import usecases
+
+    _docgen("rewards", "build_reward_roster")
+    c, folder = _consolidated(book, ui, out_dir)
+    ui.status("奖励名册：正在生成……")
+    run = usecases.reward_roster(c, folder / REWARDS_NAME)
+    ui.alert("\n".join(run.summary_lines()))
 
 
 @_handler("竞赛计分")
@@ -657,6 +468,6 @@ def init_settings(book: xw.Book, ui: _Ui) -> None:
 
 
 HANDLERS: tuple[Callable, ...] = (
-    validate_book, city_report, consolidate_folder, province_report,
-    rectification_notices, contest_scoring, init_settings,
+    validate_book, city_report, city_notices, consolidate_folder, province_report,
+    rectification_notices, exposure_list, reward_roster, contest_scoring, init_settings,
 )

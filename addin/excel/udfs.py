@@ -10,6 +10,9 @@ which turns any exception into a readable Chinese text ``错误：……``.
 
 Descriptions and argument docs are Chinese because Excel shows them in the function wizard.
 Arguments carry no type annotations on purpose: xlwings reads an annotation as a converter.
+
+Each ``@xw.func`` declares both settings xlwings 0.37 knows: ``category`` (classic xlwings only)
+and ``namespace`` (xlwings Lite and Server only); each runtime ignores the other's.
 """
 from __future__ import annotations
 
@@ -22,7 +25,8 @@ import xlwings as xw
 
 from addin.core.errors import QmError, QmValueError
 
-CATEGORY = "质量月"
+CATEGORY = "质量月"      # classic Excel: the function wizard's category (Application.MacroOptions)
+NAMESPACE = "QM"         # Office.js runtimes (xlwings Lite / Server): the formula prefix, =QM.QM_JUDGE(...)
 ERROR_PREFIX = "错误："
 
 __all__ = [
@@ -102,7 +106,7 @@ def _judgment(item, grade, values, spec, design):
     return judge(_cell_text(item), _cell_text(grade), values, spec=_cell_text(spec), design=_cell_text(design))
 
 
-@xw.func(category=CATEGORY)
+@xw.func(category=CATEGORY, namespace=NAMESPACE)
 @xw.arg("item", doc="检测项目，如：钢筋下屈服强度、板厚、混凝土回弹强度（与“监督抽测”表的下拉选项相同）")
 @xw.arg("grade", doc="牌号或强度等级，如 HRB400E、C30；无则留空")
 @xw.arg("values", doc="实测值：一个单元格内用顿号或逗号分隔（如 402、398、415），或选择一行/一列单元格")
@@ -115,7 +119,7 @@ def QM_JUDGE(item, grade, values, spec=None, design=None):
     return f"{j.result}（{j.basis}）" if j.basis else j.result
 
 
-@xw.func(category=CATEGORY)
+@xw.func(category=CATEGORY, namespace=NAMESPACE)
 @xw.arg("item", doc="检测项目，如：钢筋下屈服强度、板厚")
 @xw.arg("grade", doc="牌号或强度等级，如 HRB400E、C30；无则留空")
 @xw.arg("values", doc="实测值：一个单元格内用顿号或逗号分隔，或选择一行/一列单元格")
@@ -129,7 +133,7 @@ def QM_JUDGE_MESSAGE(item, grade, values, spec=None, design=None):
 
 
 # -- codes -------------------------------------------------------------------------
-@xw.func(category=CATEGORY)
+@xw.func(category=CATEGORY, namespace=NAMESPACE)
 @xw.arg("code", doc="18 位统一社会信用代码（全角、空格和连字符会自动处理）")
 @_cell_safe
 def QM_CREDIT_CODE_CHECK(code):
@@ -139,7 +143,7 @@ def QM_CREDIT_CODE_CHECK(code):
     return check_credit_code(_cell_text(code)).message
 
 
-@xw.func(category=CATEGORY)
+@xw.func(category=CATEGORY, namespace=NAMESPACE)
 @xw.arg("idno", doc="18 位公民身份号码")
 @_cell_safe
 def QM_ID_CHECK(idno):
@@ -150,7 +154,7 @@ def QM_ID_CHECK(idno):
 
 
 # -- normalisation -----------------------------------------------------------------
-@xw.func(category=CATEGORY)
+@xw.func(category=CATEGORY, namespace=NAMESPACE)
 @xw.arg("value", doc="要识别的日期，如 2022年9月15日、9.15、2022/9/15、二〇二二年九月十五日")
 @xw.arg("default_year", doc="只写了月、日时使用的年份；留空则使用活动设置中的年份")
 @_cell_safe
@@ -165,7 +169,7 @@ def QM_DATE(value, default_year=None):
     return dt.datetime.combine(day, dt.time())
 
 
-@xw.func(category=CATEGORY)
+@xw.func(category=CATEGORY, namespace=NAMESPACE)
 @xw.arg("value", doc="带单位或全角字符的数值，如 400MPa、３９８、1,234.5、16mm")
 @_cell_safe
 def QM_NUMBER(value):
@@ -180,7 +184,7 @@ def QM_NUMBER(value):
 
 
 # -- contest scoring ---------------------------------------------------------------
-@xw.func(category=CATEGORY)
+@xw.func(category=CATEGORY, namespace=NAMESPACE)
 @xw.arg("scores", doc="各评委对同一作品的得分（选择一行或一列单元格，空白单元格不计）")
 @xw.arg("min_judges", doc="去掉一个最高分和一个最低分所需的最少评委数；留空则使用活动设置（默认 5）")
 @_cell_safe
@@ -193,7 +197,7 @@ def QM_TRIMMED_MEAN(scores, min_judges=None):
     return trimmed_mean(_numbers(scores, "评分"), int(min_judges)).mean
 
 
-@xw.func(category=CATEGORY)
+@xw.func(category=CATEGORY, namespace=NAMESPACE)
 @xw.arg("scores", doc="一位评委对一个作品各项指标的得分（一行或一列）")
 @xw.arg("weights", doc="各项指标的权重（与得分一一对应，合计为 1）")
 @xw.arg("maxima", doc="各项指标的满分（可选，填写后检查得分是否超出满分）")
@@ -207,7 +211,7 @@ def QM_WEIGHTED_TOTAL(scores, weights, maxima=None):
 
 
 # -- complaint rewards ---------------------------------------------------------------
-@xw.func(category=CATEGORY)
+@xw.func(category=CATEGORY, namespace=NAMESPACE)
 @xw.arg("level", doc="核查属实的问题等级：一般、较大或重大（按活动设置）")
 @xw.arg("real_name", doc="是否实名投诉：是/否；留空按“是”处理")
 @xw.arg("verified", doc="核查结果：属实、部分属实、不属实或核查中；留空按“属实”处理")

@@ -8,7 +8,10 @@ The add-in is an Office Open XML package:
   document modules ThisWorkbook and Sheet1, the ribbon callbacks (``macros/*.bas``), xlwings'
   own VBA for custom add-ins (``xlwings_custom_addin.bas`` from the installed xlwings, so the
   VBA and the Python side are the same version; it provides ``RunPython``) and its
-  ``Dictionary`` class (needed on macOS);
+  ``Dictionary`` class (needed on macOS); and ``xlwings_udfs``, the wrapper module that
+  xlwings' *Import Functions* (``ImportPythonUDFsToAddin``) would write for ``addin.udfs``,
+  generated here by xlwings' own ``generate_vba_wrapper`` so the ``QM_*`` functions work right
+  after installation, without xlwings' ribbon;
 - ``customUI/customUI14.xml`` (``macros/ribbon.xml``) and its relationship.
 
 The VBA project carries source only, no compiled p-code (``_VBA_PROJECT`` version 0xFFFF, as
@@ -18,11 +21,16 @@ add-in. The project references the Office object library, which declares ``IRibb
 from __future__ import annotations
 
 import contextlib
+import importlib
+import importlib.util
+import inspect
 import io
 import os
 import re
 import shutil
+import sys
 import tempfile
+import types
 import threading
 import uuid
 import zipfile
@@ -35,6 +43,8 @@ from addin.core.errors import QmError
 ADDIN_NAME = "质量月.xlam"
 PROJECT_NAME = "zhiliangyue"          # xlwings' config name: ~/.zhiliangyue/zhiliangyue.conf
 CONFIG_SHEET = f"_{PROJECT_NAME}.conf"
+UDF_MODULE = "addin.udfs"             # the stable UDF module name ("UDF Modules" setting)
+UDF_VBA_MODULE = "xlwings_udfs"       # the module name xlwings' import_udfs gives its wrappers
 MACROS_DIR = Path(str(resources.files("macros")))  # macros/ ships as package data
 RIBBON_NS = "http://schemas.microsoft.com/office/2009/07/customui"
 RIBBON_REL = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
@@ -85,13 +95,190 @@ def dictionary_class() -> VbaModule:
     return VbaModule("Dictionary", "class", path.read_text("ascii"))
 
 
+# -- the UDF wrappers (what xlwings' "Import Functions" writes into the add-in) -----------------
+class _AddinBook:
+    """The one attribute of the Excel workbook that ``generate_vba_wrapper`` reads: an add-in's
+    wrappers call into ``ActiveWorkbook`` instead of ``ThisWorkbook``."""
+    Name = ADDIN_NAME
+
+
+@contextlib.contextmanager
+def _xlwings_udfs():
+    """``xlwings.udfs``, xlwings' UDF machinery. Off Windows its COM imports (pythoncom,
+    pywintypes, win32com) do not exist: empty stand-ins are put in place while it loads and
+    removed afterwards, together with the module itself. The build only calls its decorators
+    and ``generate_vba_wrapper``, which touch no COM."""
+    if "xlwings.udfs" in sys.modules:
+        yield sys.modules["xlwings.udfs"]
+        return
+    import xlwings
+
+    stubs: dict[str, types.ModuleType] = {}
+    try:
+        importlib.import_module("pythoncom")
+    except ImportError:
+        com_error = type("com_error", (Exception,), {})
+
+        def dispatch(*_a, **_k):
+            raise BuildError("生成加载项时不能调用 Excel")
+
+        for name, attrs in (("pythoncom", {"CoInitialize": lambda: None}),
+                            ("pywintypes", {"com_error": com_error}),
+                            ("win32com", {}), ("win32com.client", {"Dispatch": dispatch})):
+            if name not in sys.modules:
+                stubs[name] = types.ModuleType(name)
+                stubs[name].__dict__.update(attrs)
+        if "win32com.client" in stubs and "win32com" in stubs:
+            stubs["win32com"].client = stubs["win32com.client"]
+    sys.modules.update(stubs)
+    try:
+        module = importlib.import_module("xlwings.udfs")
+    except Exception as exc:
+        raise BuildError(f"无法载入 xlwings 的 UDF 模块（xlwings.udfs）：{type(exc).__name__}：{exc}") from None
+    finally:
+        for name in stubs:
+            sys.modules.pop(name, None)
+    try:
+        yield module
+    finally:
+        if stubs:   # loaded on stand-ins: do not leave it importable
+            sys.modules.pop("xlwings.udfs", None)
+            if getattr(xlwings, "udfs", None) is module:
+                delattr(xlwings, "udfs")
+
+
+def _decorated_udf_module(udfs: types.ModuleType, module_name: str = UDF_MODULE) -> types.ModuleType:
+    """A private copy of the UDF module whose ``@xw.func/arg/ret`` are xlwings' classic decorators
+    (on Windows they already are; elsewhere xlwings makes them no-ops), so every function
+    carries ``__xlfunc__`` as ``import_udfs`` sees it in Excel."""
+    import xlwings
+
+    target = importlib.import_module(module_name)       # addin.udfs re-exports addin.excel.udfs
+    exported = list(getattr(target, "__all__", None) or [n for n in dir(target) if not n.startswith("_")])
+    homes = {getattr(target, n).__module__ for n in exported if inspect.isfunction(getattr(target, n, None))}
+    if len(homes) != 1:
+        raise BuildError(f"{module_name} 的工作表函数应来自同一个模块，实际来自：{sorted(homes)}")
+    spec = importlib.util.find_spec(homes.pop())
+    copy = importlib.util.module_from_spec(spec)
+    saved = {k: getattr(xlwings, k) for k in ("func", "arg", "ret")}
+    try:
+        xlwings.func, xlwings.arg, xlwings.ret = udfs.xlfunc, udfs.xlarg, udfs.xlret
+        spec.loader.exec_module(copy)
+    finally:
+        for k, v in saved.items():
+            setattr(xlwings, k, v)
+    view = types.ModuleType(module_name)     # what ``import addin.udfs`` exposes, decorated
+    for name in dir(copy):
+        if name in exported:
+            setattr(view, name, getattr(copy, name))
+    return view
+
+
+def udf_wrapper_source(module_name: str = UDF_MODULE) -> str:
+    """The ``xlwings_udfs`` module as xlwings' ``import_udfs`` writes it for an add-in: its three
+    header lines, then ``generate_vba_wrapper``'s output for every ``@xw.func`` of the module."""
+    with _xlwings_udfs() as udfs:
+        module = _decorated_udf_module(udfs, module_name)
+        buf = io.StringIO()
+        # the header import_udfs writes before calling generate_vba_wrapper (xlwings/udfs.py)
+        buf.write(f'Attribute VB_Name = "{UDF_VBA_MODULE}"\n')
+        buf.write("'Autogenerated code by xlwings - changes will be lost with next import!\n")
+        buf.write("""#Const App = "Microsoft Excel" 'Adjust when using outside of Excel\n""")
+        udfs.generate_vba_wrapper(module_name, module, buf, _AddinBook())
+    text = buf.getvalue()
+    if "Function " not in text:
+        raise BuildError(f"{module_name} 中没有 @xw.func 函数，无法生成工作表函数的 VBA 包装")
+    if not text.isascii():
+        raise BuildError("工作表函数的参数名应只用英文（VBA 源码只能是 ASCII）")
+    return text
+
+
+# -- the function wizard's texts (what import_udfs sets with Application.MacroOptions) -------------
+UDF_OPTIONS_MODULE = "QualityMonthFunctions"
+
+
+def _vba_string(text: str) -> list[str]:
+    """``text`` as VBA string expressions of at most ~40 characters each: ASCII stays literal,
+    everything else becomes ChrW(&Hxxxx) (VBA source is ASCII; Excel shows Unicode)."""
+    parts: list[str] = []
+    literal = ""
+    for ch in text:
+        if ch.isascii() and ch.isprintable():
+            literal += '""' if ch == '"' else ch
+            continue
+        if literal:
+            parts.append(f'"{literal}"')
+            literal = ""
+        parts.append(f"ChrW(&H{ord(ch):04X})")
+    if literal:
+        parts.append(f'"{literal}"')
+    return parts or ['""']
+
+
+def _assign(var: str, text: str, per_line: int = 12) -> list[str]:
+    parts = _vba_string(text)
+    lines = []
+    for i in range(0, len(parts), per_line):
+        chunk = " & ".join(parts[i:i + per_line])
+        lines.append(f"    {var} = {chunk}" if i == 0 else f"    {var} = {var} & {chunk}")
+    return lines
+
+
+def udf_options_source(module_name: str = UDF_MODULE) -> str:
+    """A Sub that makes, for every ``@xw.func``, the ``Application.MacroOptions`` call xlwings'
+    ``import_udfs`` makes after importing the wrappers: the description (docstring, first 255
+    characters), the category (``category=`` of the declaration) and the argument descriptions.
+    ThisWorkbook's ``Workbook_Open`` runs it, so the function wizard shows them in classic Excel."""
+    with _xlwings_udfs() as udfs:
+        module = _decorated_udf_module(udfs, module_name)
+    names = sorted(n for n in dir(module) if hasattr(getattr(module, n), "__xlfunc__"))
+    lines = [f'Attribute VB_Name = "{UDF_OPTIONS_MODULE}"',
+             "' Generated by qm addin build from the @xw.func declarations of " + module_name + ":",
+             "' the Application.MacroOptions calls xlwings' import_udfs makes (description, category,",
+             "' argument descriptions). Chinese text is written as ChrW() codes: VBA source is ASCII.",
+             "Option Explicit", "", "Public Sub QM_RegisterFunctions()", "    On Error Resume Next"]
+    lines += [f"    Register_{name}" for name in names]
+    lines += ["    ThisWorkbook.Saved = True", "End Sub", ""]
+    for name in names:      # one Sub per function: VBA limits the size of a procedure
+        meta = getattr(module, name).__xlfunc__
+        docs = [a["doc"][:255] for a in meta["args"] if not a["vba"]]
+        category = meta["category"]
+        lines += [f"Private Sub Register_{name}()", "    Dim d As String, c As String", "    Dim args() As Variant"]
+        lines += _assign("d", meta["ret"]["doc"][:255])
+        lines += _assign("c", str(category)) if isinstance(category, str) else [f"    c = {category}"]
+        lines.append(f"    ReDim args(0 To {max(len(docs), 1) - 1})")
+        for i, doc in enumerate(docs):
+            lines += _assign(f"args({i})", doc)
+        argdocs = ", ArgumentDescriptions:=args" if docs else ""
+        lines.append(f'    Application.MacroOptions Macro:="\'" & ThisWorkbook.Name & "\'!{name}", '
+                     f"Description:=d, Category:=c{argdocs}")
+        lines += ["End Sub", ""]
+    text = "\n".join(lines)
+    if not text.isascii():
+        raise BuildError("函数说明的 VBA 源码应为 ASCII")
+    return text
+
+
+THISWORKBOOK_SOURCE = """Private Sub Workbook_Open()
+    ' the function wizard's descriptions and category for the QM_* functions
+    QM_RegisterFunctions
+End Sub
+"""
+
+
+def udf_module(module_name: str = UDF_MODULE) -> VbaModule:
+    return VbaModule(UDF_VBA_MODULE, "module", udf_wrapper_source(module_name))
+
+
 def _vb_name(text: str, default: str) -> str:
     m = re.search(r'^Attribute VB_Name = "([^"]+)"', text, re.M)
     return m.group(1) if m else default
 
 
 def project_modules(macros_dir: Path = MACROS_DIR) -> list[VbaModule]:
-    """Every standard module of the add-in: ours (macros/*.bas), then xlwings' and its Dictionary class."""
+    """Every module of the add-in: ThisWorkbook (registers the functions' descriptions on open),
+    ours (macros/*.bas), then xlwings', its Dictionary class, the UDF wrappers and their
+    MacroOptions."""
     ours = []
     for path in sorted(Path(macros_dir).glob("*.bas")):
         text = path.read_text("utf-8")
@@ -100,7 +287,8 @@ def project_modules(macros_dir: Path = MACROS_DIR) -> list[VbaModule]:
         ours.append(VbaModule(_vb_name(text, path.stem), "module", text))
     if not ours:
         raise BuildError(f"{macros_dir} 中没有 .bas 模块")
-    return [*ours, xlwings_module(), dictionary_class()]
+    return [VbaModule("ThisWorkbook", "document", THISWORKBOOK_SOURCE), *ours, xlwings_module(),
+            dictionary_class(), udf_module(), VbaModule(UDF_OPTIONS_MODULE, "module", udf_options_source())]
 
 
 def ribbon_xml(macros_dir: Path = MACROS_DIR) -> bytes:
@@ -269,7 +457,9 @@ def build_vba_project(modules: list[VbaModule]) -> bytes:
         def to_project_module_string(self) -> str:
             return "Class=" + self.modName.value
 
-    all_modules = [VbaModule("ThisWorkbook", "document", ""), VbaModule("Sheet1", "document", ""), *modules]
+    given = {m.name for m in modules}
+    defaults = [VbaModule(n, "document", "") for n in ("ThisWorkbook", "Sheet1") if n not in given]
+    all_modules = [*defaults, *modules]
     names = [m.name for m in all_modules]
     if len(set(n.lower() for n in names)) != len(names):
         raise BuildError(f"VBA 模块名重复：{names}")
@@ -450,8 +640,6 @@ def build_xlam(out: str | Path = ADDIN_NAME, macros_dir: str | Path = MACROS_DIR
 # -- installation -------------------------------------------------------------------------
 def startup_folder() -> Path | None:
     """Excel's per-user startup folder (XLSTART) on Windows/macOS; None elsewhere."""
-    import sys
-
     if sys.platform.startswith("win"):
         appdata = os.environ.get("APPDATA")
         return Path(appdata) / "Microsoft" / "Excel" / "XLSTART" if appdata else None
@@ -463,8 +651,6 @@ def startup_folder() -> Path | None:
 
 def user_config_path() -> Path | None:
     """Where xlwings' VBA (custom add-in mode) looks for this add-in's settings file."""
-    import sys
-
     if sys.platform.startswith("win"):
         profile = os.environ.get("USERPROFILE")
         return Path(profile) / f".{PROJECT_NAME}" / f"{PROJECT_NAME}.conf" if profile else None
@@ -474,9 +660,9 @@ def user_config_path() -> Path | None:
 
 
 def write_user_config(path: Path, interpreter: str) -> Path:
-    """The settings file read by ``GetConfigFromFile`` in xlwings' VBA: one ``"key","value"`` per line."""
-    import sys
-
+    """The settings file read by ``GetConfigFromFile`` in xlwings' VBA: one ``"key","value"`` per
+    line. Writes the interpreter and ``"UDF Modules","addin.udfs"`` (what xlwings' *Import
+    Functions* reads); other lines are kept."""
     key = "Interpreter_Win" if sys.platform.startswith("win") else "Interpreter_Mac"
     path.parent.mkdir(parents=True, exist_ok=True)
     lines = {}
@@ -485,12 +671,43 @@ def write_user_config(path: Path, interpreter: str) -> Path:
             m = re.match(r'^"([^"]*)","(.*)"$', line.strip())
             if m:
                 lines[m.group(1)] = m.group(2)
+    lines.setdefault("UDF Modules", UDF_MODULE)
     lines[key] = interpreter
     path.write_text("".join(f'"{k}","{v}"\n' for k, v in lines.items()), "utf-8")
     return path
 
 
-def install(source: Path, interpreter: str) -> tuple[Path, Path | None]:
+def applescript_folder() -> Path:
+    """Where ``xlwings runpython install`` puts xlwings' AppleScript (macOS): the sandboxed Excel
+    may only run scripts from this folder, and ``RunPython`` needs it."""
+    return Path(os.path.expanduser("~")) / "Library" / "Application Scripts" / "com.microsoft.Excel"
+
+
+def install_applescript() -> Path:
+    """Copy ``xlwings-<version>.applescript`` from the installed xlwings into
+    :func:`applescript_folder`, as ``xlwings addin install`` does on macOS (its ``runpython_install``)."""
+    import xlwings
+
+    source = xlwings_dir() / f"xlwings-{xlwings.__version__}.applescript"
+    if not source.is_file():
+        raise BuildError(f"找不到 xlwings 的 AppleScript 文件：{source}")
+    folder = applescript_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / source.name
+    shutil.copyfile(source, target)
+    return target
+
+
+@dataclass(frozen=True)
+class Installed:
+    addin: Path
+    config: Path | None
+    applescript: Path | None = None    # macOS only
+
+
+def install(source: Path, interpreter: str) -> Installed:
+    """Copy the add-in into XLSTART, write the user settings file, and on macOS copy xlwings'
+    AppleScript (without it ``RunPython`` fails on a Mac)."""
     folder = startup_folder()
     if folder is None:
         raise BuildError("安装加载项需要 Windows 或 macOS 上的 Microsoft Excel")
@@ -500,5 +717,5 @@ def install(source: Path, interpreter: str) -> tuple[Path, Path | None]:
     cfg = user_config_path()
     if cfg is not None:
         write_user_config(cfg, interpreter)
-    return target, cfg
-
+    script = install_applescript() if sys.platform == "darwin" else None
+    return Installed(target, cfg, script)
