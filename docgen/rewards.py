@@ -9,68 +9,18 @@ by default it is the first 8 hex digits of sha256(campaign.id). Names and phones
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import random
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
-from addin.core.privacy import mask_name, mask_phone
-from docgen._data import VERIFIED, fmt_money, frame, is_yes, num, sort_by_city, text
+from addin.consolidate.figures import default_seed, roster_rows, roster_totals  # noqa: F401  (default_seed: re-exported)
+from docgen._data import fmt_money, frame
 from docgen.official import OfficialDocument
 
 
-def default_seed(campaign) -> int:
-    return int(hashlib.sha256(str(campaign.id).encode("utf-8")).hexdigest()[:8], 16)
-
-
-def _cents(x: float) -> Decimal:
-    return Decimal(str(x)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
 def compute_roster(c, seed: int | None = None) -> tuple[int, list[dict]]:
-    """(seed, rows): one row per complaint, in roster order, with the amounts drawn."""
-    camp = c.campaign
-    seed = default_seed(camp) if seed is None else int(seed)
-    rules = camp.rewards or {}
-    lo, hi = float(rules.get("random_min", 0)), float(rules.get("random_max", 0))
-    lo, hi = min(lo, hi), max(lo, hi)
-    extra_by_level = {str(k): float(v) for k, v in (rules.get("extra_by_level") or {}).items()}
-    df = frame(c, "complaints", ["no", "real_name", "complainant", "phone", "verified", "level", "reward",
-                                 "city", "city_code", "source_row"])
-    rng = random.Random(seed)
-    rows = []
-    for i, (_, r) in enumerate(sort_by_city(df, c, "no", "source_row").iterrows(), 1):
-        real = is_yes(r.get("real_name"))
-        verified, level = text(r.get("verified")), text(r.get("level"))
-        envelope = _cents(rng.uniform(lo, hi)) if real else Decimal("0.00")
-        extra = Decimal("0.00")
-        note = ""
-        if not real:
-            note = "非实名，不发放"
-        elif verified in VERIFIED:
-            if level in extra_by_level:
-                extra = _cents(extra_by_level[level])
-            else:
-                note = "未定问题等级，额外奖励待定"
-        elif verified == "核查中":
-            note = "核查中，额外奖励待定"
-        rows.append({
-            "seq": i,
-            "city": text(r.get("city")),
-            "city_code": text(r.get("city_code")),
-            "no": text(r.get("no")),
-            "complainant": mask_name(r.get("complainant")) if real else "匿名",
-            "phone": mask_phone(r.get("phone")),
-            "real_name": real,
-            "verified": verified,
-            "level": level,
-            "random": float(envelope),
-            "extra": float(extra),
-            "total": float(envelope + extra),
-            "reported": num(r.get("reward")),
-            "note": note,
-        })
-    return seed, rows
+    """(seed, rows): one row per complaint, in roster order, with the amounts drawn (the figures
+    ledger's definition: addin.consolidate.figures.roster_rows)."""
+    return roster_rows(c.campaign, frame(c, "complaints"), seed)
 
 
 def build_reward_roster(c, out_path, seed: int | None = None, *, date: dt.date | None = None,
@@ -83,12 +33,11 @@ def build_reward_roster(c, out_path, seed: int | None = None, *, date: dt.date |
     unit = rules.get("currency", "元")
     lo, hi = float(rules.get("random_min", 0)), float(rules.get("random_max", 0))
     levels = "、".join(f"{k}{fmt_money(v).removesuffix('.00')}{unit}" for k, v in (rules.get("extra_by_level") or {}).items())
-    envelopes = [r for r in rows if r["real_name"]]
-    extras = [r for r in rows if r["extra"] > 0]
-    sum_env = sum(Decimal(str(r["random"])) for r in rows)
-    sum_extra = sum(Decimal(str(r["extra"])) for r in rows)
-    sum_all = sum_env + sum_extra
-    reported = sum(Decimal(str(r["reported"])) for r in rows)
+    tot = roster_totals(seed, rows)
+    sum_env, sum_extra, sum_all = tot.envelope_total, tot.extra_total, tot.total
+    # what the cities recorded as paid: the ledger's reward_total (real-name complaints only)
+    paid = [r for r in rows if r["real_name"] and r["reported"] > 0]
+    reported = sum((Decimal(str(r["reported"])) for r in paid), Decimal("0.00"))
 
     doc = OfficialDocument(camp, fonts)
     doc.title(f"{camp.year}年“质量月”工程质量投诉奖励名册")
@@ -96,13 +45,16 @@ def build_reward_roster(c, out_path, seed: int | None = None, *, date: dt.date |
     doc.paragraph(
         f"根据{notice}第（七）项，对在投诉处理系统实名登记投诉信息的随机发放微信红包奖励，对确认属实的投诉事由，"
         f"依据问题大小给予额外奖励。随机红包金额在{lo:.2f}～{hi:.2f}{unit}之间，由程序以随机种子{seed}"
-        f"（Python random.Random，均匀分布，四舍五入到分）按本名册顺序对实名投诉逐笔生成，可据此复核；"
+        f"（梅森旋转伪随机数发生器，均匀分布，四舍五入到分）按本名册顺序对实名投诉逐笔生成，可据此复核；"
         f"额外奖励按核查属实（含部分属实）的问题等级确定：{levels or '未设置'}。"
     )
     doc.paragraph(
-        f"本名册共列投诉{len(rows)}件，其中实名投诉{len(envelopes)}件。发放随机红包{len(envelopes)}笔，"
-        f"合计{sum_env:.2f}{unit}；额外奖励{len(extras)}笔，合计{sum_extra:.2f}{unit}；奖励总计{sum_all:.2f}{unit}。"
-        f"各市填报的奖励金额合计{reported:.2f}{unit}，仅供核对。投诉人姓名、电话已作脱敏处理。"
+        f"本名册共列投诉{tot.complaints}件，其中实名投诉{tot.envelopes}件。按上述规则核算：随机红包{tot.envelopes}笔，"
+        f"合计{sum_env:.2f}{unit}；额外奖励{tot.extras}笔，合计{sum_extra:.2f}{unit}；应发总计{sum_all:.2f}{unit}。"
+        f"各市填报已发放奖励{len(paid)}件，合计{reported:.2f}{unit}（非实名投诉填报的奖励不计入），"
+        + (f"与核算应发总计相差{abs(sum_all - reported):.2f}{unit}，需核对后补发或说明。" if sum_all != reported
+           else "与核算应发总计一致。")
+        + "投诉人姓名、电话已作脱敏处理。"
     )
     table_rows = [
         [r["seq"], r["city"], r["no"], r["complainant"], r["phone"] or "—",
