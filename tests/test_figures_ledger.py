@@ -278,3 +278,24 @@ def test_summary_of_another_campaign_is_refused(run, tmp_path, capsys):
     with pytest.raises(WrongInput) as e:
         check_summary(run / "04-汇总" / "汇总.xlsx", other)
     assert "其他活动" in e.value.message and "汇总.xlsx" in e.value.message
+
+
+# -- settings ---------------------------------------------------------------------------------
+def test_report_settings_are_typed_fields(capsys):
+    from addin.campaign.settings import SettingsError, load_campaign, parse_campaign
+    from addin.campaign.settings import DEFAULT_RESOURCE
+    from importlib import resources
+
+    camp = load_campaign()
+    assert (camp.report_recipient, camp.report_issuer, camp.region_word) == (
+        "住房和城乡建设部工程质量安全监管司", camp.authority, "全区")
+    text = resources.files("addin.campaign").joinpath("data", DEFAULT_RESOURCE).read_text("utf-8")
+    other = parse_campaign(text.replace('region_word = "全区"', 'region_word = "全省"'))
+    from addin.consolidate.figures import region_word
+    assert region_word(other) == "全省"
+    with pytest.raises(SettingsError, match="region_word"):
+        parse_campaign(text.replace('region_word = "全区"', 'region_word = "全国"'))
+    # the help names the setting that really exists
+    with pytest.raises(SystemExit):
+        main(["report", "--help"])
+    assert "[report] recipient" in capsys.readouterr().out
