@@ -88,11 +88,12 @@ class _Report:
             d.paragraph(f"根据{notice}要求，{period}，我局围绕“{camp.theme}”主题，在全市组织开展了房屋市政工程"
                         "“质量月”活动。现将活动开展情况报告如下：")
             return
+        cities, reported = self.n("cities"), self.n("cities_reported")     # read in the order printed
         late = f"（其中逾期报送{self.n('cities_late')}个）" if self.L["cities_late"] else ""
         d.paragraph(
             f"根据{notice}部署，{period}，{self.region}各级住房城乡建设主管部门围绕“{camp.theme}”主题，"
-            f"组织开展了房屋市政工程“质量月”活动。截至{chinese_date(as_of)}，{self.region}{self.n('cities')}个设区市中"
-            f"已有{self.n('cities_reported')}个市报送活动开展情况{late}，{self.n('cities_missing')}个市未报送。"
+            f"组织开展了房屋市政工程“质量月”活动。截至{chinese_date(as_of)}，{self.region}{cities}个设区市中"
+            f"已有{reported}个市报送活动开展情况{late}，{self.n('cities_missing')}个市未报送。"
             "现将有关情况报告如下："
         )
 

@@ -12,7 +12,7 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
-from addin.consolidate.figures import default_seed, roster_rows, roster_totals  # noqa: F401  (default_seed: re-exported)
+from addin.consolidate.figures import Ledger, default_seed, roster_rows, roster_totals  # noqa: F401  (default_seed: re-exported)
 from docgen._data import fmt_money, frame
 from docgen.official import OfficialDocument
 
@@ -35,9 +35,10 @@ def build_reward_roster(c, out_path, seed: int | None = None, *, date: dt.date |
     levels = "、".join(f"{k}{fmt_money(v).removesuffix('.00')}{unit}" for k, v in (rules.get("extra_by_level") or {}).items())
     tot = roster_totals(seed, rows)
     sum_env, sum_extra, sum_all = tot.envelope_total, tot.extra_total, tot.total
-    # what the cities recorded as paid: the ledger's reward_total (real-name complaints only)
-    paid = [r for r in rows if r["real_name"] and r["reported"] > 0]
-    reported = sum((Decimal(str(r["reported"])) for r in paid), Decimal("0.00"))
+    # what the cities recorded as paid: the ledger's rewards_paid / reward_total (sheet 概况), the
+    # figures the reports print
+    ledger = Ledger(c)
+    n_paid, reported = ledger["rewards_paid"], Decimal(f"{ledger['reward_total']:.2f}")
 
     doc = OfficialDocument(camp, fonts)
     doc.title(f"{camp.year}年“质量月”工程质量投诉奖励名册")
@@ -51,7 +52,7 @@ def build_reward_roster(c, out_path, seed: int | None = None, *, date: dt.date |
     doc.paragraph(
         f"本名册共列投诉{tot.complaints}件，其中实名投诉{tot.envelopes}件。按上述规则核算：随机红包{tot.envelopes}笔，"
         f"合计{sum_env:.2f}{unit}；额外奖励{tot.extras}笔，合计{sum_extra:.2f}{unit}；应发总计{sum_all:.2f}{unit}。"
-        f"各市填报已发放奖励{len(paid)}件，合计{reported:.2f}{unit}（非实名投诉填报的奖励不计入），"
+        f"各市填报已发放奖励{n_paid}件，合计{reported:.2f}{unit}（非实名投诉填报的奖励不计入），"
         + (f"与核算应发总计相差{abs(sum_all - reported):.2f}{unit}，需核对后补发或说明。" if sum_all != reported
            else "与核算应发总计一致。")
         + "投诉人姓名、电话已作脱敏处理。"
