@@ -299,3 +299,23 @@ def test_report_settings_are_typed_fields(capsys):
     with pytest.raises(SystemExit):
         main(["report", "--help"])
     assert "[report] recipient" in capsys.readouterr().out
+
+
+def test_online_channels_exclude_advertising_screens(run, manifest):
+    wb = openpyxl.load_workbook(run / "04-汇总" / "汇总.xlsx", read_only=True)
+    rows = list(wb["宣传宣讲"].iter_rows(values_only=True))
+    channel = [r[rows[0].index("宣传渠道")] for r in rows[1:]]
+    assert channel.count("广告屏") > 0                     # the demo has 广告屏 rows, so the test can fail
+    assert manifest.figures["publicity_online"] == sum(c in ("官方网站", "微信公众号", "短视频") for c in channel)
+    # and 汇总.xlsx states the 口径 of every 概况 column
+    basis = {r[0]: r[2] for r in wb["统计口径"].iter_rows(min_row=2, values_only=True)}
+    assert basis[FIGURES["publicity_online"].name].startswith("“宣传宣讲”表中宣传渠道为官方网站")
+    assert set(basis) == {FIGURES[k].name for k in CITY_KEYS}
+
+
+def test_placeholder_clause_never_printed():
+    from docgen._data import clean_basis
+
+    assert clean_basis("JGJ/T 23-2011 7.0.x（强度推定值）") == "JGJ/T 23-2011（具体条文未经确认，需人工判定）"
+    assert clean_basis("GB 50204-2015 E.0.4、E.0.5") == "GB 50204-2015 E.0.4、E.0.5"
+    assert clean_basis("GB/T 1499.2-2018 表6") == "GB/T 1499.2-2018 表6"

@@ -24,7 +24,7 @@ from addin.infra.celltext import cell_text
 from addin.infra.sheetxml import DATE_STYLE, DATETIME_STYLE, fill_sheets
 from addin.consolidate.model import INFO_COLUMNS, JUDGMENT, PROVENANCE, STAT_COLUMNS, Consolidated, Submission
 from addin.campaign.settings import Campaign
-from addin.consolidate.figures import MONEY_KEYS
+from addin.consolidate.figures import CITY_FIGURES, MONEY_KEYS
 from workbook_templates.contract import load_contract
 from addin.core.errors import QmValueError
 
@@ -34,6 +34,7 @@ FINDINGS_SHEET = "校验问题"
 SOURCES_SHEET = "来源"
 SUMMARY_SHEET = "概况"
 INFO_SHEET = "基本信息"
+BASIS_SHEET = "统计口径"
 CHART_SHEET = "图表"
 # A hidden sheet that says what this workbook is: the document commands accept only a 汇总.xlsx
 # written here, for the campaign they run under (see check_summary).
@@ -209,6 +210,8 @@ def write_consolidated(c: Consolidated, path: str | Path) -> Path:
         ws, _ = w.table(SOURCES_SHEET, SOURCE_COLUMNS, [], widths={"file": 36, "sha256": 66, "note": 40})
         sources = (_source_row(s) for s in c.submissions)
         fills[ws.part] = (tuple(row[k] for k in SOURCE_COLUMNS) for row in sources)
+        w.table(BASIS_SHEET, {"name": "指标（概况列名）", "unit": "单位", "basis": "统计口径"},
+                [(f.name, f.unit, f.basis) for f in CITY_FIGURES], widths={"name": 26, "unit": 8, "basis": 100})
         _charts(wb, c, n)
         meta = wb.add_worksheet(META_SHEET)
         for r, (k, v) in enumerate((("kind", SUMMARY_KIND), ("schema", SUMMARY_SCHEMA), ("campaign_id", c.campaign.id),
