@@ -231,7 +231,9 @@ def test_documents_have_no_placeholder_or_english(run):
 
 
 # -- the document commands refuse the wrong input ------------------------------------------------
-@pytest.mark.parametrize("command", ["report", "notices", "exposure", "rewards"])
+# (`qm notices RETURN.xlsx` issuing one city's notices is issue 16 item 4, another branch: there a
+# city return is right input for notices, checked by addin.consolidate.inputs.check_city_return.)
+@pytest.mark.parametrize("command", ["report", "exposure", "rewards"])
 def test_document_commands_refuse_a_city_return(run, command, tmp_path, capsys):
     ret = next((run / "02-各市报送").glob("*南宁市.xlsx"))
     assert main([command, str(ret), "-o", str(tmp_path / "out")]) == 2
@@ -240,8 +242,9 @@ def test_document_commands_refuse_a_city_return(run, command, tmp_path, capsys):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("command", ["report", "notices", "exposure", "rewards"])
 @pytest.mark.parametrize("kind", ["check", "empty", "docx"])
-def test_report_refuses_other_files(run, kind, tmp_path, capsys):
+def test_document_commands_refuse_other_files(run, command, kind, tmp_path, capsys):
     if kind == "check":
         src = run / "03-校验" / "校验结果.xlsx"
         want = "校验结果"
@@ -253,10 +256,10 @@ def test_report_refuses_other_files(run, kind, tmp_path, capsys):
         src = tmp_path / "汇总.xlsx"
         src.write_bytes((run / "05-公文" / "全区报告.docx").read_bytes())
         want = "汇总"
-    assert main(["report", str(src), "-o", str(tmp_path / "r.docx")]) == 2
+    assert main([command, str(src), "-o", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert src.name in err and want in err
-    assert not (tmp_path / "r.docx").exists()
+    assert not (tmp_path / "out").exists()
 
 
 def test_city_report_refuses_a_summary(run, tmp_path, capsys):
