@@ -322,3 +322,11 @@ def test_placeholder_clause_never_printed():
     assert clean_basis("JGJ/T 23-2011 7.0.x（强度推定值）") == "JGJ/T 23-2011（具体条文未经确认，需人工判定）"
     assert clean_basis("GB 50204-2015 E.0.4、E.0.5") == "GB 50204-2015 E.0.4、E.0.5"
     assert clean_basis("GB/T 1499.2-2018 表6") == "GB/T 1499.2-2018 表6"
+
+
+def test_generator_ground_truth_is_independent_of_the_ledger():
+    import inspect
+
+    import addin.demo.generator as gen
+    source = inspect.getsource(gen)
+    assert "addin.consolidate" not in source and "docgen" not in source
