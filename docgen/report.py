@@ -396,13 +396,12 @@ class _Report:
         """统计口径说明: every figure this report printed, its value and its 口径."""
         d = self.doc
         d.attachment_page(label, "统计口径说明")
+        d.paragraph("本报告的数值均由汇总表按下列口径计算（各市数值见汇总表“概况”工作表）。有校验错误的记录行仍计入"
+                    "记录数，其中无法使用的填写值不计入合计和分类；校验问题见汇总表“校验问题”工作表。")
         rows = []
         for i, f in enumerate(self.L.figures_used(), 1):
-            rows.append([i, f.name, _value_text(self.L._values.get(f.key), f), f.basis])
+            rows.append([i, f.name, _value_text(self.L.value(f.key), f), f.basis])
         d.table(["序号", "指标", "本报告数值", "统计口径"], rows, widths_mm=[10, 38, 28, 80], font_size_pt=9)
-        d.paragraph("注：数值由汇总表按上述口径计算，各市数值见汇总表“概况”工作表，口径另见“统计口径”工作表。"
-                    "有校验错误的记录行仍计入记录数，其中无法使用的填写值（格式错误、不在规定选项内、超出范围等）"
-                    "不计入合计和分类；校验错误和警告见汇总表“校验问题”工作表。")
 
     def appendix(self, label: str):
         """附件: every non-conforming item, with the basis and the notice number."""

@@ -363,6 +363,10 @@ class Ledger:
             self.used.append(key)
         return self._values.get(key)
 
+    def value(self, key: str) -> Any:
+        """A figure's value without recording it as printed (for listing the figures used)."""
+        return self._values.get(key)
+
     def figures_used(self) -> list[Figure]:
         return [FIGURES[k] for k in self.used]
 
