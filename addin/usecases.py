@@ -324,9 +324,11 @@ def return_notices(source: str | Path, campaign: Campaign, out_dir: str | Path, 
     group's 生成整改通知书 button): its open non-conforming items without a recorded notice,
     numbered after the highest number already in the return, plus a numbered copy of the return
     (of ``annotate_from`` when the file read is a snapshot of it)."""
+    from addin.consolidate.inputs import check_city_return
     from docgen.notice import build_notices
 
     source, out_dir = Path(source), Path(out_dir)
+    check_city_return(source, campaign)          # the package checks every return gets, and our own
     city = return_city(source, campaign)
     if city is None:
         raise QmError("不是本活动各市的标准填报表，无法确定城市", file=source)

@@ -128,6 +128,20 @@ def rate(passed: float, failed: float) -> float:
     return passed / judged if judged else float("nan")
 
 
+_PLACEHOLDER_CLAUSE = re.compile(r"(\d+(?:\.\d+)*)\.[xX]\b|[xX]）|[（(]\s*[xX]\s*[)）]")
+
+
+def clean_basis(basis: Any) -> str:
+    """A 判定依据 fit to print: a clause the rule catalog has not confirmed (written with a
+    placeholder such as "7.0.x") is never printed as if it were one; the standard is kept and the
+    clause marked 需人工判定."""
+    b = text(basis)
+    if not b or not _PLACEHOLDER_CLAUSE.search(b):
+        return b
+    head = _PLACEHOLDER_CLAUSE.split(b, maxsplit=1)[0].rstrip(" ，、；（(")
+    return f"{head}（具体条文未经确认，需人工判定）"
+
+
 def join_names(names: Iterable[str], sep: str = "、") -> str:
     return sep.join(n for n in names if n)
 

@@ -10,54 +10,18 @@ by default it is the first 8 hex digits of sha256(campaign.id). Names and phones
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import random
 from decimal import Decimal
 from pathlib import Path
 
-from addin.campaign.rewards import cents, decide
-from addin.core.privacy import mask_name, mask_phone
-from docgen._data import fmt_money, frame, is_yes, num, sort_by_city, text
+from addin.consolidate.figures import Ledger, default_seed, roster_rows, roster_totals  # noqa: F401  (default_seed: re-exported)
+from docgen._data import fmt_money, frame
 from docgen.official import OfficialDocument
 
 
-def default_seed(campaign) -> int:
-    return int(hashlib.sha256(str(campaign.id).encode("utf-8")).hexdigest()[:8], 16)
-
-
 def compute_roster(c, seed: int | None = None) -> tuple[int, list[dict]]:
-    """(seed, rows): one row per complaint, in roster order, with the amounts drawn."""
-    camp = c.campaign
-    seed = default_seed(camp) if seed is None else int(seed)
-    rules = camp.reward_rules
-    lo, hi = float(rules.random_min), float(rules.random_max)
-    df = frame(c, "complaints", ["no", "real_name", "complainant", "phone", "verified", "level", "reward",
-                                 "city", "city_code", "source_row"])
-    rng = random.Random(seed)
-    rows = []
-    for i, (_, r) in enumerate(sort_by_city(df, c, "no", "source_row").iterrows(), 1):
-        real = is_yes(r.get("real_name"))
-        verified, level = text(r.get("verified")), text(r.get("level"))
-        decision = decide(rules, real, verified, level)
-        envelope = cents(rng.uniform(lo, hi)) if decision.envelope else Decimal("0.00")
-        extra, note = decision.extra, decision.note
-        rows.append({
-            "seq": i,
-            "city": text(r.get("city")),
-            "city_code": text(r.get("city_code")),
-            "no": text(r.get("no")),
-            "complainant": mask_name(r.get("complainant")) if real else "匿名",
-            "phone": mask_phone(r.get("phone")),
-            "real_name": real,
-            "verified": verified,
-            "level": level,
-            "random": float(envelope),
-            "extra": float(extra),
-            "total": float(envelope + extra),
-            "reported": num(r.get("reward")),
-            "note": note,
-        })
-    return seed, rows
+    """(seed, rows): one row per complaint, in roster order, with the amounts drawn (the figures
+    ledger's definition: addin.consolidate.figures.roster_rows)."""
+    return roster_rows(c.campaign, frame(c, "complaints"), seed)
 
 
 def build_reward_roster(c, out_path, seed: int | None = None, *, date: dt.date | None = None,
@@ -80,12 +44,12 @@ def build_reward_roster(c, out_path, seed: int | None = None, *, date: dt.date |
     unit = rules.currency
     lo, hi = float(rules.random_min), float(rules.random_max)
     levels = "、".join(f"{k}{fmt_money(v).removesuffix('.00')}{unit}" for k, v in rules.extra_by_level.items())
-    envelopes = [r for r in rows if r["real_name"]]
-    extras = [r for r in rows if r["extra"] > 0]
-    sum_env = sum(Decimal(str(r["random"])) for r in rows)
-    sum_extra = sum(Decimal(str(r["extra"])) for r in rows)
-    sum_all = sum_env + sum_extra
-    reported = sum(Decimal(str(r["reported"])) for r in rows)
+    tot = roster_totals(seed, rows)
+    sum_env, sum_extra, sum_all = tot.envelope_total, tot.extra_total, tot.total
+    # what the cities recorded as paid: the ledger's rewards_paid / reward_total (sheet 概况), the
+    # figures the reports print
+    ledger = Ledger(c)
+    n_paid, reported = ledger["rewards_paid"], Decimal(f"{ledger['reward_total']:.2f}")
 
     doc = OfficialDocument(camp, fonts, draft=draft)
     doc.title(f"{camp.year}年“质量月”工程质量投诉奖励名册")
@@ -98,9 +62,12 @@ def build_reward_roster(c, out_path, seed: int | None = None, *, date: dt.date |
         f"额外奖励按核查属实（含部分属实）的问题等级确定：{levels or '未设置'}。"
     )
     doc.paragraph(
-        f"本名册共列投诉{len(rows)}件，其中实名投诉{len(envelopes)}件。发放随机红包{len(envelopes)}笔，"
-        f"合计{sum_env:.2f}{unit}；额外奖励{len(extras)}笔，合计{sum_extra:.2f}{unit}；奖励总计{sum_all:.2f}{unit}。"
-        f"各市填报的奖励金额合计{reported:.2f}{unit}，仅供核对。投诉人姓名、电话已作脱敏处理。"
+        f"本名册共列投诉{tot.complaints}件，其中实名投诉{tot.envelopes}件。按上述规则核算：随机红包{tot.envelopes}笔，"
+        f"合计{sum_env:.2f}{unit}；额外奖励{tot.extras}笔，合计{sum_extra:.2f}{unit}；应发总计{sum_all:.2f}{unit}。"
+        f"各市填报已发放奖励{n_paid}件，合计{reported:.2f}{unit}（非实名投诉填报的奖励不计入），"
+        + (f"与核算应发总计相差{abs(sum_all - reported):.2f}{unit}，需核对后补发或说明。" if sum_all != reported
+           else "与核算应发总计一致。")
+        + "投诉人姓名、电话已作脱敏处理。"
     )
     table_rows = [
         [r["seq"], r["city"], r["no"], r["complainant"], r["phone"] or "—",

@@ -11,9 +11,10 @@ from tests.docgen_fixtures import build_consolidated, docx_part, docx_text
 
 @pytest.fixture
 def summary(tmp_path, monkeypatch):
+    from addin.consolidate.run import write_consolidated
+
     c = build_consolidated(tmp_path)
-    path = tmp_path / "汇总.xlsx"
-    path.write_bytes(b"stub")
+    path = write_consolidated(c, tmp_path / "汇总.xlsx")   # a real one: the commands check their input
     seen = {}
 
     def load(p, campaign):
@@ -41,7 +42,11 @@ def test_report(summary, tmp_path, capsys):
 
 def test_city_report(summary, tmp_path):
     path, c, seen = summary
+    from addin.demo.generator import build_city_workbook, generate_city
+
+    camp = c.campaign
     src = tmp_path / "回收" / "南宁市_质量月填报表.xlsx"
+    build_city_workbook(camp, generate_city(camp, camp.cities[0])).save(src)   # a real return: checked first
     out = tmp_path / "本市报告.docx"
     assert main(["report", "--city", str(src), "-o", str(out), "--date", "2022-10-08"]) == 0
     assert seen["files"] == [str(src)]
@@ -98,8 +103,9 @@ def test_exposure_finds_photos_beside_the_returns(tmp_path, monkeypatch):
     for name in exp["source_file"]:
         (decoy / name).write_bytes(b"")
     (tmp_path / "汇总").mkdir()
-    summary = tmp_path / "汇总" / "汇总.xlsx"
-    summary.write_bytes(b"stub")
+    from addin.consolidate.run import write_consolidated
+
+    summary = write_consolidated(c, tmp_path / "汇总" / "汇总.xlsx")
     monkeypatch.setattr(addin.consolidate.run, "load_consolidated", lambda p, campaign: c)
     out = tmp_path / "曝光.docx"
     assert main(["exposure", str(summary), "-o", str(out), "--date", "2022-10-14", "--draft"]) == 0

@@ -50,13 +50,13 @@ def test_title_recipient_and_structure(province, consolidated):
     title = next(p for p in doc.paragraphs if p.style.name == "Title")
     assert title.text.replace("\n", "") == "关于2022年全区房屋市政工程“质量月”活动开展情况的报告"
     assert report_title(consolidated) == title.text.replace("\n", "")
-    # no report_recipient in the settings: no 主送 line
-    assert not [p for p in doc.paragraphs if p.style.name == "Recipient"]
+    # 主送 from the settings ([report] recipient)
+    assert [p.text for p in doc.paragraphs if p.style.name == "Recipient"] == [f"{consolidated.campaign.report_recipient}："]
     h2 = _headings(province, 2)
     assert h2[:8] == ACTIVITIES                     # the notice's eight activities, in order
     assert h2[8:12] == REQUIREMENTS                 # and its four 工作要求
     text = docx_text(province)
-    assert f"{consolidated.campaign.authority}\n2022年10月14日" in text
+    assert f"{consolidated.campaign.report_issuer}\n2022年10月14日" in text
     assert "特此报告。" in text
 
 
@@ -68,7 +68,7 @@ def test_every_total_figure_appears(province, consolidated):
         f"质量宣传宣讲活动{_i(t['publicity_events'])}场，参与{_i(t['publicity_participants'])}人次，发布宣传信息{_i(t['publicity_items'])}条",
         f"示范观摩活动{_i(t['tours_events'])}场，参加{_i(t['tours_participants'])}人次",
         f"示范企业和项目{_i(t['manual_demo'])}个",
-        f"督促{_i(t['manual_compiled'])}家施工、监理企业编制",
+        f"督促{_i(t['manual_firms'])}家施工、监理企业编制企业工程质量安全手册，其中已编制{_i(t['manual_compiled'])}家",
         f"纳入检查{_i(t['manual_in_inspection'])}个",
         f"微视频作品{_i(t['videos'])}件",
         f"组织{_i(t['quiz_participants'])}人参加工程质量知识竞赛",
@@ -101,8 +101,8 @@ def test_breakdowns_from_the_frames(province, consolidated):
     assert f"参加线上竞赛{quiz['online'].notna().sum()}人次、线下竞赛{quiz['offline'].notna().sum()}人次" in text
     real = (consolidated.frames["complaints"]["real_name"] == "是").sum()
     assert f"其中实名投诉{real}件" in text
-    # batch trace: one manufacturer, one batch, used on two sites
-    assert "涉及生产厂家1家、批次1个，使用同批次产品的工地2个" in text
+    # batch trace: one manufacturer, one batch; its two sites both failed, so no other site used it
+    assert "涉及生产厂家1家、批次1个。各不合格批次均未发现在其他抽测工地使用。" in text
 
 
 def test_per_city_table(province, consolidated):
@@ -138,8 +138,8 @@ def test_nonconforming_and_cases(province, consolidated):
     assert "已立案查处2起" in text
     assert "南宁市五象新区某安置房项目1#楼（广西五象建设工程有限公司，钢筋下屈服强度）" in text
     # the attachment lists every non-conforming item
-    assert "附件：各市监督抽测不合格项目清单" in text
-    appendix = doc.tables[-1]
+    assert "附件：1.各市监督抽测不合格项目清单\n2.统计口径说明" in text
+    appendix = doc.tables[-2]
     assert len(appendix.rows) == 1 + len(nc)
     assert {row_texts(r)[6] for r in appendix.rows[1:]} >= {"南建质整改〔2022〕5号", "柳建质〔2022〕12号"}
 
@@ -165,13 +165,8 @@ def test_recipient_from_argument_or_setting(consolidated, tmp_path):
     p = build_province_report(consolidated, tmp_path / "a.docx", date=dt.date(2022, 10, 14), recipient="某上级机关")
     assert "\n某上级机关：\n" in docx_text(p)
 
-    camp = consolidated.campaign
-
-    @dataclasses.dataclass(frozen=True)
-    class WithRecipient(type(camp)):  # a campaign whose settings carry report_recipient
-        report_recipient: str = "设置中的主送机关"
-
-    c2 = dataclasses.replace(consolidated, campaign=WithRecipient(**dataclasses.asdict(camp) | {"cities": camp.cities}))
+    camp = dataclasses.replace(consolidated.campaign, report_recipient="设置中的主送机关")
+    c2 = dataclasses.replace(consolidated, campaign=camp)
     p2 = build_province_report(c2, tmp_path / "b.docx", date=dt.date(2022, 10, 14))
     assert "\n设置中的主送机关：\n" in docx_text(p2)
 
@@ -190,7 +185,12 @@ def test_city_report(consolidated, tmp_path):
     assert f"金额{s['reward_total']:.2f}元" in text
     assert _headings(p, 2)[:8] == ACTIVITIES
     assert "梧州" not in text and "柳州" not in text                          # only this city's items
-    assert "于2022年10月8日汇总形成本报告" in text                            # its own fill date
+    assert "汇总形成本报告" in text
+    assert set(re.findall(r"\d{4}年\d{1,2}月\d{1,2}日", text)) == {"2022年10月8日"}   # one date
+    assert "南建质〔2022〕12号" in text and "明确了质量投诉处理专人" in text       # its 基本信息
+    # without --date: the return's 填报日期, the only date it carries
+    p2 = build_city_report(consolidated, "柳州", tmp_path / "柳州.docx")
+    assert set(re.findall(r"\d{4}年\d{1,2}月\d{1,2}日", docx_text(p2))) == {"2022年10月9日"}
 
 
 def test_report_survives_missing_sheets(consolidated, tmp_path):

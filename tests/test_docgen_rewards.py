@@ -68,7 +68,11 @@ def test_document_prints_seed_totals_and_masks(consolidated, tmp_path):
     total = sum(r["total"] for r in rows)
     env = sum(r["random"] for r in rows)
     extra = sum(r["extra"] for r in rows)
-    assert f"奖励总计{total:.2f}元" in text and f"合计{env:.2f}元" in text and f"合计{extra:.2f}元" in text
+    assert f"应发总计{total:.2f}元" in text and f"合计{env:.2f}元" in text and f"合计{extra:.2f}元" in text
+    # what the cities recorded as paid (real-name complaints only) is stated beside it, with the difference
+    paid = sum(r["reported"] for r in rows if r["real_name"] and r["reported"] > 0)
+    assert f"合计{paid:.2f}元（非实名投诉填报的奖励不计入）" in text
+    assert (f"相差{abs(total - paid):.2f}元" in text) if abs(total - paid) > 0.004 else "一致" in text
     table = Document(str(path)).tables[0]
     last = row_texts(table.rows[-1])
     assert last[0] == "合计" and last[-2] == f"{total:.2f}"

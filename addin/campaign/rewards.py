@@ -79,7 +79,7 @@ def decide(rules: RewardRules, real_name: bool, verified: str | None, level: str
     if verified in VERIFIED:
         if level in rules.extra_by_level:
             return Decision(True, rules.extra_by_level[level])
-        return Decision(True, Decimal("0.00"), "未定问题等级，额外奖励待定", pending=True)
+        return Decision(True, Decimal("0.00"), "未定问题等级，暂不计额外奖励", pending=True)
     if verified == PENDING:
-        return Decision(True, Decimal("0.00"), "核查中，额外奖励待定", pending=True)
+        return Decision(True, Decimal("0.00"), "核查中，暂不计额外奖励", pending=True)
     return Decision(True, Decimal("0.00"))

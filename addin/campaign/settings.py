@@ -69,6 +69,11 @@ class Campaign:
     source: str = ""
     raw_hash: str = ""
     rule_files: tuple[str, ...] = ()    # extra rule catalogs (absolute paths), after the packaged one
+    # -- the activity report (qm report): TOML table [report] ------------------------------------
+    report_recipient: str = ""      # 主送机关 of the province's report ([report] recipient)
+    report_issuer: str = ""         # 发文机关 signing it ([report] issuer; default: authority)
+    report_doc_number: str = ""     # its 发文字号 ([report] doc_number; empty: none printed, --doc-number gives one)
+    region_word: str = ""           # 全区 / 全省 / 全市 ([report] region_word; default: from the province's name)
 
     def city_by_name(self, name: str) -> City | None:
         name = (name or "").strip()
@@ -200,6 +205,7 @@ def parse_campaign(text: str, where: str = "<内置>") -> Campaign:
         source=where,
         raw_hash=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
         rule_files=_rule_files(data, where),
+        **_report_settings(data, where),
     )
 
 
@@ -249,6 +255,27 @@ def _notices(block: Any, city_names: set[str], where: str) -> tuple[tuple[Notice
             raise SettingsError(f"活动设置文件 {where}：[notices.cities] “{city}”的机关代字“{prefix}”不应含括号或空格")
         out.append(NoticeAuthority(city, str(v["authority"]).strip(), prefix))
     return tuple(out), days
+
+
+_REGION_WORDS = ("全区", "全省", "全市")
+
+
+def _report_settings(data: dict, where: str) -> dict[str, str]:
+    """The [report] table: who the province's report goes to and comes from."""
+    rep = data.get("report", {})
+    if not isinstance(rep, dict):
+        raise SettingsError(f"活动设置文件 {where}：report 应为表（[report]）")
+    out = {}
+    for key, field_name in (("recipient", "report_recipient"), ("issuer", "report_issuer"),
+                            ("doc_number", "report_doc_number"), ("region_word", "region_word")):
+        value = rep.get(key, "")
+        if not isinstance(value, str):
+            raise SettingsError(f"活动设置文件 {where}：[report] {key} 应为文字，实为“{value}”")
+        out[field_name] = value.strip()
+    if out["region_word"] and out["region_word"] not in _REGION_WORDS:
+        raise SettingsError(f"活动设置文件 {where}：[report] region_word 应为{'、'.join(_REGION_WORDS)}之一，"
+                            f"实为“{out['region_word']}”")
+    return out
 
 
 def load_campaign(path: str | Path | None = None) -> Campaign:

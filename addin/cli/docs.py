@@ -32,13 +32,18 @@ def _require(path: str | None, what: str) -> Path | None:
 
 
 def _load(args):
-    """The consolidated campaign from 汇总.xlsx (or None after printing why not)."""
+    """The consolidated campaign from 汇总.xlsx (or None after printing why not). The file must be a
+    汇总.xlsx written by qm consolidate for this campaign (addin.consolidate.inputs.check_summary):
+    anything else raises WrongInput, shown by qm as a Chinese message with exit 2."""
     p = _require(args.summary, "汇总表（qm consolidate 生成的 汇总.xlsx）")
     if p is None:
         return None
-    from addin.consolidate.run import load_consolidated
+    from addin.consolidate import run
+    from addin.consolidate.inputs import check_summary
 
-    return load_consolidated(p, campaign_from_args(args))
+    campaign = campaign_from_args(args)
+    check_summary(p, campaign)
+    return run.load_consolidated(p, campaign)
 
 
 def cmd_report(args) -> int:
@@ -51,10 +56,13 @@ def cmd_report(args) -> int:
         src = _require(args.city, "本市填报工作簿")
         if src is None:
             return 2
+        from addin.consolidate import run
+        from addin.consolidate.inputs import check_city_return
         from addin.consolidate.model import CityStatus, SubmissionStatus
-        from addin.consolidate.run import consolidate_files
 
-        c = consolidate_files([src], campaign_from_args(args))
+        campaign = campaign_from_args(args)
+        check_city_return(src, campaign)
+        c = run.consolidate_files([src], campaign)
         city = next((s.city for s in c.submissions if s.city and s.status == SubmissionStatus.USED), None)
         if city is None and "status" in c.stats.columns:
             reported = c.stats[c.stats["status"] != CityStatus.MISSING]
@@ -146,9 +154,11 @@ def register(sub) -> None:
     r.add_argument("summary", nargs="?", metavar="汇总表", help="qm consolidate 生成的汇总表（汇总.xlsx）")
     r.add_argument("--city", metavar="工作簿", help="生成本市报告：本市的标准填报工作簿")
     r.add_argument("-o", "--output", metavar="文件", help="输出的 .docx（默认 全区报告.docx 或 本市报告.docx）")
-    r.add_argument("--date", type=_date, metavar="日期", help="成文日期，如 2022-10-12（默认今天）")
-    r.add_argument("--recipient", metavar="机关", help="全区报告的主送机关（默认取活动设置 report_recipient，未设置则不写主送）")
-    r.add_argument("--doc-number", metavar="字号", help="发文字号，如 桂建管〔2022〕25号（默认不写）")
+    r.add_argument("--date", type=_date, metavar="日期",
+                   help="成文日期，如 2022-10-12（全区报告默认今天；本市报告默认本市填报表的填报日期）")
+    r.add_argument("--recipient", metavar="机关", help="全区报告的主送机关（默认取活动设置 [report] recipient，未设置则不写主送）")
+    r.add_argument("--doc-number", metavar="字号",
+                   help="发文字号，如 桂建管〔2022〕25号（全区报告默认取活动设置 [report] doc_number，未设置则不写）")
     r.set_defaults(func=cmd_report)
 
     n = sub.add_parser(

@@ -26,7 +26,7 @@ import pandas as pd
 
 from addin.infra.batch import DEFAULT_FILE_TIMEOUT, DEFAULT_WORKER_MB, collect_files, run_parallel
 from addin.core.findings import ERROR, WARNING, Finding
-from addin.campaign.rewards import VERIFIED
+from addin.consolidate.figures import CITY_KEYS, MONEY_KEYS, city_figures, info_rows
 from addin.consolidate.model import (JUDGMENT, STAT_COLUMNS, CityStatus, Consolidated, Submission,
                                      SubmissionStatus)
 from addin.campaign.settings import Campaign, City
@@ -238,57 +238,15 @@ class _Norm:
         return out
 
 
-def _num(x: Any) -> float | None:
-    return float(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else None
-
-
 def file_stats(contract: Contract, rows: dict[str, list[tuple]]) -> dict[str, Any]:
-    """One return's statistics, computed where the rows are (in the worker)."""
-    def col(key: str, name: str) -> list[Any]:
-        i = _columns(contract, key).index(name)
-        return [r[i] for r in rows.get(key, [])]
+    """One return's statistics (the ledger's per-city figures), computed where the rows are (in the worker)."""
+    at = {key: {name: i for i, name in enumerate(_columns(contract, key))} for key in rows}
 
-    def count(key: str, name: str, accept) -> int:
-        return sum(1 for x in col(key, name) if accept(x))
+    def column(key: str, name: str) -> list[Any]:
+        i = at.get(key, {}).get(name)
+        return [] if i is None else [r[i] for r in rows.get(key, [])]
 
-    def total(key: str, name: str) -> float:
-        return sum(n for n in map(_num, col(key, name)) if n is not None)
-
-    def distinct(key: str, name: str) -> int:
-        return len({x for x in col(key, name) if x is not None})
-
-    judgments = col("spotcheck", "judgment")
-    return {
-        "publicity_events": len(rows.get("publicity", [])),
-        "publicity_participants": total("publicity", "participants"),
-        "publicity_items": total("publicity", "items"),
-        "tours_events": len(rows.get("tours", [])),
-        "tours_participants": total("tours", "participants"),
-        "manual_demo": count("manual", "kind", lambda x: x in ("示范企业", "示范项目")),
-        "manual_compiled": count("manual", "compiled", lambda x: x == "是"),
-        "manual_in_inspection": count("manual", "in_inspection", lambda x: x == "是"),
-        "videos": len(rows.get("videos", [])),
-        "quiz_participants": len(rows.get("quiz", [])),
-        "spot_projects": distinct("spotcheck", "project"),
-        "spot_items": len(judgments),
-        "spot_pass": judgments.count("合格"),
-        "spot_fail": judgments.count("不合格"),
-        "spot_recheck": judgments.count("需复检"),
-        "notices": distinct("spotcheck", "notice_no"),
-        "cases_filed": count("spotcheck", "case_filed", lambda x: x == "是"),
-        "exposures": len(rows.get("exposure", [])),
-        "complaints": len(rows.get("complaints", [])),
-        "complaints_verified": count("complaints", "verified", lambda x: x in VERIFIED),
-        "rewards_paid": count("complaints", "reward", lambda x: (_num(x) or 0) > 0),
-        "reward_total": total("complaints", "reward"),
-        "appraisals": len(rows.get("appraisal", [])),
-        "appraisal_a": count("appraisal", "grade", lambda x: x == "A级"),
-        "appraisal_b": count("appraisal", "grade", lambda x: x == "B级"),
-        "appraisal_c": count("appraisal", "grade", lambda x: x == "C级"),
-        "appraisal_d": count("appraisal", "grade", lambda x: x == "D级"),
-        "agencies": distinct("appraisal", "agency"),
-        "bad_records": count("appraisal", "bad_record", lambda x: x == "是"),
-    }
+    return city_figures(column, lambda key: len(rows.get(key, [])))
 
 
 def _as_date(x: Any) -> dt.date | None:
@@ -425,9 +383,10 @@ def _stats(campaign: Campaign, chosen: dict[str, FileResult], subs: list[Submiss
         row["warnings"] = sub.warnings if sub else 0
         rows.append(row)
     stats = pd.DataFrame(rows, columns=list(STAT_COLUMNS))
-    ints = [k for k in STAT_COLUMNS if k not in ("city", "city_code", "status", "fill_date", "spot_pass_rate", "reward_total")]
+    ints = [k for k in CITY_KEYS if k not in MONEY_KEYS] + ["errors", "warnings"]
     stats[ints] = stats[ints].astype("int64")
-    stats["reward_total"] = stats["reward_total"].astype("float64").round(2)   # money: to the fen
+    for k in MONEY_KEYS:
+        stats[k] = stats[k].astype("float64").round(2)   # money: to the fen
     return stats
 
 
@@ -492,8 +451,11 @@ def consolidate_results(results: list[FileResult], campaign: Campaign, contract:
         campaign=campaign, frames=frames, stats=stats, findings=findings_df, submissions=subs,
         missing_cities=[c.name for c in campaign.cities if c.code not in chosen],
         late_cities=[s.city for s in subs if s.status == SubmissionStatus.USED and s.late],
-        duplicate_files=[s.file for s in subs if s.status.startswith("重复")],
+        duplicate_files=[s.file for s in subs if s.status == SubmissionStatus.DUPLICATE],
         nonconforming=bad, batch_trace=trace,
+        info=info_rows(campaign, [(code, CityStatus.LATE if next((s.late for s in subs if s.city_code == code
+                                                                      and s.status == SubmissionStatus.USED), False)
+                                   else CityStatus.SUBMITTED, r.name, r.info) for code, r in chosen.items()]),
     )
 
 

@@ -22,8 +22,10 @@ import xlsxwriter
 from addin.infra.atomic import atomic_path
 from addin.infra.celltext import cell_text
 from addin.infra.sheetxml import DATE_STYLE, DATETIME_STYLE, fill_sheets
-from addin.consolidate.model import CityStatus, Consolidated, JUDGMENT, PROVENANCE, STAT_COLUMNS, Submission
+from addin.consolidate.model import (INFO_COLUMNS, JUDGMENT, PROVENANCE, STAT_COLUMNS, CityStatus, Consolidated,
+                                     Submission)
 from addin.campaign.settings import Campaign
+from addin.consolidate.figures import CITY_FIGURES, MONEY_KEYS
 from workbook_templates.contract import load_contract
 from addin.core.errors import QmValueError
 
@@ -32,7 +34,14 @@ TRACE_SHEET = "批次追溯"
 FINDINGS_SHEET = "校验问题"
 SOURCES_SHEET = "来源"
 SUMMARY_SHEET = "概况"
+INFO_SHEET = "基本信息"
+BASIS_SHEET = "统计口径"
 CHART_SHEET = "图表"
+# A hidden sheet that says what this workbook is: the document commands accept only a 汇总.xlsx
+# written here, for the campaign they run under (see check_summary).
+META_SHEET = "_meta"
+SUMMARY_KIND = "qm-consolidated"
+SUMMARY_SCHEMA = "2"
 
 FINDING_COLUMNS = {"file": "文件", "sheet": "工作表", "cell": "单元格", "column": "列", "severity": "严重程度",
                    "name": "问题类型", "code": "代码", "message": "说明", "basis": "依据", "value": "填写值"}
@@ -179,6 +188,9 @@ def write_consolidated(c: Consolidated, path: str | Path) -> Path:
                         ws.write_number(total_row, col, val, w.pct)
                 else:
                     ws.write_number(total_row, col, val)
+        info = c.info if c.info is not None and not c.info.empty else pd.DataFrame(columns=list(INFO_COLUMNS))
+        w.table(INFO_SHEET, INFO_COLUMNS, info, widths={"city": 9, "city_code": 8, "status": 9, "unit": 26,
+                                                         "fill_date": 11, "plan_doc": 20, "source_file": 34})
         fills = {}
         for sheet in contract.table_sheets:
             # header only now; the rows are streamed into the sheet's XML after XlsxWriter closes
@@ -199,7 +211,15 @@ def write_consolidated(c: Consolidated, path: str | Path) -> Path:
         ws, _ = w.table(SOURCES_SHEET, SOURCE_COLUMNS, [], widths={"file": 36, "sha256": 66, "note": 40})
         sources = (_source_row(s) for s in c.submissions)
         fills[ws.part] = (tuple(row[k] for k in SOURCE_COLUMNS) for row in sources)
+        w.table(BASIS_SHEET, {"name": "指标（概况列名）", "unit": "单位", "basis": "统计口径"},
+                [(f.name, f.unit, f.basis) for f in CITY_FIGURES], widths={"name": 26, "unit": 8, "basis": 100})
         _charts(wb, c, n)
+        meta = wb.add_worksheet(META_SHEET)
+        for r, (k, v) in enumerate((("kind", SUMMARY_KIND), ("schema", SUMMARY_SCHEMA), ("campaign_id", c.campaign.id),
+                                    ("campaign_hash", c.campaign.raw_hash))):
+            meta.write_string(r, 0, k)
+            meta.write_string(r, 1, v)
+        meta.hide()
         wb.close()
         fill_sheets(Path(tmp), fills)
     return path
@@ -266,16 +286,18 @@ def _read_sheet(wb, name: str, titles: dict[str, str]) -> pd.DataFrame:
 
 
 def load_consolidated(path: str | Path, campaign: Campaign) -> Consolidated:
-    """Read 汇总.xlsx (written by write_consolidated) back into a Consolidated."""
+    """Read 汇总.xlsx (written by write_consolidated; a path or a binary file object) back into a
+    Consolidated. Documents read it through addin.consolidate.inputs.open_summary, which checks first."""
     contract = load_contract()
-    wb = python_calamine.CalamineWorkbook.from_path(str(path))
+    wb = (python_calamine.CalamineWorkbook.from_filelike(path) if hasattr(path, "read")
+          else python_calamine.CalamineWorkbook.from_path(str(path)))
     stats = _read_sheet(wb, SUMMARY_SHEET, STAT_COLUMNS)
     stats = stats[stats["city"] != "合计"].dropna(subset=["city_code"]).reset_index(drop=True)
     stats["city_code"] = stats["city_code"].astype(str)
     for k in STAT_COLUMNS:
         if k not in ("city", "city_code", "status", "fill_date", "spot_pass_rate"):
             stats[k] = pd.to_numeric(stats[k], errors="coerce").fillna(0)
-            if k != "reward_total":
+            if k not in MONEY_KEYS:
                 stats[k] = stats[k].astype("int64")
     stats["spot_pass_rate"] = pd.to_numeric(stats["spot_pass_rate"], errors="coerce")
     frames = {s.key: _read_sheet(wb, s.title, _titles(s.key)) for s in contract.table_sheets}
@@ -298,4 +320,5 @@ def load_consolidated(path: str | Path, campaign: Campaign) -> Consolidated:
         duplicate_files=[s.file for s in subs if s.status.startswith("重复")],
         nonconforming=_read_sheet(wb, NONCONFORMING_SHEET, _titles("spotcheck")),
         batch_trace=_read_sheet(wb, TRACE_SHEET, TRACE_COLUMNS),
+        info=_read_sheet(wb, INFO_SHEET, INFO_COLUMNS),
     )

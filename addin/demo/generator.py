@@ -1204,18 +1204,27 @@ STAT_DEFINITIONS = {
     "tours_events": "观摩交流表的行数", "tours_participants": "观摩交流“参加人数”之和",
     "manual_rows": "质量安全手册表的行数",
     "manual_demo": "类别为示范企业或示范项目的行数",
-    "manual_compiled": "“已编制企业手册”为是的行数（“是 ”也算是）",
+    "manual_firms": "类别为企业手册（施工）或企业手册（监理）的行数",
+    "manual_compiled": "类别为企业手册（施工/监理）且“已编制企业手册”为是的行数（“是 ”也算是）",
+    "publicity_online": "宣传渠道为官方网站、微信公众号或短视频的行数（广告屏不算线上）",
     "manual_in_inspection": "“纳入检查”为是的行数",
     "videos": "微视频作品表的行数",
     "quiz_participants": "知识竞赛表的行数（重复行也计入）",
     "spot_projects": "监督抽测中不同工程名称的个数", "spot_items": "监督抽测表的行数",
     "spot_pass": "judge() 复核为合格的行数", "spot_fail": "judge() 复核为不合格的行数（即不合格项）",
     "spot_recheck": "judge() 复核为需复检的行数",
+    "spot_unjudged": "judge() 无法判定（不是合格、不合格、需复检）的行数",
     "spot_pass_rate": "spot_pass / (spot_pass + spot_fail)",
-    "notices": "不同的整改通知书编号个数", "cases_filed": "“立案查处”为是的行数",
-    "exposures": "典型问题曝光表的行数",
-    "complaints": "质量投诉表的行数", "complaints_verified": "核查结果为属实或部分属实的行数",
-    "rewards_paid": "奖励金额大于 0 的行数", "reward_total": "奖励金额之和（元，两位小数）",
+    "notices": "不同的整改通知书编号个数",
+    "cases_filed": "“立案查处”为是的行中不同（工程名称, 施工单位）的个数",
+    "exposures": "典型问题曝光表中不同工程名称的个数", "exposure_items": "典型问题曝光表的行数",
+    "exposure_cited": "违反的规范名称和具体条文都填写的曝光行数",
+    "complaints": "质量投诉表的行数", "complaints_real": "实名投诉的行数",
+    "complaints_verified": "核查结果为属实或部分属实的行数", "complaints_pending": "核查结果为核查中的行数",
+    "rewards_paid": "实名且奖励金额大于 0 的行数（匿名投诉填的奖励不算）",
+    "reward_total": "上述各行奖励金额之和（元，两位小数）",
+    "appraisal_cd_handled": "C级、D级中处理措施已填且不是“无需处理”的行数",
+    "appraisal_unqualified": "鉴定机构资质或鉴定人员资格为“不具备”的行数",
     "appraisals": "自建房安全鉴定表的行数", "appraisal_a": "A级行数", "appraisal_b": "B级行数",
     "appraisal_c": "C级行数", "appraisal_d": "D级行数", "agencies": "不同鉴定机构名称的个数",
     "bad_records": "“认定不良行为记录”为是的行数",
@@ -1239,6 +1248,7 @@ def _counts(ret: CityReturn, status: str, findings: list[dict[str, Any]]) -> dic
     npass, nfail, nre = res.count("合格"), res.count("不合格"), res.count("需复检")
     grades = [a.get("grade") for a in r["appraisal"]]
     sev = [CODES[f["code"]][0] for f in findings]
+    paid = [_num(x.get("reward")) for x in r["complaints"] if x.get("real_name") == "是" and _num(x.get("reward")) > 0]
     return {
         "city": ret.city.name, "city_code": ret.city.code, "status": status,
         "fill_date": ret.info["fill_date"].isoformat(),
@@ -1249,24 +1259,36 @@ def _counts(ret: CityReturn, status: str, findings: list[dict[str, Any]]) -> dic
         "tours_participants": int(sum(_num(x.get("participants")) for x in r["tours"])),
         "manual_rows": len(r["manual"]),
         "manual_demo": sum(1 for x in r["manual"] if x.get("kind") in ("示范企业", "示范项目")),
-        "manual_compiled": sum(1 for x in r["manual"] if _yes(x.get("compiled"))),
+        "manual_firms": sum(1 for x in r["manual"] if x.get("kind") in ("企业手册（施工）", "企业手册（监理）")),
+        "manual_compiled": sum(1 for x in r["manual"] if x.get("kind") in ("企业手册（施工）", "企业手册（监理）")
+                               and _yes(x.get("compiled"))),
+        "publicity_online": sum(1 for x in r["publicity"] if x.get("channel") in ("官方网站", "微信公众号", "短视频")),
         "manual_in_inspection": sum(1 for x in r["manual"] if _yes(x.get("in_inspection"))),
         "videos": len(r["videos"]),
         "quiz_participants": len(r["quiz"]),
         "spot_projects": len({x["project"] for x in spot}),
         "spot_items": len(spot), "spot_pass": npass, "spot_fail": nfail, "spot_recheck": nre,
+        "spot_unjudged": len(spot) - npass - nfail - nre,
         "spot_pass_rate": round(npass / (npass + nfail), 6) if npass + nfail else None,
         "notices": len({x["notice_no"] for x in spot if x.get("notice_no")}),
-        "cases_filed": sum(1 for x in spot if _yes(x.get("case_filed"))),
-        "exposures": len(r["exposure"]),
+        "cases_filed": len({(x["project"], x["contractor"]) for x in spot if _yes(x.get("case_filed"))}),
+        "exposures": len({x["project"] for x in r["exposure"]}),
+        "exposure_items": len(r["exposure"]),
+        "exposure_cited": sum(1 for x in r["exposure"] if x.get("standard") and x.get("clause")),
         "complaints": len(r["complaints"]),
+        "complaints_real": sum(1 for x in r["complaints"] if x.get("real_name") == "是"),
         "complaints_verified": sum(1 for x in r["complaints"] if x.get("verified") in ("属实", "部分属实")),
-        "rewards_paid": sum(1 for x in r["complaints"] if _num(x.get("reward")) > 0),
-        "reward_total": round(sum(_num(x.get("reward")) for x in r["complaints"]), 2),
+        "complaints_pending": sum(1 for x in r["complaints"] if x.get("verified") == "核查中"),
+        "rewards_paid": len(paid),
+        "reward_total": round(sum(paid), 2),
         "appraisals": len(r["appraisal"]),
         "appraisal_a": grades.count("A级"), "appraisal_b": grades.count("B级"),
         "appraisal_c": grades.count("C级"), "appraisal_d": grades.count("D级"),
         "agencies": len({x["agency"] for x in r["appraisal"]}),
+        "appraisal_cd_handled": sum(1 for x in r["appraisal"] if x.get("grade") in ("C级", "D级")
+                                    and x.get("measure") not in (None, "", "无需处理")),
+        "appraisal_unqualified": sum(1 for x in r["appraisal"]
+                                     if "不具备" in (x.get("agency_qual"), x.get("appraiser_qual"))),
         "bad_records": sum(1 for x in r["appraisal"] if _yes(x.get("bad_record"))),
         "errors": sev.count(ERROR), "warnings": sev.count(WARNING),
     }
@@ -1298,6 +1320,7 @@ class DemoManifest:
     batch_trace: dict[str, Any] = field(default_factory=dict)
     photos: list[str] = field(default_factory=list)
     missing_photos: list[dict[str, Any]] = field(default_factory=list)
+    figures: dict[str, Any] = field(default_factory=dict)   # province-wide figures the documents must print
 
     def used_files(self) -> dict[str, str]:
         """City name -> the file that should be used for it."""
@@ -1383,6 +1406,7 @@ def generate_demo(out_dir: str | Path, campaign: Campaign, seed: int = 2022) -> 
     missing_photos: list[dict[str, Any]] = []
     trace_sites: list[dict[str, Any]] = []
     planted_cities: list[str] = []
+    used_returns: list[CityReturn] = []
 
     for i, city in enumerate(cities):
         mine = role_of.get(i, [])
@@ -1444,6 +1468,7 @@ def generate_demo(out_dir: str | Path, campaign: Campaign, seed: int = 2022) -> 
             emit(ret, name, "normal", True, _at(fill, 16, 5))
         found = _expected(contract, ret, name)
         expected.extend(found)
+        used_returns.append(ret)
         status = "逾期报送" if fill > deadline else "已报送"
         counts[city.name] = _counts(ret, status, found)
         for sheet_key, idx, col in ret.messy:
@@ -1476,9 +1501,54 @@ def generate_demo(out_dir: str | Path, campaign: Campaign, seed: int = 2022) -> 
         batch_trace={"manufacturer": trace["manufacturer"], "batch": trace["batch"], "grade": trace["grade"],
                      "spec": trace["spec"], "source_city": trace["source_city"], "sites": trace_sites},
         photos=sorted(photos_written), missing_photos=missing_photos,
+        figures=_province_figures(campaign, counts, used_returns, trace, trace_sites),
     )
     manifest.write()
     return manifest
+
+
+def _province_figures(campaign: Campaign, counts: dict[str, dict[str, Any]], used: list[CityReturn],
+                      trace: dict[str, Any], trace_sites: list[dict[str, Any]]) -> dict[str, Any]:
+    """The province-wide figures, from the generator's own records (never from the code it checks):
+    sums of the per-city counts, what the cities' 基本信息 say, the planted batch and the other sites
+    that used it, and the reward roster redrawn from its published rule."""
+    reported = [c for c in counts.values() if c["status"] != "未报送"]
+    skip = {"city", "city_code", "status", "fill_date", "spot_pass_rate", "errors", "warnings", "manual_rows"}
+    out: dict[str, Any] = {k: (round(sum(c[k] for c in reported), 2) if k == "reward_total" else sum(c[k] for c in reported))
+                           for k in reported[0] if k not in skip}
+    npass, nfail = out["spot_pass"], out["spot_fail"]
+    out["spot_pass_rate"] = round(npass / (npass + nfail), 6)
+    out["cities"] = len(campaign.cities)
+    out["cities_reported"] = len(reported)
+    out["cities_late"] = sum(1 for c in reported if c["status"] == "逾期报送")
+    out["cities_missing"] = len(campaign.cities) - len(reported)
+    out["plans_made"] = sum(1 for r in used if r.info.get("plan_status") == "已制定")
+    out["plan_docs"] = {r.city.name: r.info["plan_doc"] for r in used if r.info.get("plan_doc")}
+    out["complaint_officers"] = sum(1 for r in used if r.info.get("complaint_officer"))
+    failing = {(s["city"], s["project"]) for s in trace_sites if s["judgment"] == "不合格"}
+    others = {(s["city"], s["project"]) for s in trace_sites} - failing
+    out["trace"] = {"manufacturer": trace["manufacturer"], "batch": trace["batch"],
+                    "failed_in": sorted({c for c, _ in failing}), "used_in": sorted({c for c, _ in others}),
+                    "other_sites": len(others), "other_projects": sorted(p for _, p in others)}
+    # the roster: a random envelope per real-name complaint in (city code, number) order, seeded by
+    # the first 8 hex digits of sha256(campaign id); an extra reward by level for verified ones
+    rules = campaign.rewards or {}
+    lo, hi = sorted((float(rules.get("random_min", 0)), float(rules.get("random_max", 0))))
+    extra = {str(k): Decimal(str(v)) for k, v in (rules.get("extra_by_level") or {}).items()}
+    rng = random.Random(int(hashlib.sha256(campaign.id.encode("utf-8")).hexdigest()[:8], 16))
+    env, ext, n_env, n_ext = Decimal(0), Decimal(0), 0, 0
+    for r in sorted(used, key=lambda r: r.city.code):
+        for row in sorted(r.rows["complaints"], key=lambda x: x["no"]):
+            if row.get("real_name") != "是":
+                continue
+            env += Decimal(str(rng.uniform(lo, hi))).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+            n_env += 1
+            if row.get("verified") in ("属实", "部分属实") and row.get("level") in extra:
+                ext += extra[row["level"]]
+                n_ext += 1
+    out["reward_roster"] = {"envelopes": n_env, "envelope_total": f"{env:.2f}", "extras": n_ext,
+                            "extra_total": f"{ext:.2f}", "total": f"{env + ext:.2f}"}
+    return out
 
 
 def _cell(sheet, key: str, index: int) -> str:

@@ -340,7 +340,7 @@ def _consolidate(ui: _Ui, campaign, folder: Path, out: Path):
 def _consolidated(book: xw.Book, ui: _Ui, out_dir: str | Path | None):
     """The consolidated campaign: 汇总.xlsx if it is newer than every return, else consolidate now."""
     from addin.infra.batch import collect_files
-    from addin.consolidate.run import load_consolidated
+    from addin.consolidate.inputs import open_summary
 
     campaign = campaign_for(book)
     folder = returns_folder(book, ui)
@@ -351,7 +351,7 @@ def _consolidated(book: xw.Book, ui: _Ui, out_dir: str | Path | None):
         newest = max((f.stat().st_mtime for f in files if f.resolve() != summary.resolve()), default=0)
         if summary.stat().st_mtime >= newest:
             ui.status(f"正在读取 {summary.name}……")
-            return load_consolidated(summary, campaign), out_folder
+            return open_summary(summary, campaign), out_folder   # checked as `qm report` checks it
     return _consolidate(ui, campaign, folder, summary).consolidated, out_folder
 
 
