@@ -84,8 +84,25 @@ def check_size(size: int, limits: Limits = DEFAULT_LIMITS) -> None:
             "请删除多余的图片、空白格式行和无关工作表后重新保存报送；确需处理可用 --max-file-mb 调高上限")
 
 
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ett", ".xlt", ".xltx", ".xltm", ".xlsb", ".ods", ".xlam"}
+
+
 def open_package(data: bytes, suffix: str = ".xlsx", limits: Limits = DEFAULT_LIMITS) -> Package:
     """Classify ``data`` and check it; raise PackageError unless it is safe to parse."""
+    try:
+        return _open_package(data, suffix, limits)
+    except PackageError as err:
+        # "the extension was changed to a spreadsheet's" is only true when it was: readme.txt is
+        # simply not a workbook
+        low = suffix.lower()
+        if low not in SPREADSHEET_SUFFIXES and "扩展名被改成了" in err.message:
+            head = err.message.split("扩展名被改成了")[0].rstrip("，,（(")
+            raise PackageError(err.code, f"{head}（扩展名为“{suffix or '无'}”）；"
+                                         "请指定填报的 .xlsx 文件或其所在目录") from None
+        raise
+
+
+def _open_package(data: bytes, suffix: str, limits: Limits) -> Package:
     check_size(len(data), limits)
     suffix = suffix.lower()
     if not data:

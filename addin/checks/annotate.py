@@ -20,6 +20,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from addin.infra.atomic import atomic_path
+from addin.infra.marker import mark_openpyxl
 from addin.infra.celltext import CELL_LIMIT, cell_text, protect_escapes, xml_safe
 from addin.core.findings import ERROR, WARNING, Finding, sort_key
 from addin.core.errors import QmValueError
@@ -76,6 +77,7 @@ def write_findings_xlsx(findings: list[Finding], path: Path, files: dict[str, Pa
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    mark_openpyxl(wb, "校验结果")             # never read as a return (addin.infra.marker)
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return path

@@ -8,9 +8,14 @@ from pathlib import Path
 
 def cmd_build(args) -> int:
     from addin.excel.xlam import ADDIN_NAME, BuildError, build_xlam
+    from addin.infra.paths import Output, guard
 
+    target = Path(args.output or ADDIN_NAME)
+    if target.is_dir():
+        target = target / ADDIN_NAME
+    guard([], [Output(target, "加载项文件", (".xlam",))])
     try:
-        out = build_xlam(Path(args.output or ADDIN_NAME))
+        out = build_xlam(target)
     except BuildError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
@@ -22,6 +27,10 @@ def cmd_build(args) -> int:
 def cmd_install(args) -> int:
     from addin.excel.xlam import ADDIN_NAME, BuildError, build_xlam, install, startup_folder
 
+    if args.file:
+        from addin.infra.paths import check_input
+
+        check_input(args.file, "加载项文件")
     if startup_folder() is None:
         print("错误：安装加载项需要 Windows 或 macOS 上的 Microsoft Excel，本机不是这两种系统。"
               "可用 qm addin build 生成 质量月.xlam，复制到装有 Excel 的电脑上安装。", file=sys.stderr)

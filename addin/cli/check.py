@@ -64,24 +64,36 @@ def print_findings(path: Path, findings: list[Finding], out=None, limit: int = 2
 
 
 def cmd_check(args) -> int:
-    from addin.checks.annotate import annotate_copy, write_findings_xlsx
-    from addin.infra.batch import collect_or_complain, run_parallel
+    from dataclasses import replace
+
+    from addin.checks.annotate import annotate_copy, annotated_name, write_findings_xlsx
     from addin.cli.main import _campaign
+    from addin.infra.batch import collect_verbose, run_parallel
+    from addin.infra.paths import Output, guard
 
     campaign = _campaign(args)
-    files = collect_or_complain(args.paths, "没有找到要校验的 Excel 文件")
-    if files is None:
+    found = collect_verbose(args.paths, getattr(args, "verbose", False))
+    files = found.files
+    # before any work: no output may be an input or replace a folder or a file of another kind
+    guard([*args.paths, *files],
+          [Output(Path(args.xlsx), "校验结果工作簿", (".xlsx",)) if args.xlsx else None,
+           Output(Path(args.annotate), "标注副本目录", folder=True) if args.annotate else None])
+    if not files:
+        print("错误：没有找到要校验的 Excel 文件", file=sys.stderr)
         return 2
     checker = functools.partial(check_path, campaign=campaign, limits=limits_from(args))   # sent once per worker
     results = list(run_parallel(checker, files, jobs=args.jobs,
                                 label="校验", progress=None if not args.quiet else False,
                                 timeout=_limit(args.timeout), on_failure=check_failed,
                                 memory_mb=_limit(args.worker_mb)))
+    # a return in a sub-folder is named with its sub-folder, so that two of the same name stay apart
+    results = [(p, [replace(f, file=found.name(p)) if f.file == Path(p).name else f for f in fs])
+               for p, fs in results]
     all_findings: list[Finding] = []
-    unreadable = any(not Path(p).exists() for p in args.paths)   # a named path that is not there
+    unreadable = bool(found.problems)        # a named path that is not there or cannot be read
     for path, findings in results:
         if not args.quiet:
-            print_findings(path, findings)
+            print_findings(Path(found.name(path)), findings)
         all_findings.extend(findings)
         unreadable |= any(f.code in UNREADABLE for f in findings)
     counts = count_by_severity(all_findings)
@@ -95,18 +107,24 @@ def cmd_check(args) -> int:
     if by_code:
         print("问题类型：" + "，".join(f"{k} {v}" for k, v in by_code.most_common()))
     if args.xlsx:
-        out = write_findings_xlsx(all_findings, Path(args.xlsx), {p.name: p for p in files})
+        out = write_findings_xlsx(all_findings, Path(args.xlsx), {found.name(p): p for p in files})
         print(f"校验结果已写入：{out}")
     if args.annotate:
         out_dir = Path(args.annotate)
+        inputs = {p.resolve() for p in files}
         written = 0
         for path, findings in results:
             if findings and not any(f.code in UNREADABLE for f in findings):
+                sub = out_dir / Path(found.name(path)).parent        # sub-folders kept
+                if (sub / annotated_name(path)).resolve() in inputs:
+                    print(f"✘ {found.name(path)}：标注副本会覆盖输入文件 {sub / annotated_name(path)}，未写入", file=sys.stderr)
+                    unreadable = True
+                    continue
                 try:
-                    annotate_copy(path, findings, out_dir)
+                    annotate_copy(path, findings, sub)
                     written += 1
-                except (ValueError, OSError) as exc:
-                    print(f"✘ {path.name}：无法写标注副本（{exc}）", file=sys.stderr)
+                except ValueError as exc:    # this file only (openpyxl cannot read it); a write fault stops
+                    print(f"✘ {found.name(path)}：无法写标注副本（{exc}）", file=sys.stderr)
         print(f"已在 {out_dir} 写入 {written} 个标注副本（原文件未改动）")
     if unreadable:
         return 2
@@ -119,12 +137,13 @@ def register(sub) -> None:
         description="校验各市报送的工作簿：格式、必填项、可选值、日期、代码校验位，并按国家标准复核抽测判定。"
                     "退出码：0 无错误，1 有错误，2 有文件无法读取或用法错误。",
     )
-    p.add_argument("paths", nargs="+", metavar="路径", help="工作簿文件或目录（目录下的 .xlsx 全部校验）")
+    p.add_argument("paths", nargs="+", metavar="路径", help="工作簿文件或目录（目录及其子目录下的 .xlsx 全部校验）")
     p.add_argument("--xlsx", metavar="输出文件", help="把全部问题写入“校验结果”工作簿（含指向单元格的链接）")
     p.add_argument("--annotate", metavar="目录", help="在该目录写入标注副本：问题单元格标色并加批注，原文件不改动")
     p.add_argument("--jobs", type=int, default=None, metavar="N", help="并行进程数（默认按 CPU 核数）")
     add_limit_options(p)
     p.add_argument("-q", "--quiet", action="store_true", help="只输出汇总行")
+    p.add_argument("-v", "--verbose", action="store_true", help="同时列出忽略的系统文件（._ 开头、.DS_Store、~$ 锁定文件等）")
     p.set_defaults(func=cmd_check)
 
 

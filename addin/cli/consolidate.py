@@ -7,7 +7,8 @@ from pathlib import Path
 
 
 def cmd_consolidate(args) -> int:
-    from addin.infra.batch import collect_or_complain
+    from addin.infra.batch import collect_verbose
+    from addin.infra.paths import Output, guard
     from addin.cli.main import _campaign
     from addin.cli.check import _limit, batch_summary, limits_from
     from addin.consolidate.run import consolidate_files, write_consolidated
@@ -15,14 +16,14 @@ def cmd_consolidate(args) -> int:
     from addin.core.findings import ERROR
 
     campaign = _campaign(args)
-    files = collect_or_complain(args.paths, "没有找到报送的 Excel 文件")
-    if files is None:
-        return 2
+    found = collect_verbose(args.paths, getattr(args, "verbose", False))
+    files = found.files
     out = Path(args.output)
-    if any(out.resolve() == f.resolve() for f in files):
-        print(f"错误：输出文件不能是报送文件之一：{out}", file=sys.stderr)
+    # before any work: the summary is never one of the returns, a folder, or a file of another kind
+    guard([*args.paths, *files], [Output(out, "汇总表", (".xlsx",))])
+    if not files:
+        print("错误：没有找到报送的 Excel 文件", file=sys.stderr)
         return 2
-    files = [f for f in files if f.resolve() != out.resolve()]
     start = time.perf_counter()
     c = consolidate_files(files, campaign, jobs=args.jobs, progress=None if not args.quiet else False,
                           timeout=_limit(args.timeout), memory_mb=_limit(args.worker_mb), limits=limits_from(args))
@@ -52,7 +53,7 @@ def cmd_consolidate(args) -> int:
     print(f"汇总表已写入：{out}")
     print(batch_summary(len(c.submissions), len(unreadable),
                         sum(1 for s in c.submissions if s.status != "无法读取" and (s.errors or s.warnings))))
-    return 2 if unreadable else 0
+    return 2 if unreadable or found.problems else 0
 
 
 def register(sub) -> None:
@@ -68,4 +69,5 @@ def register(sub) -> None:
     p.add_argument("--jobs", type=int, default=None, metavar="N", help="并行进程数（默认按 CPU 核数）")
     add_limit_options(p)
     p.add_argument("-q", "--quiet", action="store_true", help="不显示进度条")
+    p.add_argument("-v", "--verbose", action="store_true", help="同时列出忽略的系统文件（._ 开头、.DS_Store、~$ 锁定文件等）")
     p.set_defaults(func=cmd_consolidate)

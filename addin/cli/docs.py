@@ -31,6 +31,14 @@ def _require(path: str | None, what: str) -> Path | None:
     return p
 
 
+def _guard(args, out: str, what: str, folder: bool = False) -> None:
+    """Class 1/2 of issue 17: the output is checked against the inputs before any work."""
+    from addin.infra.paths import Output, guard
+
+    guard([p for p in (getattr(args, "summary", None), getattr(args, "city", None)) if p],
+          [Output(Path(out), what, folder=folder) if folder else Output(Path(out), what, (".docx",))])
+
+
 def _load(args):
     """The consolidated campaign from 汇总.xlsx (or None after printing why not)."""
     p = _require(args.summary, "汇总表（qm consolidate 生成的 汇总.xlsx）")
@@ -43,6 +51,8 @@ def _load(args):
 
 def cmd_report(args) -> int:
     from docgen.report import build_city_report, build_province_report
+
+    _guard(args, args.output or ("本市报告.docx" if args.city else "全区报告.docx"), "报告")
 
     if args.city:
         if args.summary:
@@ -79,6 +89,8 @@ def cmd_report(args) -> int:
 def cmd_notices(args) -> int:
     from docgen.notice import REGISTER_NAME, build_notices
 
+    _guard(args, args.output or "整改通知书", "整改通知书目录", folder=True)
+
     c = _load(args)
     if c is None:
         return 2
@@ -94,6 +106,8 @@ def cmd_notices(args) -> int:
 
 def cmd_exposure(args) -> int:
     from docgen.exposure import build_exposure_list, plan_exposures
+
+    _guard(args, args.output or "典型问题曝光.docx", "曝光清单")
 
     c = _load(args)
     if c is None:
@@ -148,6 +162,8 @@ def _guess_photo_dirs(summary: Path, exposure) -> dict[str, Path]:
 
 def cmd_rewards(args) -> int:
     from docgen.rewards import build_reward_roster, default_seed
+
+    _guard(args, args.output or "投诉奖励名册.docx", "奖励名册")
 
     c = _load(args)
     if c is None:

@@ -41,15 +41,28 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _campaign(args):
-    return load_campaign(getattr(args, "campaign", None))
+    path = getattr(args, "campaign", None)
+    if path is not None:
+        from addin.infra.paths import check_input
+
+        check_input(path, "活动设置文件")
+    return load_campaign(path)
 
 
 # -- qm template ------------------------------------------------------------------
 def cmd_template(args) -> int:
     from workbook_templates.builder import write_templates
 
+    from addin.infra.paths import Output, guard
+
     camp = _campaign(args)
     out = Path(args.output)
+    if args.scoring:
+        as_file = out.suffix.lower() == ".xlsx"
+        guard([args.source] if args.source else [],
+              [Output(out, "评分工作簿", (".xlsx",)) if as_file else Output(out, "输出目录", folder=True)])
+    else:
+        guard([], [Output(out, "输出目录", folder=True)])
     if args.all:
         cities = list(camp.cities)
     elif args.city:
@@ -122,6 +135,14 @@ def _load_registrars() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:         # `qm check … | head -3`: the reader has gone; stop quietly
+        _silence_stdout()
+        return 141
+
+
+def _main(argv: list[str] | None = None) -> int:
     _load_registrars()
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -136,10 +157,30 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # a file-system fault that no output layer translated
+        from addin.infra.paths import oserror_cause
+
+        where = f"“{exc.filename}”" if exc.filename else ""
+        print(f"错误：无法完成：{where}{oserror_cause(exc)}", file=sys.stderr)
+        return 2
     except Exception:  # a bug: the traceback goes to a log file, never to the terminal
         log = write_crash_log(argv)
         print(f"错误：程序内部出错，未能完成。详细信息已写入 {log}，请将该文件反馈给技术支持。", file=sys.stderr)
         return 2
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device so that the interpreter's last flush does not fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def write_crash_log(argv: list[str] | None) -> Path:

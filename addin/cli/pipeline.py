@@ -20,7 +20,10 @@ def _have(module: str) -> bool:
 def cmd_demo_run(args) -> int:
     from addin.cli.main import main
 
+    from addin.infra.paths import Output, guard
+
     out = Path(args.directory)
+    guard([], [Output(out, "演示输出目录", folder=True)])
     if out.exists() and any(out.iterdir()):
         if not (out / MARKER).exists():
             print(f"错误：{out} 不是空目录，也不是以前的演示输出目录；为免误删，请换一个目录", file=sys.stderr)
