@@ -27,6 +27,7 @@ CODES: dict[str, tuple[str, str]] = {
     "schema-version": (WARNING, "模板版本不一致"),
     "sheet-renamed": (WARNING, "工作表被改名"),
     "extra-sheet": (INFO, "多余的工作表"),
+    "stray-cells": (WARNING, "远离数据区的单元格"),
     "header-moved": (WARNING, "表头位置变动"),
     "merged-cells": (WARNING, "数据区有合并单元格"),
     "cell-error": (ERROR, "单元格为错误值"),
