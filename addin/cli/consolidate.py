@@ -45,6 +45,9 @@ def cmd_consolidate(args) -> int:
         print(f"  逾期报送：{'、'.join(c.late_cities)}")
     for f in c.duplicate_files:
         print(f"  重复报送（未采用）：{f}")
+    for s in c.submissions:
+        if s.status == "身份冲突（未采用）":
+            print(f"  身份冲突（未采用，待人工核实）：{s.file}：{s.note}")
     t = c.totals()
     rate = t.get("spot_pass_rate")
     print(f"  抽测 {int(t['spot_items'])} 项次，复核不合格 {int(t['spot_fail'])} 项次"

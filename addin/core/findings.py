@@ -60,6 +60,7 @@ CODES: dict[str, tuple[str, str]] = {
     # the batch
     "late-submission": (WARNING, "逾期报送"),
     "duplicate-submission": (WARNING, "重复报送"),
+    "identity-conflict": (ERROR, "身份冲突（未采用）"),
     "missing-city": (WARNING, "未报送"),
 }
 
