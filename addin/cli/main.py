@@ -51,7 +51,7 @@ def _campaign(args):
 
 # -- qm template ------------------------------------------------------------------
 def cmd_template(args) -> int:
-    from workbook_templates.builder import write_templates
+    from workbook_templates.builder import workbook_filename, write_templates
 
     from addin.infra.paths import Output, guard
 
@@ -82,11 +82,28 @@ def cmd_template(args) -> int:
         print(f"已生成评分工作簿：{path}")
         return 0
     start = time.perf_counter()
-    paths = write_templates(camp, out, cities, generic=args.generic or not cities)
+    paths = _all_or_nothing(lambda: write_templates(camp, out, cities, generic=args.generic or not cities),
+                            [out / workbook_filename(camp, c) for c in [*cities, None]])
     for p in paths:
         print(f"已生成：{p}")
     print(f"共 {len(paths)} 个工作簿，用时 {time.perf_counter() - start:.1f} 秒")
     return 0
+
+
+def _all_or_nothing(write, targets: list[Path]):
+    """Run ``write`` (several files); if it fails, remove the files it created and every temporary
+    file left by its killed workers, so a failed run leaves the folder as it was (old files stay)."""
+    from addin.infra.atomic import remove_stale_temporaries
+
+    existed = {t for t in targets if t.exists()}
+    try:
+        return write()
+    except BaseException:
+        for t in targets:
+            remove_stale_temporaries(t)
+            if t not in existed:
+                t.unlink(missing_ok=True)
+        raise
 
 
 def build_parser() -> argparse.ArgumentParser:
