@@ -43,17 +43,19 @@ def _pad(s: str, w: int) -> str:
     return s + " " * max(0, w - _width(s))
 
 
-def print_findings(path: Path, findings: list[Finding], out=None, limit: int = 200) -> None:
+def print_findings(path: Path | str, findings: list[Finding], out=None, limit: int = 200) -> None:
+    """``path``: the file, or the name to show (with its sub-folders)."""
     out = out or sys.stdout
+    name = path if isinstance(path, str) else path.name
     counts = count_by_severity(findings)
     if not findings:
-        print(f"✔ {path.name}：未发现问题", file=out)
+        print(f"✔ {name}：未发现问题", file=out)
         return
     if any(f.code in UNREADABLE for f in findings):
         f = findings[0]
-        print(f"✘ {path.name}：{f.message}", file=out)
+        print(f"✘ {name}：{f.message}", file=out)
         return
-    print(f"▶ {path.name}：错误 {counts[ERROR]} 个，警告 {counts[WARNING]} 个，提示 {counts[INFO]} 个", file=out)
+    print(f"▶ {name}：错误 {counts[ERROR]} 个，警告 {counts[WARNING]} 个，提示 {counts[INFO]} 个", file=out)
     print("  " + _pad("位置", 22) + _pad("级别", 6) + "说明", file=out)
     for f in sorted(findings, key=sort_key)[:limit]:
         where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or "—")
@@ -93,7 +95,7 @@ def cmd_check(args) -> int:
     unreadable = bool(found.problems)        # a named path that is not there or cannot be read
     for path, findings in results:
         if not args.quiet:
-            print_findings(Path(found.name(path)), findings)
+            print_findings(found.name(path), findings)
         all_findings.extend(findings)
         unreadable |= any(f.code in UNREADABLE for f in findings)
     counts = count_by_severity(all_findings)
