@@ -57,6 +57,8 @@ def cmd_template(args) -> int:
 
     camp = _campaign(args)
     out = Path(args.output)
+    if args.source and not args.scoring:
+        raise QmError(f"--source（作品来源汇总表“{args.source}”）只用于 --scoring（生成评分工作簿）")
     if args.scoring:
         as_file = out.suffix.lower() == ".xlsx"
         guard([args.source] if args.source else [],
