@@ -42,14 +42,14 @@ def with_active_content(data: bytes, sheet_title: str = "监督抽测") -> bytes
     """The return ``data`` with an external workbook link, a file:// hyperlink, a DDE formula, an
     external-reference formula and defined name, an OLE object and a VBA project."""
     member = sheet_member(data, sheet_title)
-    zf = zipfile.ZipFile(io.BytesIO(data))
-    names = set(zf.namelist())
-    sheet = zf.read(member)
-    sheet_rels_name = member.replace("worksheets/", "worksheets/_rels/") + ".rels"
-    srels = zf.read(sheet_rels_name) if sheet_rels_name in names else _empty_rels()
-    wb = zf.read("xl/workbook.xml")
-    wrels = zf.read("xl/_rels/workbook.xml.rels")
-    ct = zf.read("[Content_Types].xml")
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = set(zf.namelist())
+        sheet = zf.read(member)
+        sheet_rels_name = member.replace("worksheets/", "worksheets/_rels/") + ".rels"
+        srels = zf.read(sheet_rels_name) if sheet_rels_name in names else _empty_rels()
+        wb = zf.read("xl/workbook.xml")
+        wrels = zf.read("xl/_rels/workbook.xml.rels")
+        ct = zf.read("[Content_Types].xml")
 
     # formulas in two cells far right of the data (column AZ, rows 2 and 3)
     cells = (b'<c r="AZ2"><f>cmd|\' /C calc\'!A0</f><v>0</v></c>')
