@@ -295,3 +295,12 @@ def test_second_score_with_errors_keeps_the_final_award_list(capsys, tmp_path, s
                        "--date", "2022-10-20")
     assert code == 1 and sha(final) == kept
     assert (tmp_path / "获奖名单（仅供核对）.docx").is_file() and "仅供核对" in out
+
+
+def test_full_disk_while_annotating_leaves_no_copy(capsys, demo_manifest, tiny_disk):
+    """Annotated copies (about 250 KB each) do not fit on a 64 KB disk: none is left behind."""
+    r = subprocess.run([*QM, "check", str(demo_manifest.out_dir), "-q", "--jobs", "1", "--annotate",
+                        str(tiny_disk / "标注")], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 2 and "磁盘空间不足" in r.stderr and "标注" in r.stderr
+    assert "Traceback" not in r.stderr + r.stdout and "Exception ignored" not in r.stderr
+    assert not [p for p in tiny_disk.rglob("*") if p.is_file()]

@@ -68,7 +68,7 @@ def print_findings(path: Path | str, findings: list[Finding], out=None, limit: i
 def cmd_check(args) -> int:
     from dataclasses import replace
 
-    from addin.checks.annotate import annotate_copy, annotated_name, write_findings_xlsx
+    from addin.checks.annotate import write_findings_xlsx
     from addin.cli.main import _campaign
     from addin.infra.batch import collect_verbose, run_parallel
     from addin.infra.paths import Output, guard
@@ -115,22 +115,41 @@ def cmd_check(args) -> int:
         out_dir = Path(args.annotate)
         inputs = {p.resolve() for p in files}
         written = 0
-        for path, findings in results:
-            if findings and not any(f.code in UNREADABLE for f in findings):
-                sub = out_dir / Path(found.name(path)).parent        # sub-folders kept
-                if (sub / annotated_name(path)).resolve() in inputs:
-                    print(f"✘ {found.name(path)}：标注副本会覆盖输入文件 {sub / annotated_name(path)}，未写入", file=sys.stderr)
-                    unreadable = True
-                    continue
-                try:
-                    annotate_copy(path, findings, sub)
-                    written += 1
-                except ValueError as exc:    # this file only (openpyxl cannot read it); a write fault stops
-                    print(f"✘ {found.name(path)}：无法写标注副本（{exc}）", file=sys.stderr)
+        created: list[Path] = []            # removed again if a write fails (disk full, stick pulled)
+        try:
+            written = _annotate_all(results, found, out_dir, inputs, created)
+        except BaseException:
+            for p in created:
+                p.unlink(missing_ok=True)
+            raise
         print(f"已在 {out_dir} 写入 {written} 个标注副本（原文件未改动）")
     if unreadable:
         return 2
     return 1 if counts[ERROR] else 0
+
+
+def _annotate_all(results, found, out_dir: Path, inputs: set[Path], created: list[Path]) -> int:
+    """Annotated copies of the files with findings, sub-folders kept; the paths it creates go
+    into ``created``. A file openpyxl cannot read is reported and skipped; a write fault raises."""
+    from addin.checks.annotate import annotate_copy, annotated_name
+
+    written = 0
+    for path, findings in results:
+        if findings and not any(f.code in UNREADABLE for f in findings):
+            sub = out_dir / Path(found.name(path)).parent        # sub-folders kept
+            target = sub / annotated_name(path)
+            if target.resolve() in inputs:
+                print(f"✘ {found.name(path)}：标注副本会覆盖输入文件 {target}，未写入", file=sys.stderr)
+                continue
+            existed = target.exists()
+            try:
+                annotate_copy(path, findings, sub)
+                written += 1
+                if not existed:
+                    created.append(target)
+            except ValueError as exc:    # this file only (openpyxl cannot read it); a write fault stops
+                print(f"✘ {found.name(path)}：无法写标注副本（{exc}）", file=sys.stderr)
+    return written
 
 
 def register(sub) -> None:

@@ -84,10 +84,31 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
                 raise IsADirectoryError(errno.EISDIR, "Is a directory", str(target))
             os.replace(tmp_path, target)
         except OSError as exc:
+            _quiet_zip_cleanup()
             raise _write_error(exc, target, tmp_path) from None
     finally:
         tmp_path.unlink(missing_ok=True)
         os.close(fd)
+
+
+def _quiet_zip_cleanup() -> None:
+    """After a failed write, the writer's abandoned ZipFile tries to finish the file when it is
+    collected and fails again (disk still full); Python would print that as "Exception ignored …
+    Traceback" on the user's terminal. The fault is already reported: that second report is dropped."""
+    import sys
+
+    hook = sys.unraisablehook
+    if getattr(hook, "_qm_quiet", False):
+        return
+
+    def quiet(unraisable):
+        obj = getattr(unraisable, "object", None)
+        if isinstance(unraisable.exc_value, (OSError, ValueError)) and "ZipFile" in getattr(obj, "__qualname__", ""):
+            return
+        hook(unraisable)
+
+    quiet._qm_quiet = True
+    sys.unraisablehook = quiet
 
 
 def _write_error(exc: OSError, target: Path, tmp: Path | None) -> QmError:
