@@ -24,11 +24,14 @@ from addin.contest.scoring import QuizResult, VideoResult, score_quiz, score_vid
 from addin.contest.workbook import read_scoring_workbook, write_results
 from addin.core.errors import QmError
 from addin.core.findings import ERROR, INFO, WARNING, Finding, count_by_severity, sort_key
-from addin.infra.batch import DEFAULT_FILE_TIMEOUT, DEFAULT_WORKER_MB, collect_files
+from addin.infra.batch import DEFAULT_FILE_TIMEOUT, DEFAULT_WORKER_MB, collect_files, collect_verbose
+from addin.infra.paths import Output, guard
 from docgen.award_list import write_award_list
 from workbook_templates.package import Limits
 
 AWARD_LIST_NAME = "获奖名单.docx"
+# With error-level findings the list is a draft (仅供核对): it goes beside, never over, a final list.
+DRAFT_AWARD_LIST_NAME = "获奖名单（仅供核对）.docx"
 SCORE_RESULT_NAME = "计分结果.xlsx"
 
 Progress = bool | Callable[[int, int], None] | None
@@ -69,6 +72,8 @@ class ConsolidationRun:
         if c.late_cities:
             lines.append(f"  逾期报送：{'、'.join(c.late_cities)}")
         lines += [f"  重复报送（未采用）：{f}" for f in c.duplicate_files]
+        lines += [f"  身份冲突（未采用，待人工核实）：{s.file}：{s.note}" for s in c.submissions
+                  if s.status == SubmissionStatus.IDENTITY_CONFLICT]
         t = c.totals()
         rate = t.get("spot_pass_rate")
         lines.append(f"  抽测 {int(t['spot_items'])} 项次，复核不合格 {int(t['spot_fail'])} 项次"
@@ -89,30 +94,30 @@ def collect_returns(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -
 def consolidate_returns(paths: Iterable[str | Path], campaign: Campaign, output: str | Path, *,
                         jobs: int | None = None, progress: Progress = None,
                         timeout: float | None = DEFAULT_FILE_TIMEOUT, memory_mb: int | None = DEFAULT_WORKER_MB,
-                        limits: Limits | None = None, skip_output: bool = False) -> ConsolidationRun:
+                        limits: Limits | None = None, verbose: bool = False) -> ConsolidationRun:
     """Read, validate and consolidate every return under ``paths`` and write 汇总.xlsx to ``output``.
 
     ``progress``: None (a bar when stderr is a terminal), False, True, or ``f(done, total)``
-    called after each file (the ribbon puts it in the status bar). Raises QmError when the
-    output would replace a return, when there is nothing to read, or when a sheet would exceed
-    Excel's rows (nothing is written then). ``skip_output``: an earlier 汇总.xlsx at ``output``
-    inside the folder is left out of the returns (the ribbon writes beside the returns).
+    called after each file (the ribbon puts it in the status bar). Junk and our own outputs
+    (an earlier 汇总.xlsx beside the returns) are skipped (:func:`addin.infra.batch.collect`;
+    problems and notes go to stderr, junk too with ``verbose``). Raises QmError before any work
+    when the output would be an input, a folder or a file of another kind, when there is nothing
+    to read, or when a sheet would exceed Excel's rows (nothing is written then).
     """
     output = Path(output)
     paths = list(paths)
-    files, problems = collect_returns(paths, exclude=[output] if skip_output else [])
-    if any(f.resolve() == output.resolve() for f in files):
-        raise QmError(f"输出文件不能是报送文件之一：{output}", file=output)
-    if not files:
+    found = collect_verbose(paths, verbose)
+    # before any work: the summary is never one of the returns, a folder, or a file of another kind
+    guard([*paths, *found.files], [Output(output, "汇总表", (".xlsx",))])
+    if not found.files:
         where = "、".join(str(p) for p in paths)
-        detail = "；".join(problems)
-        raise QmError(f"没有找到报送的 Excel 文件（{where}）" + (f"：{detail}" if detail else ""))
+        raise QmError(f"没有找到报送的 Excel 文件（{where}）")
     start = time.perf_counter()
-    c = consolidate_files(files, campaign, jobs=jobs, progress=progress, timeout=timeout,
+    c = consolidate_files(found.files, campaign, jobs=jobs, progress=progress, timeout=timeout,
                           memory_mb=memory_mb, limits=limits)
     read_s = time.perf_counter() - start
     write_consolidated(c, output)
-    return ConsolidationRun(c, files, output, problems, read_s, time.perf_counter() - start)
+    return ConsolidationRun(c, found.files, output, found.problems, read_s, time.perf_counter() - start)
 
 
 # -- score the contests -------------------------------------------------------------------
@@ -151,18 +156,28 @@ class ScoringRun:
 def score_contest(source: str | Path, campaign: Campaign, results: str | Path, *,
                   award_date: dt.date | None = None, award_list: bool = True) -> ScoringRun:
     """Score the micro-video contest and the knowledge contest from a filled scoring workbook:
-    write the results workbook, and 获奖名单.docx beside it (marked as a draft when any finding
-    is an error). Raises QmError for an unreadable workbook or a results path that is the source."""
+    write the results workbook, and 获奖名单.docx beside it — or, when any finding is an error,
+    获奖名单（仅供核对）.docx marked 草稿, never over a final list. Raises QmError before any work for
+    a source that is not a scoring workbook or an output that would replace an input or a file
+    of another kind."""
+    from addin.infra.marker import own_output_kind
+
     source, results = Path(source), Path(results)
-    if results.exists() and source.exists() and results.resolve() == source.resolve():
-        raise QmError(f"结果工作簿不能与评分工作簿同名（{source}），评分工作簿只读不写", file=source)
+    guard([source], [Output(results, "结果工作簿", (".xlsx",)),
+                     Output(results.parent / AWARD_LIST_NAME, "获奖名单", (".docx",)),
+                     Output(results.parent / DRAFT_AWARD_LIST_NAME, "获奖名单（仅供核对）", (".docx",))])
+    kind = own_output_kind(source)
+    if kind and kind != "评分工作簿":
+        raise QmError(f"“{source}”是本程序生成的{kind}，不是评分工作簿；请使用 qm template --scoring 生成并由评委填好的评分工作簿",
+                      file=source)
     book = read_scoring_workbook(source, campaign)
     video = score_videos(book.entries, book.judges, book.scores, campaign.contest)
     quiz = score_quiz(book.participants, campaign.knowledge, [c.name for c in campaign.cities])
     run = ScoringRun(source, results, video, quiz, sorted([*video.findings, *quiz.findings], key=sort_key))
     write_results(results, campaign, video, quiz, source=source)
     if award_list:
-        run.award_list = write_award_list(campaign, video, quiz, results.parent / AWARD_LIST_NAME,
+        name = DRAFT_AWARD_LIST_NAME if run.errors else AWARD_LIST_NAME
+        run.award_list = write_award_list(campaign, video, quiz, results.parent / name,
                                           date=award_date, draft=bool(run.errors))
     return run
 

@@ -250,7 +250,7 @@ def test_consolidate_folder_writes_the_summary(returns, tmp_path, campaign):
     book = control_book({"回收目录": str(returns), "输出目录": str(out)})
     b.consolidate_folder(book)
     summary = out / b.SUMMARY_NAME
-    assert summary.is_file()
+    assert summary.is_file(), alerts(book)
     c = load_consolidated(summary, campaign)
     assert sorted(s.city for s in c.submissions if s.status == "采用") == ["南宁市", "柳州市"]
     (text, mode), = alerts(book)
@@ -263,7 +263,7 @@ def test_consolidate_folder_writes_beside_the_returns_and_skips_its_own_output(r
         book = control_book({"回收目录": str(returns)})
         b.consolidate_folder(book)
         (text, mode), = alerts(book)
-        assert mode == "info" and "读取 2 个文件" in text
+        assert mode == "info" and "读取 2 个文件" in text, text
     assert (returns / b.SUMMARY_NAME).is_file()
 
 

@@ -236,10 +236,11 @@ def test_documents_have_no_placeholder_or_english(run):
 @pytest.mark.parametrize("command", ["report", "exposure", "rewards"])
 def test_document_commands_refuse_a_city_return(run, command, tmp_path, capsys):
     ret = next((run / "02-各市报送").glob("*南宁市.xlsx"))
-    assert main([command, str(ret), "-o", str(tmp_path / "out")]) == 2
+    out = tmp_path / "out.docx"            # a right output: the refusal is about the input
+    assert main([command, str(ret), "-o", str(out)]) == 2
     err = capsys.readouterr().err
     assert ret.name in err and "南宁市的填报表" in err and "qm consolidate" in err
-    assert not (tmp_path / "out").exists()
+    assert not out.exists()
 
 
 @pytest.mark.parametrize("command", ["report", "notices", "exposure", "rewards"])
@@ -256,10 +257,11 @@ def test_document_commands_refuse_other_files(run, command, kind, tmp_path, caps
         src = tmp_path / "汇总.xlsx"
         src.write_bytes((run / "05-公文" / "全区报告.docx").read_bytes())
         want = "汇总"
-    assert main([command, str(src), "-o", str(tmp_path / "out")]) == 2
+    out = tmp_path / ("out" if command == "notices" else "out.docx")   # a right output: the input is wrong
+    assert main([command, str(src), "-o", str(out)]) == 2
     err = capsys.readouterr().err
     assert src.name in err and want in err
-    assert not (tmp_path / "out").exists()
+    assert not out.exists()
 
 
 def test_city_report_refuses_a_summary(run, tmp_path, capsys):

@@ -230,7 +230,8 @@ def test_cli_score_with_errors_exits_1(template, tmp_path, capsys):
     if HAS_DOCGEN:
         from docx import Document
 
-        assert "仅供核对" in "\n".join(p.text for p in Document(tmp_path / "获奖名单.docx").paragraphs)
+        assert "仅供核对" in "\n".join(p.text for p in Document(tmp_path / "获奖名单（仅供核对）.docx").paragraphs)
+        assert not (tmp_path / "获奖名单.docx").exists()       # a draft never takes the final list's name
 
 
 def test_cli_score_unreadable_input_exits_2(tmp_path, capsys, template):

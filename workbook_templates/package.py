@@ -41,6 +41,10 @@ class Limits:
     max_members: int = 5000            # our template has about 40
     max_ratio: float = 200             # one member's inflated/compressed size, for members ≥ 1 MB
     trim_above_mb: float = 4           # sheets larger than this are cut after their last value
+    # rows x columns a sheet may span: python-calamine allocates 32 bytes for each (a million rows
+    # of columns A:Z, 26 M cells, still reads in a worker's default 2 GB)
+    max_dense_cells: int = 30_000_000
+    max_stray_cells: int = 1000        # cells far outside the data that are dropped (with a note) before refusing
 
 
 DEFAULT_LIMITS = Limits()
@@ -84,8 +88,25 @@ def check_size(size: int, limits: Limits = DEFAULT_LIMITS) -> None:
             "请删除多余的图片、空白格式行和无关工作表后重新保存报送；确需处理可用 --max-file-mb 调高上限")
 
 
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ett", ".xlt", ".xltx", ".xltm", ".xlsb", ".ods", ".xlam"}
+
+
 def open_package(data: bytes, suffix: str = ".xlsx", limits: Limits = DEFAULT_LIMITS) -> Package:
     """Classify ``data`` and check it; raise PackageError unless it is safe to parse."""
+    try:
+        return _open_package(data, suffix, limits)
+    except PackageError as err:
+        # "the extension was changed to a spreadsheet's" is only true when it was: readme.txt is
+        # simply not a workbook
+        low = suffix.lower()
+        if low not in SPREADSHEET_SUFFIXES and "扩展名被改成了" in err.message:
+            head = err.message.split("扩展名被改成了")[0].rstrip("，,（(")
+            raise PackageError(err.code, f"{head}（扩展名为“{suffix or '无'}”）；"
+                                         "请指定填报的 .xlsx 文件或其所在目录") from None
+        raise
+
+
+def _open_package(data: bytes, suffix: str, limits: Limits) -> Package:
     check_size(len(data), limits)
     suffix = suffix.lower()
     if not data:
@@ -155,6 +176,13 @@ def _zip(data: bytes, limits: Limits) -> Package:
         if kind == "xlsm":
             notes.append(("macro-ignored", "文件为启用宏的工作簿（.xlsm）：只读取单元格数据，宏不会运行，也不会复制到任何输出文件"))
         trimmed = _trim_formatted_rows(zf, infos, limits) if kind in ("xlsx", "xlsm") else {}
+        replaced, stray_notes = _bound_sheets(zf, infos, limits, data) if kind in ("xlsx", "xlsm") else ({}, [])
+    notes.extend(stray_notes)
+    if replaced:
+        base = trimmed[0] if trimmed else data
+        with zipfile.ZipFile(io.BytesIO(base)) as zb:
+            data = repack(zb, replaced)
+        return Package(kind, data, notes, trimmed[1] if trimmed else {})
     if trimmed:
         data, cut = trimmed
         return Package(kind, data, notes, cut)
@@ -283,6 +311,123 @@ def repack(zf: zipfile.ZipFile, replaced: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
+# -- a stray cell far away from the data (XFD1048576) ---------------------------------------------
+# python-calamine builds each sheet as a dense rows x columns array: one value at XFD1048576 asks
+# for 17 billion cells (hundreds of GB) and aborts the process. So a sheet is read by the cells it
+# really has: its content cells are listed from the XML first, and when they span more than
+# ``max_dense_cells``, the outermost ones are dropped (and reported) until the rest fits.
+_CELL_OPEN = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(/?)>')
+
+
+# The span a sheet declares (<dimension ref="A1:Q120"/>, written by Excel, WPS, LibreOffice and
+# openpyxl): when it is small the sheet is not inflated here at all. A file that lies about it can
+# still crash its read worker; the batch reports that file as 读取进程异常退出 and goes on.
+_DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref="(?:[A-Z]{1,3}[0-9]{1,7}:)?([A-Z]{1,3})([0-9]{1,7})"')
+# A reference past column ZZ or row 9999; without one a sheet spans at most 9999 x 702 cells,
+# under max_dense_cells, and its cells need not be listed (one regex search over the XML).
+_FAR_REF = re.compile(rb'r="(?:[A-Z]{3}[0-9]|[A-Z]{1,2}[0-9]{5})')
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _col_letters(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _content_cells(xml: bytes) -> list[tuple[int, int]]:
+    """(row, column), 1-based, of every cell with content (``<c …>…</c>``, not ``<c …/>``)."""
+    return [(int(m.group(2)), _col_number(m.group(1))) for m in _CELL_OPEN.finditer(xml) if not m.group(3)]
+
+
+def strays(cells: list[tuple[int, int]], max_area: int, max_strays: int) -> list[tuple[int, int]] | None:
+    """The outermost cells to drop so that the rest spans at most ``max_area`` rows x columns
+    (from A1, as the parser allocates); [] when nothing needs dropping; None when more than
+    ``max_strays`` would have to go (the sheet is then refused)."""
+    if not cells:
+        return []
+    from collections import Counter
+
+    rows = Counter(r for r, _ in cells)
+    cols = Counter(c for _, c in cells)
+    alive = set(cells)
+    dropped: list[tuple[int, int]] = []
+    top_r, top_c = max(rows), max(cols)
+    while top_r * top_c > max_area:
+        # drop the cells of the last row or of the last column, whichever shrinks the area more
+        next_r = max((r for r in rows if r != top_r), default=0)
+        next_c = max((c for c in cols if c != top_c), default=0)
+        if next_r * top_c <= top_r * next_c:
+            victims = [rc for rc in alive if rc[0] == top_r]
+        else:
+            victims = [rc for rc in alive if rc[1] == top_c]
+        for r, c in victims:
+            alive.discard((r, c))
+            rows[r] -= 1
+            cols[c] -= 1
+            if not rows[r]:
+                del rows[r]
+            if not cols[c]:
+                del cols[c]
+        dropped.extend(victims)
+        if len(dropped) > max_strays:
+            return None
+        if not alive:
+            break
+        top_r, top_c = max(rows), max(cols)
+    return sorted(dropped)
+
+
+def _bound_sheets(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Limits,
+                  data: bytes) -> tuple[dict[str, bytes], list[tuple[str, str]]]:
+    """Sheets whose cells span too far, with the stray cells removed; and a note for each."""
+    replaced: dict[str, bytes] = {}
+    notes: list[tuple[str, str]] = []
+    titles: dict[str, str] | None = None
+    for i in infos:
+        if not _SHEET_PART.match(i.filename):
+            continue
+        try:
+            with zf.open(i) as fh:
+                head = fh.read(8192)
+            m = _DIMENSION.search(head)
+            if m and _col_number(m.group(1)) * int(m.group(2)) <= limits.max_dense_cells:
+                continue                    # the span the file declares is small: nothing to inflate
+            xml = zf.read(i)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+            raise PackageError("unreadable-file",
+                               f"文件已损坏：成员 {i.filename} 无法解压（{type(exc).__name__}），请重新保存后报送") from None
+        if not _FAR_REF.search(xml):       # fast path: every cell within 9999 rows x 702 columns
+            continue
+        cells = _content_cells(xml)
+        if not cells or max(r for r, _ in cells) * max(c for _, c in cells) <= limits.max_dense_cells:
+            continue
+        if titles is None:
+            titles = {m: t for t, m in sheet_members(zf).items()}
+        title = titles.get(i.filename, i.filename)
+        drop = strays(cells, limits.max_dense_cells, limits.max_stray_cells)
+        if drop is None:
+            raise PackageError(
+                "unsafe-file", f"工作表“{title}”有超过 {limits.max_stray_cells} 个单元格远离数据区，"
+                               f"整张表跨度过大，读取所需内存过大，已拒收；请删除数据区以外的内容后重新报送")
+        refs = {f"{_col_letters(c)}{r}".encode() for r, c in drop}
+        replaced[i.filename] = re.sub(
+            rb'<((?:[A-Za-z_][\w.-]*:)?)c\s[^>]*?\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*?(?:/>|>.*?</\1c>)',
+            lambda m: b"" if m.group(2) in refs else m.group(0), xml, flags=re.S)
+        shown = "、".join(f"{_col_letters(c)}{r}" for r, c in drop[:5]) + ("等" if len(drop) > 5 else "")
+        notes.append(("stray-cells", f"工作表“{title}”中 {len(drop)} 个单元格远离数据区（{shown}），未读取；"
+                                     "请核实：如为误输入，请删除；如为应报送的数据，请填入表格的对应行列"))
+    return replaced, notes
+
+
 # -- not a zip, not OLE: what is it? ------------------------------------------------------------
 
 def _not_a_workbook(data: bytes) -> str:
@@ -328,3 +473,36 @@ def _as_text(head: bytes) -> str | None:
         controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t")
         return text if controls <= len(text) // 100 else None
     return None
+
+
+_P_ = rb"(?:[A-Za-z_][\w.-]*:)?"
+_SHEET_TAG = re.compile(rb"<" + _P_ + rb"sheet\s([^>]*)>")
+_REL_TAG = re.compile(rb"<" + _P_ + rb"Relationship\s([^>]*)>")
+_ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
+
+
+def sheet_members(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> package member of its XML (from xl/workbook.xml and its relationships);
+    {} when the package does not say."""
+    import html
+    import posixpath
+
+    try:
+        book = zf.read("xl/workbook.xml")
+        rels = zf.read("xl/_rels/workbook.xml.rels")
+    except Exception:
+        return {}
+    targets = {}
+    for m in _REL_TAG.finditer(rels):
+        a = dict(_ATTR.findall(m.group(1)))
+        if b"Id" in a and b"Target" in a:
+            targets[a[b"Id"]] = html.unescape(a[b"Target"].decode("utf-8", "replace"))
+    out = {}
+    for m in _SHEET_TAG.finditer(book):
+        a = dict(_ATTR.findall(m.group(1)))
+        rid = next((v for k, v in a.items() if k.endswith(b":id")), None)
+        target = targets.get(rid) if rid else None
+        if b"name" in a and target:
+            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+            out[html.unescape(a[b"name"].decode("utf-8", "replace"))] = path
+    return out

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, NamedTuple,
 if TYPE_CHECKING:   # imported where files are read: assemble() runs without it (xlwings Lite / Pyodide)
     import python_calamine
 
-from workbook_templates.package import (DEFAULT_LIMITS, KIND_NAMES, SAVE_AS_XLSX, Limits, Package, PackageError,
+from workbook_templates.package import (DEFAULT_LIMITS, sheet_members, KIND_NAMES, SAVE_AS_XLSX, Limits, Package, PackageError,
                                         check_size, open_package, repack)
 from workbook_templates.contract import (DICT_SHEET, GUIDE_SHEET, META_SHEET, SELFCHECK_SHEET, STATUS_TITLE, Column,
                                          Contract, Sheet, load_contract)
@@ -537,9 +537,6 @@ _FORMULA_RE = re.compile(rb"<" + _P + rb"f[\s/>]")
 _VALUE_RE = re.compile(rb"<" + _P + rb"v(?:\s*/>|>([^<]*)</" + _P + rb"v>)")
 _INLINE_RE = re.compile(rb"<" + _P + rb"is[\s>]")
 _ROW_NUMBER_RE = re.compile(rb'\br="([0-9]+)"')
-_SHEET_RE = re.compile(rb"<" + _P + rb"sheet\s([^>]*)>")
-_REL_RE = re.compile(rb"<" + _P + rb"Relationship\s([^>]*)>")
-_ATTR_RE = re.compile(rb'([\w:]+)="([^"]*)"')
 _SHEETDATA_RE = re.compile(rb"<([A-Za-z_][\w.-]*:)?sheetData\b")
 
 
@@ -599,28 +596,11 @@ class SheetXml:
     def members(self) -> dict[str, str]:
         """Sheet name -> package member of its XML."""
         if self._members is None:
-            import html
-            import posixpath
-
-            self._members = {}
             try:
                 with self._zip() as zf:
-                    book = zf.read("xl/workbook.xml")
-                    rels = zf.read("xl/_rels/workbook.xml.rels")
+                    self._members = sheet_members(zf)
             except Exception:
-                return self._members
-            targets = {}
-            for m in _REL_RE.finditer(rels):
-                a = dict(_ATTR_RE.findall(m.group(1)))
-                if b"Id" in a and b"Target" in a:
-                    targets[a[b"Id"]] = html.unescape(a[b"Target"].decode("utf-8", "replace"))
-            for m in _SHEET_RE.finditer(book):
-                a = dict(_ATTR_RE.findall(m.group(1)))
-                rid = next((v for k, v in a.items() if k.endswith(b":id")), None)
-                target = targets.get(rid) if rid else None
-                if b"name" in a and target:
-                    path = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
-                    self._members[html.unescape(a[b"name"].decode("utf-8", "replace"))] = path
+                self._members = {}
         return self._members
 
     def _head(self, member: str, last_row: int) -> bytes:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from addin.infra.atomic import atomic_path
+from addin.infra.marker import mark_openpyxl
 from addin.infra.celltext import CELL_LIMIT, cell_text, protect_escapes, xml_safe
 from addin.core.findings import ERROR, WARNING, Finding, sort_key
 from addin.core.errors import QmValueError
@@ -76,6 +78,7 @@ def write_findings_xlsx(findings: list[Finding], path: Path, files: dict[str, Pa
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    mark_openpyxl(wb, "校验结果")             # never read as a return (addin.infra.marker)
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return path
@@ -110,6 +113,8 @@ def annotate_copy(src: Path, findings: list[Finding], out_dir: Path) -> Path:
         raise QmValueError(f"openpyxl 无法读取此文件（{type(exc).__name__}：{exc}）", file=src) from exc
     wb.vba_archive = None
     wb.template = False          # a .xltx/.xltm return: the copy is an ordinary workbook
+    strip_active_content(wb)
+    mark_openpyxl(wb, "标注副本")   # never read as a return again (addin.infra.marker)
     cap_long_text(wb)
     by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for f in findings:
@@ -130,6 +135,59 @@ def annotate_copy(src: Path, findings: list[Finding], out_dir: Path) -> Path:
     with atomic_path(out) as tmp:
         wb.save(tmp)
     return out
+
+
+# A formula or defined name that reaches outside the workbook: an external workbook ([1]Sheet!A1,
+# 'C:\\x\\[b.xlsx]S'!A1), DDE (cmd|' /c calc'!A0), a file:// or UNC path, or a web call.
+_EXTERNAL_FORMULA = re.compile(r"\[\d+\]|\[[^\]]+\.(?:xl\w*|csv|et)\]|\||file:|\\\\|(?:WEBSERVICE|FILTERXML|CALL|REGISTER(?:\.ID)?|RTD|EXEC)\s*\(",
+                               re.I)
+_SAFE_LINK = re.compile(r"(?i)^(?:https?://|mailto:)")
+
+
+def strip_active_content(wb) -> list[str]:
+    """Remove from an openpyxl workbook everything that could reach outside it when the copy is
+    opened: external workbook links, pivot caches, hyperlinks other than http(s)/mailto (file://,
+    UNC paths, programs), DDE and external-reference formulas (kept as text), and defined names
+    that refer outside. Macros (``vba_archive``), OLE objects and ActiveX controls are not kept by
+    openpyxl at all. Returns what was removed (for tests and logs)."""
+    removed: list[str] = []
+    if getattr(wb, "_external_links", None):
+        removed.append(f"external-links:{len(wb._external_links)}")
+        wb._external_links = []
+    wb.vba_archive = None
+    names = getattr(wb, "defined_names", None)
+    if names is not None:
+        for key in [k for k, d in names.items() if _EXTERNAL_FORMULA.search(str(getattr(d, "value", "") or ""))]:
+            del names[key]
+            removed.append(f"name:{key}")
+    for ws in wb.worksheets:
+        if getattr(ws, "_pivots", None):
+            removed.append(f"pivots:{ws.title}")
+            ws._pivots = []
+        local = getattr(ws, "defined_names", None)
+        if local:
+            for key in [k for k, d in local.items() if _EXTERNAL_FORMULA.search(str(getattr(d, "value", "") or ""))]:
+                del local[key]
+                removed.append(f"name:{ws.title}!{key}")
+        for cell in list(ws._cells.values()):
+            if not hasattr(cell, "_hyperlink"):      # a merged cell: no value, no link
+                continue
+            link = cell._hyperlink
+            if link is not None and link.target and not _SAFE_LINK.match(str(link.target)):
+                cell.hyperlink = None
+                removed.append(f"link:{ws.title}!{cell.coordinate}")
+            v = cell._value
+            if cell.data_type == "f" and isinstance(v, str) and _EXTERNAL_FORMULA.search(v):
+                cell._value = v                      # the formula's text, shown as typed, never run
+                cell.data_type = "s"
+                removed.append(f"formula:{ws.title}!{cell.coordinate}")
+            elif cell.data_type == "f" and not isinstance(v, str):   # array/data-table formulas
+                text = str(getattr(v, "text", "") or "")
+                if _EXTERNAL_FORMULA.search(text):
+                    cell._value = text
+                    cell.data_type = "s"
+                    removed.append(f"formula:{ws.title}!{cell.coordinate}")
+    return removed
 
 
 def cap_long_text(wb) -> None:

@@ -9,9 +9,14 @@ from pathlib import Path
 
 def cmd_build(args) -> int:
     from addin.excel.xlam import ADDIN_NAME, BuildError, build_xlam
+    from addin.infra.paths import Output, guard
 
+    target = Path(args.output or ADDIN_NAME)
+    if target.is_dir():
+        target = target / ADDIN_NAME
+    guard([], [Output(target, "加载项文件", (".xlam",))])
     try:
-        out = build_xlam(Path(args.output or ADDIN_NAME))
+        out = build_xlam(target)
     except BuildError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
@@ -23,6 +28,10 @@ def cmd_build(args) -> int:
 def cmd_install(args) -> int:
     from addin.excel.xlam import ADDIN_NAME, BuildError, build_xlam, install, startup_folder
 
+    if args.file:
+        from addin.infra.paths import check_input
+
+        check_input(args.file, "加载项文件")
     if startup_folder() is None:
         print("错误：安装加载项需要 Windows 或 macOS 上的 Microsoft Excel，本机不是这两种系统。"
               "可用 qm addin build 生成 质量月.xlam，复制到装有 Excel 的电脑上安装。", file=sys.stderr)
@@ -50,15 +59,11 @@ def cmd_install(args) -> int:
 def cmd_lite(args) -> int:
     from addin.lite.package import write_lite
 
+    from addin.infra.paths import Output, guard
+
     out = Path(args.output)
-    if out.exists() and not out.is_dir():
-        print(f"错误：输出位置已存在且不是文件夹：{out}", file=sys.stderr)
-        return 2
-    try:
-        done = write_lite(out, args.wheel_url)
-    except OSError as exc:
-        print(f"错误：无法写入 {out}：{exc.strerror or exc}", file=sys.stderr)
-        return 2
+    guard([], [Output(out, "xlwings Lite 版输出文件夹", folder=True)])    # before any work
+    done = write_lite(out, args.wheel_url)        # a file-system fault: QmError naming the path
     print(f"已生成 xlwings Lite 版：{out}")
     print(f"  {done.main.name}：放入填报工作簿的 xlwings Lite 编辑器（main.py 标签页）")
     print(f"  {done.requirements.name}：放入 requirements.txt 标签页")

@@ -38,17 +38,19 @@ def _pad(s: str, w: int) -> str:
     return s + " " * max(0, w - _width(s))
 
 
-def print_findings(path: Path, findings: list[Finding], out=None, limit: int = 200) -> None:
+def print_findings(path: Path | str, findings: list[Finding], out=None, limit: int = 200) -> None:
+    """``path``: the file, or the name to show (with its sub-folders)."""
     out = out or sys.stdout
+    name = path if isinstance(path, str) else path.name
     counts = count_by_severity(findings)
     if not findings:
-        print(f"✔ {path.name}：未发现问题", file=out)
+        print(f"✔ {name}：未发现问题", file=out)
         return
     if any(f.code in UNREADABLE for f in findings):
         f = findings[0]
-        print(f"✘ {path.name}：{f.message}", file=out)
+        print(f"✘ {name}：{f.message}", file=out)
         return
-    print(f"▶ {path.name}：错误 {counts[ERROR]} 个，警告 {counts[WARNING]} 个，提示 {counts[INFO]} 个", file=out)
+    print(f"▶ {name}：错误 {counts[ERROR]} 个，警告 {counts[WARNING]} 个，提示 {counts[INFO]} 个", file=out)
     print("  " + _pad("位置", 22) + _pad("级别", 6) + "说明", file=out)
     for f in sorted(findings, key=sort_key)[:limit]:
         where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or "—")
@@ -59,24 +61,36 @@ def print_findings(path: Path, findings: list[Finding], out=None, limit: int = 2
 
 
 def cmd_check(args) -> int:
-    from addin.checks.annotate import annotate_copy, write_findings_xlsx
-    from addin.infra.batch import collect_or_complain, run_parallel
+    from dataclasses import replace
+
+    from addin.checks.annotate import write_findings_xlsx
     from addin.cli.common import campaign_from_args, limit
+    from addin.infra.batch import collect_verbose, run_parallel
+    from addin.infra.paths import Output, guard
 
     campaign = campaign_from_args(args)
-    files = collect_or_complain(args.paths, "没有找到要校验的 Excel 文件")
-    if files is None:
+    found = collect_verbose(args.paths, getattr(args, "verbose", False))
+    files = found.files
+    # before any work: no output may be an input or replace a folder or a file of another kind
+    guard([*args.paths, *files],
+          [Output(Path(args.xlsx), "校验结果工作簿", (".xlsx",)) if args.xlsx else None,
+           Output(Path(args.annotate), "标注副本目录", folder=True) if args.annotate else None])
+    if not files:
+        print("错误：没有找到要校验的 Excel 文件", file=sys.stderr)
         return 2
     checker = functools.partial(check_path, campaign=campaign, limits=limits_from(args))   # sent once per worker
     results = list(run_parallel(checker, files, jobs=args.jobs,
                                 label="校验", progress=None if not args.quiet else False,
                                 timeout=limit(args.timeout), on_failure=check_failed,
                                 memory_mb=limit(args.worker_mb)))
+    # a return in a sub-folder is named with its sub-folder, so that two of the same name stay apart
+    results = [(p, [replace(f, file=found.name(p)) if f.file == Path(p).name else f for f in fs])
+               for p, fs in results]
     all_findings: list[Finding] = []
-    unreadable = any(not Path(p).exists() for p in args.paths)   # a named path that is not there
+    unreadable = bool(found.problems)        # a named path that is not there or cannot be read
     for path, findings in results:
         if not args.quiet:
-            print_findings(path, findings)
+            print_findings(found.name(path), findings)
         all_findings.extend(findings)
         unreadable |= any(f.code in UNREADABLE for f in findings)
     counts = count_by_severity(all_findings)
@@ -90,22 +104,47 @@ def cmd_check(args) -> int:
     if by_code:
         print("问题类型：" + "，".join(f"{k} {v}" for k, v in by_code.most_common()))
     if args.xlsx:
-        out = write_findings_xlsx(all_findings, Path(args.xlsx), {p.name: p for p in files})
+        out = write_findings_xlsx(all_findings, Path(args.xlsx), {found.name(p): p for p in files})
         print(f"校验结果已写入：{out}")
     if args.annotate:
         out_dir = Path(args.annotate)
+        inputs = {p.resolve() for p in files}
         written = 0
-        for path, findings in results:
-            if findings and not any(f.code in UNREADABLE for f in findings):
-                try:
-                    annotate_copy(path, findings, out_dir)
-                    written += 1
-                except (ValueError, OSError) as exc:
-                    print(f"✘ {path.name}：无法写标注副本（{exc}）", file=sys.stderr)
+        created: list[Path] = []            # removed again if a write fails (disk full, stick pulled)
+        try:
+            written = _annotate_all(results, found, out_dir, inputs, created)
+        except BaseException:
+            for p in created:
+                p.unlink(missing_ok=True)
+            raise
         print(f"已在 {out_dir} 写入 {written} 个标注副本（原文件未改动）")
     if unreadable:
         return 2
     return 1 if counts[ERROR] else 0
+
+
+def _annotate_all(results, found, out_dir: Path, inputs: set[Path], created: list[Path]) -> int:
+    """Annotated copies of the files with findings, sub-folders kept; the paths it creates go
+    into ``created``. A file openpyxl cannot read is reported and skipped; a write fault raises."""
+    from addin.checks.annotate import annotate_copy, annotated_name
+
+    written = 0
+    for path, findings in results:
+        if findings and not any(f.code in UNREADABLE for f in findings):
+            sub = out_dir / Path(found.name(path)).parent        # sub-folders kept
+            target = sub / annotated_name(path)
+            if target.resolve() in inputs:
+                print(f"✘ {found.name(path)}：标注副本会覆盖输入文件 {target}，未写入", file=sys.stderr)
+                continue
+            existed = target.exists()
+            try:
+                annotate_copy(path, findings, sub)
+                written += 1
+                if not existed:
+                    created.append(target)
+            except ValueError as exc:    # this file only (openpyxl cannot read it); a write fault stops
+                print(f"✘ {found.name(path)}：无法写标注副本（{exc}）", file=sys.stderr)
+    return written
 
 
 def register(sub) -> None:
@@ -114,12 +153,13 @@ def register(sub) -> None:
         description="校验各市报送的工作簿：格式、必填项、可选值、日期、代码校验位，并按国家标准复核抽测判定。"
                     "退出码：0 无错误，1 有错误，2 有文件无法读取或用法错误。",
     )
-    p.add_argument("paths", nargs="+", metavar="路径", help="工作簿文件或目录（目录下的 .xlsx 全部校验）")
+    p.add_argument("paths", nargs="+", metavar="路径", help="工作簿文件或目录（目录及其子目录下的 .xlsx 全部校验）")
     p.add_argument("--xlsx", metavar="输出文件", help="把全部问题写入“校验结果”工作簿（含指向单元格的链接）")
     p.add_argument("--annotate", metavar="目录", help="在该目录写入标注副本：问题单元格标色并加批注，原文件不改动")
     p.add_argument("--jobs", type=int, default=None, metavar="N", help="并行进程数（默认按 CPU 核数）")
     add_limit_options(p)
     p.add_argument("-q", "--quiet", action="store_true", help="只输出汇总行")
+    p.add_argument("-v", "--verbose", action="store_true", help="同时列出忽略的系统文件（._ 开头、.DS_Store、~$ 锁定文件等）")
     p.set_defaults(func=cmd_check)
 
 

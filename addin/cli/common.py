@@ -7,7 +7,12 @@ from addin.campaign.settings import Campaign, load_campaign, with_rule_files
 def campaign_from_args(args) -> Campaign:
     """The campaign named by ``--campaign`` (the packaged default when absent), judging also by
     the rule files of ``--rules`` on the commands that judge."""
-    return with_rule_files(load_campaign(getattr(args, "campaign", None)), getattr(args, "rules", None))
+    path = getattr(args, "campaign", None)
+    if path is not None:
+        from addin.infra.paths import check_input
+
+        check_input(path, "活动设置文件")          # says what is wrong with the path, in Chinese
+    return with_rule_files(load_campaign(path), getattr(args, "rules", None))
 
 
 def add_rules_option(p) -> None:

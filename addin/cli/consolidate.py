@@ -13,14 +13,13 @@ def cmd_consolidate(args) -> int:
     campaign = campaign_from_args(args)
     run = consolidate_returns(args.paths, campaign, args.output, jobs=args.jobs,
                               progress=None if not args.quiet else False,
-                              timeout=limit(args.timeout), memory_mb=limit(args.worker_mb), limits=limits_from(args))
-    for p in run.problems:
-        print(f"✘ {p}", file=sys.stderr)
+                              timeout=limit(args.timeout), memory_mb=limit(args.worker_mb), limits=limits_from(args),
+                              verbose=getattr(args, "verbose", False))
     print("\n".join(run.summary_lines()))
     c = run.consolidated
     print(batch_summary(len(c.submissions), len(run.unreadable),
                         sum(1 for s in c.submissions if s.status != SubmissionStatus.UNREADABLE and (s.errors or s.warnings))))
-    return 2 if run.unreadable else 0
+    return 2 if run.unreadable or run.problems else 0
 
 
 def register(sub) -> None:
@@ -36,4 +35,5 @@ def register(sub) -> None:
     p.add_argument("--jobs", type=int, default=None, metavar="N", help="并行进程数（默认按 CPU 核数）")
     add_limit_options(p)
     p.add_argument("-q", "--quiet", action="store_true", help="不显示进度条")
+    p.add_argument("-v", "--verbose", action="store_true", help="同时列出忽略的系统文件（._ 开头、.DS_Store、~$ 锁定文件等）")
     p.set_defaults(func=cmd_consolidate)

@@ -19,16 +19,21 @@ def cmd_demo(args) -> int:
     from addin.demo.generator import MANIFEST_NAME, generate_demo
     from addin.core.findings import CODES
 
+    from addin.infra.paths import Output, guard
+
     campaign = campaign_from_args(args)
     out = Path(args.directory)
+    guard([], [Output(out, "演示数据目录", folder=True)])
     start = time.perf_counter()
     try:
         manifest = generate_demo(out, campaign, seed=args.seed)
-    except ValueError as exc:
+    except ValueError as exc:           # QmValueError included: exit 2 whatever the type
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"错误：无法写入 {out}：{exc.strerror or exc}", file=sys.stderr)
+        from addin.infra.paths import oserror_cause
+
+        print(f"错误：无法写入“{out}”：{oserror_cause(exc)}", file=sys.stderr)
         return 2
     took = time.perf_counter() - start
 

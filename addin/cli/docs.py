@@ -31,6 +31,14 @@ def _require(path: str | None, what: str) -> Path | None:
     return p
 
 
+def _guard(args, out: str, what: str, folder: bool = False) -> None:
+    """Class 1/2 of issue 17: the output is checked against the inputs before any work."""
+    from addin.infra.paths import Output, guard
+
+    guard([p for p in (getattr(args, "summary", None), getattr(args, "city", None)) if p],
+          [Output(Path(out), what, folder=folder) if folder else Output(Path(out), what, (".docx",))])
+
+
 def _load(args):
     """The consolidated campaign from 汇总.xlsx (or None after printing why not). The file must be a
     汇总.xlsx written by qm consolidate for this campaign (addin.consolidate.inputs.check_summary):
@@ -48,6 +56,8 @@ def _load(args):
 
 def cmd_report(args) -> int:
     from docgen.report import build_city_report, build_province_report
+
+    _guard(args, args.output or ("本市报告.docx" if args.city else "全区报告.docx"), "报告")
 
     if args.city:
         if args.summary:
@@ -91,6 +101,8 @@ def cmd_notices(args) -> int:
     汇总.xlsx (drafts for every city)."""
     from addin.usecases import campaign_notices, return_city, return_notices
 
+    _guard(args, args.output or "整改通知书", "整改通知书目录", folder=True)
+
     src = _require(args.summary, "汇总表（qm consolidate 生成的 汇总.xlsx）或本市填报工作簿")
     if src is None:
         return 2
@@ -116,6 +128,8 @@ def cmd_notices(args) -> int:
 def cmd_exposure(args) -> int:
     from addin.usecases import exposure_list, photo_folders_near
 
+    _guard(args, args.output or "典型问题曝光.docx", "曝光清单")
+
     c = _load(args)
     if c is None:
         return 2
@@ -136,6 +150,8 @@ def cmd_exposure(args) -> int:
 
 def cmd_rewards(args) -> int:
     from addin.usecases import reward_roster
+
+    _guard(args, args.output or "投诉奖励名册.docx", "奖励名册")
 
     c = _load(args)
     if c is None:

@@ -42,10 +42,20 @@ class _Parser(argparse.ArgumentParser):
 
 # -- qm template ------------------------------------------------------------------
 def cmd_template(args) -> int:
-    from workbook_templates.builder import write_templates
+    from workbook_templates.builder import workbook_filename, write_templates
+
+    from addin.infra.paths import Output, guard
 
     camp = campaign_from_args(args)
     out = Path(args.output)
+    if args.source and not args.scoring:
+        raise QmError(f"--source（作品来源汇总表“{args.source}”）只用于 --scoring（生成评分工作簿）")
+    if args.scoring:
+        as_file = out.suffix.lower() == ".xlsx"
+        guard([args.source] if args.source else [],
+              [Output(out, "评分工作簿", (".xlsx",)) if as_file else Output(out, "输出目录", folder=True)])
+    else:
+        guard([], [Output(out, "输出目录", folder=True)])
     if args.all:
         cities = list(camp.cities)
     elif args.city:
@@ -65,11 +75,28 @@ def cmd_template(args) -> int:
         print(f"已生成评分工作簿：{path}")
         return 0
     start = time.perf_counter()
-    paths = write_templates(camp, out, cities, generic=args.generic or not cities)
+    paths = _all_or_nothing(lambda: write_templates(camp, out, cities, generic=args.generic or not cities),
+                            [out / workbook_filename(camp, c) for c in [*cities, None]])
     for p in paths:
         print(f"已生成：{p}")
     print(f"共 {len(paths)} 个工作簿，用时 {time.perf_counter() - start:.1f} 秒")
     return 0
+
+
+def _all_or_nothing(write, targets: list[Path]):
+    """Run ``write`` (several files); if it fails, remove the files it created and every temporary
+    file left by its killed workers, so a failed run leaves the folder as it was (old files stay)."""
+    from addin.infra.atomic import remove_stale_temporaries
+
+    existed = {t for t in targets if t.exists()}
+    try:
+        return write()
+    except BaseException:
+        for t in targets:
+            remove_stale_temporaries(t)
+            if t not in existed:
+                t.unlink(missing_ok=True)
+        raise
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -118,6 +145,14 @@ def _load_registrars() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:         # `qm check … | head -3`: the reader has gone; stop quietly
+        _silence_stdout()
+        return 141
+
+
+def _main(argv: list[str] | None = None) -> int:
     _load_registrars()
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -132,10 +167,30 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # a file-system fault that no output layer translated
+        from addin.infra.paths import oserror_cause
+
+        where = f"“{exc.filename}”" if exc.filename else ""
+        print(f"错误：无法完成：{where}{oserror_cause(exc)}", file=sys.stderr)
+        return 2
     except Exception:  # a bug: the traceback goes to a log file, never to the terminal
         log = write_crash_log(argv)
         print(f"错误：程序内部出错，未能完成。详细信息已写入 {log}，请将该文件反馈给技术支持。", file=sys.stderr)
         return 2
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device so that the interpreter's last flush does not fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def write_crash_log(argv: list[str] | None) -> Path:

@@ -20,7 +20,10 @@ def _have(module: str) -> bool:
 def cmd_demo_run(args) -> int:
     from addin.cli.main import main
 
+    from addin.infra.paths import Output, guard
+
     out = Path(args.directory)
+    guard([], [Output(out, "演示输出目录", folder=True)])
     if out.exists() and any(out.iterdir()):
         if not (out / MARKER).exists():
             print(f"错误：{out} 不是空目录，也不是以前的演示输出目录；为免误删，请换一个目录", file=sys.stderr)
@@ -87,7 +90,7 @@ def cmd_demo_run(args) -> int:
         code = _fill_scores(Path(argv[1]), args) if argv[0] == "@fill-scores" else main(camp + argv)
         if code not in ok:
             print(f"✘ 第 {i} 步失败（退出码 {code}）", file=sys.stderr)
-            return 1
+            return 2 if code == 2 else 1        # bad input or settings stay exit code 2
     print(f"\n演示完成，用时 {time.perf_counter() - start:.0f} 秒。请查看：")
     for key, label in (("templates", "下发给各市的标准填报工作簿"), ("returns", "演示的各市报送文件和 manifest.json（故意安排的错误清单）"),
                        ("check", "校验结果.xlsx 和标注副本"), ("summary", "汇总.xlsx（概况、明细、不合格清单、批次追溯、图表）"),

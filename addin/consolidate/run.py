@@ -249,6 +249,17 @@ def file_stats(contract: Contract, rows: dict[str, list[tuple]]) -> dict[str, An
     return city_figures(column, lambda key: len(rows.get(key, [])))
 
 
+def identity_conflict(campaign: Campaign, meta: Mapping[str, Any], info: Mapping[str, Any]) -> City | None:
+    """The city named in 基本信息 when it contradicts the city of the hidden metadata (both known
+    and different), else None. Such a return is never chosen for either city."""
+    by_meta = campaign.city_by_code(str(meta.get("city_code") or ""))
+    named = str(info.get("city") or "").strip()
+    by_name = campaign.city_by_name(named) if named else None
+    if by_meta is not None and by_name is not None and by_meta.code != by_name.code:
+        return by_name
+    return None
+
+
 def _as_date(x: Any) -> dt.date | None:
     if isinstance(x, dt.datetime):
         return x.date()
@@ -272,6 +283,19 @@ def _choose(campaign: Campaign, results: list[FileResult]) -> tuple[dict[str, Fi
                                  message="无法确定该表属于哪个城市（城市代码和城市名称都不在本次活动的城市名单中）"))
             subs.append(Submission(r.name, "", code, _as_date(r.info.get("fill_date")), _mtime(r), r.sha256,
                                    r.meta.get("schema_version", ""), status="城市不明"))
+            continue
+        other = identity_conflict(campaign, r.meta, r.info)
+        if other is not None:
+            # the file names two cities: it never displaces a consistent return; a person decides
+            extra.append(Finding(code="identity-conflict", file=r.name, sheet="基本信息",
+                                 message=f"身份冲突：本表下发时属于{city.name}（隐藏标识 {code}），基本信息中填写的城市却是"
+                                         f"{other.name}；未采用，请核实该文件来自哪个城市后改正城市或重新报送"))
+            subs.append(Submission(r.name, city.name, city.code, _as_date(r.info.get("fill_date")), _mtime(r), r.sha256,
+                                   r.meta.get("schema_version", ""), rows=dict(r.counts),
+                                   errors=sum(f.severity == ERROR for f in r.findings),
+                                   warnings=sum(f.severity == WARNING for f in r.findings),
+                                   status=SubmissionStatus.IDENTITY_CONFLICT,
+                                   note=f"隐藏标识为{city.name}，基本信息填写为{other.name}，待人工核实"))
             continue
         by_city.setdefault(city.code, []).append(r)
     chosen: dict[str, FileResult] = {}
@@ -307,9 +331,11 @@ def _choose(campaign: Campaign, results: list[FileResult]) -> tuple[dict[str, Fi
                                      message=f"{city.name}逾期报送：{when}，晚于报送截止日期 {deadline:%Y-%m-%d}",
                                      basis=campaign.doc_number))
             subs.append(sub)
+    conflicted = {s.city_code: s.file for s in subs if s.status == SubmissionStatus.IDENTITY_CONFLICT}
     for city in campaign.cities:
         if city.code not in chosen:
-            extra.append(Finding(code="missing-city", message=f"{city.name}未报送", basis=campaign.doc_number))
+            pending = f"（另有身份冲突的文件 {conflicted[city.code]} 待核实）" if city.code in conflicted else ""
+            extra.append(Finding(code="missing-city", message=f"{city.name}未报送{pending}", basis=campaign.doc_number))
     return chosen, subs, extra
 
 

@@ -11,6 +11,7 @@ class SubmissionStatus(StrEnum):
     USED = "采用"
     DUPLICATE = "重复（未采用）"        # an older return of a city that returned again
     UNREADABLE = "无法读取"
+    IDENTITY_CONFLICT = "身份冲突（未采用）"   # its hidden city and its 基本信息 disagree: a person decides
 
 
 class CityStatus(StrEnum):

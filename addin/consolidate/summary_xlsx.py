@@ -20,6 +20,7 @@ import python_calamine
 import xlsxwriter
 
 from addin.infra.atomic import atomic_path
+from addin.infra.marker import category
 from addin.infra.celltext import cell_text
 from addin.infra.sheetxml import DATE_STYLE, DATETIME_STYLE, fill_sheets
 from addin.consolidate.model import (INFO_COLUMNS, JUDGMENT, PROVENANCE, STAT_COLUMNS, CityStatus, Consolidated,
@@ -170,7 +171,8 @@ def write_consolidated(c: Consolidated, path: str | Path) -> Path:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                             "strings_to_numbers": False, "constant_memory": True})
         fixed = dt.datetime.combine(c.campaign.report_deadline, dt.time(12, 0))
-        wb.set_properties({"title": f"{c.campaign.year}年质量月活动汇总", "author": c.campaign.authority, "created": fixed})
+        wb.set_properties({"title": f"{c.campaign.year}年质量月活动汇总", "author": c.campaign.authority, "created": fixed,
+                           "category": category("汇总表")})   # never read as a return (addin.infra.marker)
         w = _Writer(wb)
         stats = c.stats
         ws, n = w.table(SUMMARY_SHEET, STAT_COLUMNS, stats, widths={"city": 9, "city_code": 8, "status": 9, "fill_date": 11},

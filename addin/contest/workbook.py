@@ -26,6 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from addin.infra.atomic import atomic_path
+from addin.infra.marker import mark_openpyxl
 from addin.core.findings import sort_key
 from addin.campaign.settings import Campaign, SettingsError
 from addin.contest.scoring import (
@@ -289,6 +290,7 @@ def build_scoring_workbook(campaign: Campaign, entries: list[Entry] | None = Non
     fixed = dt.datetime.combine(campaign.notice_date, dt.time(9, 0))
     wb.properties.title = f"{campaign.year}年质量月微视频评比和知识竞赛评分表"
     wb.properties.creator = campaign.authority
+    mark_openpyxl(wb, "评分工作簿")           # never read as a city's return (addin.infra.marker)
     wb.properties.created = wb.properties.modified = fixed
     return wb
 
@@ -656,6 +658,7 @@ def build_results(campaign: Campaign, video: VideoResult, quiz: QuizResult, sour
     fixed = dt.datetime.combine(campaign.report_deadline, dt.time(12, 0))
     wb.properties.title = f"{campaign.year}年质量月微视频评比和知识竞赛计分结果"
     wb.properties.creator = campaign.authority
+    mark_openpyxl(wb, "计分结果")             # never read as a city's return (addin.infra.marker)
     wb.properties.created = wb.properties.modified = fixed
     return wb
 

@@ -28,6 +28,7 @@ CODES: dict[str, tuple[str, str]] = {
     "schema-version": (WARNING, "模板版本不一致"),
     "sheet-renamed": (WARNING, "工作表被改名"),
     "extra-sheet": (INFO, "多余的工作表"),
+    "stray-cells": (WARNING, "远离数据区的单元格"),
     "header-moved": (WARNING, "表头位置变动"),
     "merged-cells": (WARNING, "数据区有合并单元格"),
     "cell-error": (ERROR, "单元格为错误值"),
@@ -61,6 +62,7 @@ CODES: dict[str, tuple[str, str]] = {
     # the batch
     "late-submission": (WARNING, "逾期报送"),
     "duplicate-submission": (WARNING, "重复报送"),
+    "identity-conflict": (ERROR, "身份冲突（未采用）"),
     "missing-city": (WARNING, "未报送"),
 }
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 
-__all__ = ["mask_name", "mask_phone", "mask_id", "mask_address", "scrub_text", "COMPOUND_SURNAMES"]
+__all__ = ["mask_name", "mask_phone", "mask_id", "mask_address", "scrub_text", "scrub_published", "COMPOUND_SURNAMES"]
 
 COMPOUND_SURNAMES = frozenset("""
 欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 钟离 独孤 南宫 西门
@@ -57,10 +57,25 @@ def _mask_one_name(name: str) -> str:
     return name[:keep] + "*" * (len(name) - keep)
 
 
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# a name typed with spaces between its characters (蒙　桂, 欧阳 娜娜, 张 三 丰): no Chinese name is
+# one character, so a lone character (or a compound surname) followed by a space belongs to the next
+_SPACED_NAME = re.compile(
+    rf"(?<![{_CJK}])((?:{'|'.join(sorted(COMPOUND_SURNAMES))}|[{_CJK}]))[ \t\u3000\u00a0]+(?=[{_CJK}])")
+
+
+def _join_spaced_names(text: str) -> str:
+    prev = None
+    while prev != text:
+        prev, text = text, _SPACED_NAME.sub(r"\1", text)
+    return text
+
+
 def mask_name(value: object) -> str:
-    """张三 -> 张*, 张三丰 -> 张**, 欧阳娜娜 -> 欧阳**; several names separated by 、 are masked each."""
+    """张三 -> 张*, 张三丰 -> 张**, 欧阳娜娜 -> 欧阳**; several names separated by 、 are masked each;
+    a name typed with spaces (蒙　桂 with a full-width space, 张 三 丰) is one name: 蒙*, 张**."""
     try:
-        text = _text(value)
+        text = _join_spaced_names(_text(value))
         return _each(text, _mask_one_name) if text else ""
     except Exception:
         return ""
@@ -196,3 +211,78 @@ def scrub_text(value: object) -> str:
         return _ROLE_NAME.sub(_mask_role_name, text)
     except Exception:
         return ""
+
+
+# -- everything published ---------------------------------------------------------------------
+# Full-width digits, letters and the punctuation of numbers, folded before looking for numbers.
+_FOLD = str.maketrans("０１２３４５６７８９Ｘｘ－＋", "0123456789Xx-+")
+_SEP = r"[ \t\u00a0\u3000\-–—.·]?"
+# ID numbers, also typed in groups (450102 19900101 1237)
+_ID_LOOSE = re.compile(rf"(?<![0-9A-Za-z])\d{{6}}{_SEP}\d{{4}}{_SEP}?\d{{4}}{_SEP}\d{{3}}[\dXx](?![0-9A-Za-z])"
+                       rf"|(?<![0-9A-Za-z])\d{{17}}[\dXx](?![0-9A-Za-z])|(?<!\d)\d{{15}}(?!\d)")
+# mobiles: 138 7777 1234, 138-7777-1234, +86 13877771234, (+86)138…
+_MOBILE_LOOSE = re.compile(rf"(?<!\d)(?:[(（]?\+?86[)）]?{_SEP})?1[3-9]\d{_SEP}\d{{4}}{_SEP}\d{{4}}(?!\d)")
+# landlines with an area code: 0771-2260119, (0771)2260119, 0771 226 0119, 010-12345678 转 123
+_LANDLINE_LOOSE = re.compile(rf"(?<!\d)[(（]?0\d{{2,3}}[)）]?{_SEP}\d{{3,4}}{_SEP}?\d{{4}}(?:\s*(?:转|ext\.?|-)\s*\d{{1,5}})?(?!\d)")
+# a number after a contact word, whatever its form (电话：2260119, 手机 138 7777 1234)
+_CONTACT_NUMBER = re.compile(r"((?:联系)?(?:电话|手机|座机|微信|电话号码|手机号|联系方式|tel|TEL|Tel|phone|Phone)"
+                             r"(?:号码)?\s*[:：]?\s*)([+(（]?\d[\d \u3000\-()（）]{4,}\d)")
+_ID_WORD = re.compile(r"((?:身份证|身份证号|身份证号码|证件号|证件号码)\s*[:：]?\s*)([0-9Xx][0-9Xx \-]{9,}[0-9Xx])")
+# a name introduced by a word for a private person, or followed by a contact word or ID number
+_PRIVATE_NAME = re.compile(
+    r"((?:个人自建|个人建房|自建房|自建|个人|业主|户主|房主|屋主|姓名|本人|村民|居民|委托人|申请人|建设人|投资人|出资人|"
+    r"负责人|项目经理|技术负责人|总监理工程师|总监|监理工程师|监理员|施工员|质检员|安全员|投诉人|举报人|联系人|产权人|"
+    r"法定代表人|法人代表|鉴定人|经办人|当事人)\s*[:：]?\s*)"
+    r"((?:" + "|".join(sorted(COMPOUND_SURNAMES)) + r")[\u4e00-\u9fff]{1,2}|[\u4e00-\u9fff]{2,3})"
+    r"(?![\u4e00-\u9fff]*(?:公司|集团|单位|中心|局|站|队|院|所|厂|部|社|委|办|处|协会|合作社))")
+_NAME_BEFORE_CONTACT = re.compile(
+    r"(?<![\u4e00-\u9fff])((?:" + "|".join(sorted(COMPOUND_SURNAMES)) + r")[\u4e00-\u9fff]{1,2}|[\u4e00-\u9fff]{2,3})"
+    r"(?=\s*[，,、;；:：(（]?\s*(?:电话|手机|联系电话|身份证|\d{11}|1[3-9]\d))")
+
+
+def _name_if_person(m: re.Match, group: int = 1, keep_before: bool = False) -> str:
+    name = m.group(group)
+    if name[:2] in COMPOUND_SURNAMES or name[0] in _SURNAMES:
+        masked = _mask_one_name(name)
+        return (m.group(1) + masked) if keep_before else masked
+    return m.group(0)
+
+
+def scrub_published(value: object, *, name: bool = False) -> str:
+    """Any field on its way into a published document, with personal data masked wherever it is.
+
+    Phone numbers (mobile and landline, half- or full-width digits, with spaces, dashes or
+    brackets, with or without +86), ID numbers (also in groups), names introduced by a private
+    person's role (个人自建：韦小宝 -> 个人自建：韦**) or followed by a phone or ID number, and names
+    typed with spaces (蒙　桂). With ``name=True`` the whole value is a person's name (or a list
+    of them) and is masked as one. Total: any input gives a string; an unexpected failure gives
+    '' (nothing published) rather than the raw text.
+    """
+    try:
+        text = _text(value)
+        if not text:
+            return ""
+        if name:
+            return mask_name(text)
+        text = text.translate(_FOLD)
+        text = _ID_WORD.sub(lambda m: m.group(1) + mask_id(m.group(2)), text)
+        text = _ID_LOOSE.sub(lambda m: mask_id(m.group(0)), text)
+        text = _MOBILE_LOOSE.sub(lambda m: _mask_one_phone(m.group(0)), text)
+        text = _LANDLINE_LOOSE.sub(lambda m: _mask_one_phone(m.group(0)), text)
+        text = _CONTACT_NUMBER.sub(lambda m: m.group(1) + _mask_one_phone(m.group(2)), text)
+        if _looks_like_spaced_name(text):          # 蒙　桂: a whole value that is a spaced name
+            joined = _join_spaced_names(text.strip())
+            if joined[:2] in COMPOUND_SURNAMES or joined[0] in _SURNAMES:
+                return _mask_one_name(joined)
+        text = _PRIVATE_NAME.sub(lambda m: _name_if_person(m, 2, keep_before=True), text)
+        text = _NAME_BEFORE_CONTACT.sub(lambda m: _name_if_person(m, 1), text)
+        return text
+    except Exception:
+        return ""
+
+
+def _looks_like_spaced_name(text: str) -> bool:
+    """A short value that is only CJK characters and spaces, each run one or two characters (蒙　桂)."""
+    runs = re.split(r"[ \t\u3000\u00a0]+", text.strip())
+    return 1 < len(runs) <= 4 and all(re.fullmatch(rf"[{_CJK}]{{1,2}}", r) for r in runs) and len(runs[0]) == 1 \
+        or (len(runs) == 2 and runs[0] in COMPOUND_SURNAMES)

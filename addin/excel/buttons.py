@@ -333,8 +333,7 @@ def _consolidate(ui: _Ui, campaign, folder: Path, out: Path):
         ui.status(f"汇总目录：已读取并校验 {done}/{total} 个文件")
 
     ui.status("汇总目录：正在读取并校验各市报送的文件……")
-    return consolidate_returns([folder], campaign, out, jobs=1, progress=status, timeout=None, memory_mb=None,
-                               skip_output=True)
+    return consolidate_returns([folder], campaign, out, jobs=1, progress=status, timeout=None, memory_mb=None)
 
 
 def _consolidated(book: xw.Book, ui: _Ui, out_dir: str | Path | None):

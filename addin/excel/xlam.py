@@ -631,9 +631,10 @@ def build_xlam(out: str | Path = ADDIN_NAME, macros_dir: str | Path = MACROS_DIR
             info = zipfile.ZipInfo(name, date_time=(2022, 9, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             zf.writestr(info, data)
-    tmp = out.with_name(f".~{out.name}")
-    tmp.write_bytes(buf.getvalue())
-    os.replace(tmp, out)
+    from addin.infra.atomic import atomic_path
+
+    with atomic_path(out) as tmp:       # a file-system fault: QmError, no temporary file left
+        tmp.write_bytes(buf.getvalue())
     return out
 
 

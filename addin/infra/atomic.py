@@ -9,10 +9,13 @@ run's file is never touched.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from pathlib import Path
 from typing import Iterator
+
+from addin.core.errors import QmError
 
 try:
     import fcntl
@@ -58,20 +61,65 @@ def remove_stale_temporaries(target: str | Path) -> list[Path]:
 def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path in the target's folder; on success it replaces ``target``.
 
-    A reader never sees a half-written file, and a failure leaves the old file untouched.
+    A reader never sees a half-written file, and a failure leaves the old file untouched. A
+    file-system fault (disk full, read-only medium, the target is a folder …) becomes a QmError
+    naming ``target`` and the cause in Chinese, after the temporary file is removed.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_temporaries(target)
-    fd, tmp = tempfile.mkstemp(prefix=_prefix(target), suffix=target.suffix, dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(target)
+        fd, tmp = tempfile.mkstemp(prefix=_prefix(target), suffix=target.suffix, dir=target.parent)
+    except OSError as exc:
+        raise _write_error(exc, target, None) from None
     _lock(fd)                            # held until we are done: marks the file as in use
     tmp_path = Path(tmp)
     try:
-        yield tmp_path
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp_path, 0o666 & ~umask)
-        os.replace(tmp_path, target)
+        try:
+            yield tmp_path
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp_path, 0o666 & ~umask)
+            if target.is_dir():          # os.replace would say "Is a directory" in English
+                raise IsADirectoryError(errno.EISDIR, "Is a directory", str(target))
+            os.replace(tmp_path, target)
+        except OSError as exc:
+            _quiet_zip_cleanup()
+            raise _write_error(exc, target, tmp_path) from None
     finally:
         tmp_path.unlink(missing_ok=True)
         os.close(fd)
+
+
+def _quiet_zip_cleanup() -> None:
+    """After a failed write, the writer's abandoned ZipFile tries to finish the file when it is
+    collected and fails again (disk still full); Python would print that as "Exception ignored …
+    Traceback" on the user's terminal. The fault is already reported: that second report is dropped."""
+    import sys
+
+    hook = sys.unraisablehook
+    if getattr(hook, "_qm_quiet", False):
+        return
+
+    def quiet(unraisable):
+        obj = getattr(unraisable, "object", None)
+        if isinstance(unraisable.exc_value, (OSError, ValueError)) and "ZipFile" in getattr(obj, "__qualname__", ""):
+            return
+        hook(unraisable)
+
+    quiet._qm_quiet = True
+    sys.unraisablehook = quiet
+
+
+def _write_error(exc: OSError, target: Path, tmp: Path | None) -> QmError:
+    """One translation of a file-system fault while writing ``target`` into a Chinese QmError.
+
+    The message names the user's path (never our temporary file) and the cause; an OSError about
+    some other file (a photo being embedded, say) names that file too.
+    """
+    from addin.infra.paths import describe_oserror, oserror_cause
+
+    other = exc.filename
+    if other and Path(str(other)) not in (target, tmp, target.parent) and tmp is not None:
+        return QmError(f"无法写入“{target}”：读取“{other}”时出错（{oserror_cause(exc)}）", file=target)
+    return describe_oserror(exc, target)

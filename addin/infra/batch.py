@@ -14,6 +14,7 @@ import signal
 import sys
 import time
 from collections import deque
+from dataclasses import dataclass, field
 from multiprocessing.connection import wait as _wait
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, TypeVar
@@ -29,47 +30,135 @@ DEFAULT_FILE_TIMEOUT = 120      # seconds one file may take to read and validate
 DEFAULT_WORKER_MB = 2048        # memory a worker process may take on top of what it starts with, in MB
 
 
-def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
-    """Files named directly, and Excel-like files under directories (recursively, sorted).
+# Files that copying, syncing and unpacking leave beside the returns: never returns themselves.
+JUNK_NAMES = {".ds_store", "thumbs.db", "desktop.ini", "ehthumbs.db", ".localized", "icon\r"}
+JUNK_DIRS = {"__macosx", ".trashes", ".spotlight-v100", ".fseventsd", "$recycle.bin", "system volume information",
+             ".temporaryitems", ".git"}
 
-    Returns (files, problems); a problem is a Chinese line for a path that does not exist.
-    Lock files (~$x.xlsx) and our own temporary files (.~x.xlsx) are skipped.
+
+def junk_reason(path: Path) -> str | None:
+    """Why ``path`` is junk to be skipped quietly (a Chinese phrase), or None."""
+    name = path.name
+    low = name.lower()
+    if name.startswith("._"):
+        return "macOS 拷贝时生成的附属文件（._ 开头）"
+    if low in JUNK_NAMES:
+        return "系统生成的文件"
+    if name.startswith("~$"):
+        return "Excel/WPS 打开文件时生成的锁定文件（~$ 开头）"
+    if name.startswith(".~"):
+        return "本程序写入时的临时文件"
+    if any(part.lower() in JUNK_DIRS for part in path.parts[:-1]):
+        return "系统生成的文件夹中的文件"
+    return None
+
+
+@dataclass
+class Collection:
+    """What :func:`collect` found: files to read, problems (named paths that cannot be read),
+    notes (files skipped on purpose, with the reason) and quietly skipped junk."""
+    files: list[Path] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    junk: list[str] = field(default_factory=list)
+    names: dict[Path, str] = field(default_factory=dict)     # file -> name shown (with sub-folders)
+
+    def name(self, path: Path) -> str:
+        return self.names.get(Path(path), Path(path).name)
+
+
+def collect(paths: Iterable[str | Path]) -> Collection:
+    """Files named directly, and Excel-like files under folders (recursively, sorted).
+
+    Sub-folders are read. Junk (._*, .DS_Store, Thumbs.db, desktop.ini, ~$ lock files, our own
+    temporary files, anything under __MACOSX) is skipped quietly; workbooks this program wrote
+    (marked, see addin.infra.marker) are skipped with a note when found in a folder and are a
+    problem when named directly; a named path that is not a regular file or folder (FIFO,
+    socket, device) is a problem that says what it is. ``names`` keeps each file's path
+    relative to the folder it was found in, so two returns of the same name in two sub-folders
+    stay apart in output names and links.
     """
-    files: list[Path] = []
-    problems: list[str] = []
+    from addin.infra.marker import own_output_kind
+    from addin.infra.paths import describe_missing, special_kind
+
+    out = Collection()
+    found: list[tuple[Path, str]] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted(
-                f for f in p.rglob("*")
-                if f.is_file() and f.suffix.lower() in EXCEL_SUFFIXES
-                and not f.name.startswith(("~$", ".~"))
-            )
-            files.extend(found)
+            try:
+                entries = sorted(p.rglob("*"))
+            except OSError as exc:
+                out.problems.append(f"{p}：无法读取文件夹（{exc.strerror or exc}）")
+                continue
+            for f in entries:
+                if f.suffix.lower() not in EXCEL_SUFFIXES:
+                    continue
+                rel = f.relative_to(p)
+                why = junk_reason(rel)
+                if why:
+                    out.junk.append(f"{f}：{why}")
+                    continue
+                if not f.is_file():
+                    kind = special_kind(f)
+                    if kind:
+                        out.notes.append(f"{f}：是{kind}，不是普通文件，已跳过")
+                    continue
+                kind = own_output_kind(f)
+                if kind:
+                    out.notes.append(f"{f}：是本程序生成的{kind}，不是填报表，已跳过"
+                                     "（如为修改后重新报送的文件，请删除文档属性“类别”中的“质量月助手输出”）")
+                    continue
+                found.append((f, rel.as_posix()))
         elif p.is_file():
-            files.append(p)
+            why = junk_reason(p)
+            if why:
+                out.junk.append(f"{p}：{why}")
+                continue
+            kind = own_output_kind(p)
+            if kind:
+                out.problems.append(f"{p}：是本程序生成的{kind}，不是填报表")
+                continue
+            found.append((p, p.name))
         else:
-            problems.append(f"{p}：文件或目录不存在")
+            out.problems.append(f"{p}：{describe_missing(p)}")
     seen: set[Path] = set()
-    unique = []
-    for f in files:
+    for f, name in found:
         key = f.resolve()
         if key not in seen:
             seen.add(key)
-            unique.append(f)
-    return unique, problems
+            out.files.append(f)
+            out.names[f] = name
+    return out
 
 
-def collect_or_complain(paths: Iterable[str | Path], none_found: str) -> list[Path] | None:
+def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
+    """(files, problems) of :func:`collect`."""
+    c = collect(paths)
+    return c.files, c.problems
+
+
+def collect_or_complain(paths: Iterable[str | Path], none_found: str, verbose: bool = False) -> list[Path] | None:
     """collect_files, printing each problem to stderr; None (and ``none_found``) when nothing is left."""
-    import sys
-
-    files, problems = collect_files(paths)
-    for p in problems:
-        print(f"✘ {p}", file=sys.stderr)
-    if not files:
+    c = collect_verbose(paths, verbose)
+    if not c.files:
         print(f"错误：{none_found}", file=sys.stderr)
         return None
-    return files
+    return c.files
+
+
+def collect_verbose(paths: Iterable[str | Path], verbose: bool = False) -> Collection:
+    """:func:`collect`, printing problems and notes to stderr (and the junk with ``verbose``)."""
+    c = collect(paths)
+    for p in c.problems:
+        print(f"✘ {p}", file=sys.stderr)
+    for n in c.notes:
+        print(f"  跳过：{n}", file=sys.stderr)
+    if verbose:
+        for j in c.junk:
+            print(f"  忽略：{j}", file=sys.stderr)
+    elif c.junk:
+        pass        # quietly: --verbose lists them
+    return c
 
 
 def default_jobs() -> int:
@@ -80,7 +169,9 @@ class BatchItemFailed(RuntimeError):
     """An item of :func:`run_parallel` failed (error, memory, timeout or crash) and no on_failure was given."""
 
     def __init__(self, item: Any, kind: str, detail: str):
-        super().__init__(f"处理 {item!r} 失败（{kind}）：{detail}")
+        shown = repr(item)
+        shown = shown if len(shown) <= 120 else shown[:117] + "..."     # never a whole campaign object
+        super().__init__(f"处理 {shown} 失败（{kind}）：{detail}")
         self.item, self.kind, self.detail = item, kind, detail
 
 
@@ -129,6 +220,8 @@ def _run_inline(fn: Callable, item: Any, on_failure: Callable | None, memory_mb:
         return fn(item)
     except MemoryError as exc:
         return on_failure(item, "memory", _memory_detail(memory_mb, exc))
+    except QmError as exc:
+        return on_failure(item, "error", str(exc))
     except Exception as exc:
         return on_failure(item, "error", f"{type(exc).__name__}: {exc}")
 
@@ -214,6 +307,8 @@ def _worker_main(conn, fn: Callable, memory_mb: int | None, inherited: list) -> 
             out = (index, "ok", fn(item))
         except MemoryError as exc:
             out = (index, "memory", _memory_detail(memory_mb, exc))
+        except QmError as exc:           # for the user: its Chinese message reaches the parent as it is
+            out = (index, "qm", str(exc))
         except BaseException as exc:     # SystemExit too: report it, keep the worker
             out = (index, "error", f"{type(exc).__name__}: {exc}")
         try:
@@ -373,6 +468,10 @@ class _Pool:
         self._fail(i, "crash", _exit_detail(code))
 
     def _fail(self, i: int, kind: str, detail: str) -> None:
+        if kind == "qm":                 # a QmError in the worker: raised here as one, or an "error"
+            if self.on_failure is None:
+                raise QmError(detail)
+            kind = "error"
         if self.on_failure is None:
             raise BatchItemFailed(self.items[i], kind, detail)
         self.done[i] = self.on_failure(self.items[i], kind, detail)
