@@ -20,6 +20,9 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from addin.infra.atomic import atomic_path
 from addin.campaign.settings import Campaign, City
+from addin.core.idcodes import ID_CHECK, ID_WEIGHTS, USCC_CHARSET, USCC_WEIGHTS
+from workbook_templates import crossfield
+from workbook_templates.crossfield import _safe
 from workbook_templates.printing import a4_setup
 from workbook_templates.contract import (
     DICT_SHEET, GUIDE_SHEET, META_SHEET, SELFCHECK_SHEET, STATUS_TITLE,
@@ -33,6 +36,18 @@ LOCKED_FILL = PatternFill("solid", fgColor="E7E6E6")
 MISSING_FILL = PatternFill("solid", fgColor="FFC7CE")
 BAD_FILL = PatternFill("solid", fgColor="FFEB9C")
 FAIL_FILL = PatternFill("solid", fgColor="F8CBAD")
+OK_FILL = PatternFill("solid", fgColor="C6EFCE")
+# the classes of problem the workbook highlights and 自查 counts: key, 自查 heading, fill
+CLASSES = (
+    ("missing", "缺必填项", MISSING_FILL),
+    ("format", "格式有误", BAD_FILL),
+    ("range", "超出范围", BAD_FILL),
+    ("list", "不在下拉列表", BAD_FILL),
+    ("code", "代码校验不通过", BAD_FILL),
+    ("cross", "关联信息不符", FAIL_FILL),
+)
+CLASS_FILL = {key: fill for key, _, fill in CLASSES}
+CLASS_UNIT = {"missing": "项", "format": "处", "range": "处", "list": "处", "code": "处", "cross": "处"}
 THIN = Side(style="thin", color="A6A6A6")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 UNLOCKED = Protection(locked=False)
@@ -135,7 +150,7 @@ class _Builder:
             kw = dict(type="textLength", operator="equal", formula1="18")
             what = "统一社会信用代码" if col.type == "credit_code" else "身份证号"
             error = f"{what}应为 18 位"
-            prompt = prompt or f"18 位{what}（校验位由加载项或汇总时检查）"
+            prompt = prompt or f"18 位{what}，校验位有误时单元格显示黄色"
         elif col.type == "phone":
             kw = dict(type="textLength", operator="between", formula1="7", formula2="20")
             error = "电话号码长度应为 7～20 位"
@@ -200,11 +215,9 @@ class _Builder:
                     dv = self._validation(col, value.coordinate)
                     if dv:
                         ws.add_data_validation(dv)
-            if col.required:
-                ws.conditional_formatting.add(
-                    value.coordinate,
-                    FormulaRule(formula=[f'LEN(TRIM({value.coordinate}))=0'], fill=MISSING_FILL, stopIfTrue=False),
-                )
+            if not (col.locked and (self.city or col.key == "city_code")):
+                for cls, expr in self._problems(col, value.coordinate, None).items():
+                    ws.conditional_formatting.add(value.coordinate, FormulaRule(formula=[_safe(expr)], fill=CLASS_FILL[cls]))
         ws.freeze_panes = "A2"
         self._print_setup(ws, landscape=False)
         ws.protection.sheet = True
@@ -265,101 +278,215 @@ class _Builder:
 
     def _column_formats(self, ws, sheet: Sheet, col: Column, letter: str, status: str, last_row: int) -> None:
         ref = f"{letter}2:{letter}{last_row}"
-        c2 = f"{letter}2"
         add = ws.conditional_formatting.add
-        if col.required:
-            add(ref, FormulaRule(formula=[f'AND(${status}2<>"",LEN(TRIM({c2}))=0)'], fill=MISSING_FILL))
-        if col.type == "date":
-            lo, hi = (self.campaign.activity_start, self.campaign.activity_end) if col.window else (DATE_MIN, DATE_MAX)
-            add(ref, FormulaRule(formula=[f'AND({c2}<>"",OR(NOT(ISNUMBER({c2})),{c2}<{excel_date(lo)},{c2}>{excel_date(hi)}))'], fill=BAD_FILL))
-        if col.type in ("int", "number"):
-            cond = [f"NOT(ISNUMBER({c2}))"]
-            if col.min is not None:
-                cond.append(f"{c2}<{_num(col.min)}")
-            if col.max is not None:
-                cond.append(f"{c2}>{_num(col.max)}")
-            add(ref, FormulaRule(formula=[f'AND({c2}<>"",OR({",".join(cond)}))'], fill=BAD_FILL))
-        if col.type in ("credit_code", "idno"):
-            add(ref, FormulaRule(formula=[f'AND({c2}<>"",LEN(TRIM({c2}))<>18)'], fill=BAD_FILL))
-        # cross-field checks the workbook can tell natively (the validator checks the same, and more)
+        for cls, expr in self._problems(col, f"{letter}2", f"${status}2").items():
+            add(ref, FormulaRule(formula=[_safe(expr)], fill=CLASS_FILL[cls]))
+        # cross-field checks, from their one declaration in the contract (the validator reads the same)
         keys = {c.key: get_column_letter(i) for i, c in enumerate(sheet.columns, 1)}
-        for target, formula in _CROSS_CHECKS.get(sheet.key, {}).items():
-            if target == col.key:
-                add(ref, FormulaRule(formula=[formula.format(**keys)], fill=FAIL_FILL))
+        for chk in self.contract.checks_of(sheet.key):
+            if chk.target == col.key:
+                add(ref, FormulaRule(formula=[_safe(crossfield.excel(chk.when, lambda k: f"${keys[k]}2"))],
+                                     fill=FAIL_FILL))
+
+    def _problems(self, col: Column, ref: str, status: str | None) -> dict[str, str]:
+        """What the workbook highlights in one column, by class: class -> condition.
+
+        ``ref`` is a cell (conditional format, relative) or a range (SUMPRODUCT count on 自查); the
+        conditions use only functions that work element-wise inside SUMPRODUCT in Excel 2010+, WPS
+        and LibreOffice. ``status``: the row's 填写状态 cell/range (a row counts once anything is
+        typed in it); None on the form sheet, where every field is one cell.
+        """
+        out: dict[str, str] = {}
+        filled = f"(LEN(TRIM({ref}))>0)"
+        if col.required:
+            out["missing"] = (f'(LEN(TRIM({ref}))=0)' if status is None
+                              else f'({status}<>"")*(LEN(TRIM({ref}))=0)')
+        t = col.type
+        if t == "date":
+            lo, hi = (self.campaign.activity_start, self.campaign.activity_end) if col.window else (DATE_MIN, DATE_MAX)
+            out["format"] = f"{filled}*(1-ISNUMBER({ref}))"
+            out["range"] = _safe(f"ISNUMBER({ref})*(({ref}<{excel_date(lo)})+({ref}>{excel_date(hi)}))")
+        elif t in ("int", "number"):
+            fmt = f"{filled}*(1-ISNUMBER({ref}))"
+            if t == "int":
+                fmt = f"(({fmt})+{_safe(f'ISNUMBER({ref})*({ref}<>INT({ref}))')}>0)"
+            out["format"] = fmt
+            bounds = []
+            if col.min is not None:
+                bounds.append(f"({ref}<{_num(col.min)})")
+            if col.max is not None:
+                bounds.append(f"({ref}>{_num(col.max)})")
+            if bounds:
+                out["range"] = _safe(f"ISNUMBER({ref})*({'+'.join(bounds)})")
+        elif t in ("choice", "yesno") and not col.locked:
+            out["list"] = f'{filled}*ISNA(MATCH({crossfield._text(ref)},{self.list_ranges[col.choices]},0))'
+        elif t == "phone":
+            s = f"TRIM({ref})"
+            for sep in (" ", "-", "(", ")", "+"):
+                s = f'SUBSTITUTE({s},"{sep}","")'
+            out["format"] = f"{filled}*(((LEN({_strip_digits(s)})>0)+(LEN({s})<7)+(LEN({s})>20))>0)"
+        elif t == "url":
+            low = f"LOWER(TRIM({ref}))"
+            out["format"] = f'{filled}*(LEFT({low},7)<>"http://")*(LEFT({low},8)<>"https://")'
+        elif t == "credit_code":
+            out["code"] = f"{filled}*(1-{_safe(_uscc_ok(ref))})"
+        elif t == "idno":
+            out["code"] = f"{filled}*(1-{_safe(_idno_ok(ref))})"
+        return out
 
     def _selfcheck(self) -> None:
+        """The 自查 sheet: per sheet, how many cells of each class of problem the workbook highlights.
+
+        Counted from a detail table (one row per column, one SUMPRODUCT per class, the same
+        conditions as the conditional formats) and the cross-field checks (one row per declared
+        check); a sheet says 已填写完整 only when every count is zero.
+        """
         ws = self.wb.create_sheet(SELFCHECK_SHEET)
+        ncls = len(CLASSES)
+        first_cls = 5                       # column E: 缺必填项 (kept where earlier versions had it)
+        last_cls = first_cls + ncls - 1     # J
+        tip_col = last_cls + 1              # K
+        L = get_column_letter
         ws["A1"] = f"{self.campaign.year}年质量月活动填报自查（本表自动计算，无需填写）"
         ws["A1"].font = Font(name=FONT, bold=True, size=14)
-        ws.merge_cells("A1:F1")
-        heads = ("工作表", "对应活动", "已填行数", "完整行数", "缺必填项", "提示")
-        for c, h in enumerate(heads, 1):
-            cell = ws.cell(3, c, h)
-            cell.font = Font(name=FONT, bold=True, color="FFFFFF")
-            cell.fill = HEADER_FILL
-            cell.alignment = Alignment(horizontal="center")
-        widths = (18, 30, 10, 10, 10, 44)
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=tip_col)
+        ws["A2"] = ("各表中浅红色为必填未填，黄色为格式、范围、下拉列表或代码校验有误，橙色为关联信息不符；"
+                    "下表按类别统计标色的单元格，全部为 0 时显示“已填写完整”。")
+        ws["A2"].alignment = Alignment(wrap_text=True, vertical="center")
+        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=tip_col)
+        ws.row_dimensions[2].height = 30
+        heads = ("工作表", "对应活动", "已填行数", "完整行数") + tuple(h for _, h, _ in CLASSES) + ("提示",)
+        self._heading_row(ws, 3, heads)
+        widths = (14, 26, 8, 8) + (8,) * ncls + (46,)
         for c, w in enumerate(widths, 1):
-            ws.column_dimensions[get_column_letter(c)].width = w
-        r = 4
-        for sheet in self.contract.sheets:
-            q = quote_sheetname(sheet.title)
+            ws.column_dimensions[L(c)].width = w
+        sheets = self.contract.sheets
+        n = len(sheets)
+        total = 4 + n
+        checks = [c for s in sheets for c in self.contract.checks_of(s.key)]
+        cross_head = total + 2
+        cross_first, cross_last = cross_head + 2, cross_head + 1 + len(checks)
+        # the detail table: every column that can be highlighted, one row each
+        detail: list[tuple[Sheet, Column, dict[str, str]]] = []
+        for sheet in sheets:
+            for i, col in enumerate(sheet.columns, 1):
+                if sheet.kind == "form":
+                    if col.locked and (self.city or col.key == "city_code"):
+                        continue
+                    probs = self._problems(col, f"{quote_sheetname(sheet.title)}!$B${i + 1}", None)
+                else:
+                    last_row = sheet.rows + 1
+                    q = quote_sheetname(sheet.title)
+                    letter, status = L(i), L(len(sheet.columns) + 1)
+                    probs = self._problems(col, f"{q}!${letter}$2:${letter}${last_row}",
+                                           f"{q}!${status}$2:${status}${last_row}")
+                if probs:
+                    detail.append((sheet, col, probs))
+        spot = next((s for s in sheets if s.key == "spotcheck"), None)
+        spot_head = cross_last + 2
+        detail_head = spot_head + (5 if spot else 0)
+        detail_first = detail_head + 2
+        detail_last = detail_first + len(detail) - 1
+        # per sheet
+        for r, sheet in enumerate(sheets, 4):
             ws.cell(r, 1, sheet.title)
             ws.cell(r, 2, sheet.activity or "基本情况")
+            for k, (cls, _, _) in enumerate(CLASSES):
+                c = first_cls + k
+                if cls == "cross":
+                    f = f"=SUMIF($A${cross_first}:$A${max(cross_first, cross_last)},$A{r},$C${cross_first}:$C${max(cross_first, cross_last)})" if checks else "=0"
+                else:
+                    f = f"=SUMIF($A${detail_first}:$A${detail_last},$A{r},{L(c)}${detail_first}:{L(c)}${detail_last})"
+                ws.cell(r, c, f)
+            problems = f"SUM({L(first_cls)}{r}:{L(last_cls)}{r})"
+            parts = "&".join(f'IF({L(first_cls + k)}{r}>0,"{h}"&{L(first_cls + k)}{r}&"{CLASS_UNIT[cls]}；","")'
+                             for k, (cls, h, _) in enumerate(CLASSES))
             if sheet.kind == "form":
-                cells = [f"{q}!B{i}" for i, col in enumerate(sheet.columns, 2) if col.required]
                 ws.cell(r, 3, "—")
                 ws.cell(r, 4, "—")
-                ws.cell(r, 5, "=" + "+".join(f"(LEN(TRIM({c}))=0)" for c in cells))
-                ws.cell(r, 6, f'=IF(E{r}=0,"已填写完整","请补填基本信息中的必填项")')
+                ws.cell(r, tip_col, f'=IF({problems}=0,"已填写完整","请修改基本信息中标色的单元格："&{parts})')
             else:
                 last_row = sheet.rows + 1
-                status = get_column_letter(len(sheet.columns) + 1)
+                q = quote_sheetname(sheet.title)
+                status = L(len(sheet.columns) + 1)
                 srange = f"{q}!${status}$2:${status}${last_row}"
                 ws.cell(r, 3, f'=COUNTIF({srange},"?*")')
                 ws.cell(r, 4, f'=COUNTIF({srange},"完整")')
-                terms = []
-                for i, col in enumerate(sheet.columns, 1):
-                    if col.required:
-                        L = get_column_letter(i)
-                        terms.append(f'SUMPRODUCT(({srange}<>"")*(LEN(TRIM({q}!${L}$2:${L}${last_row}))=0))')
-                ws.cell(r, 5, "=" + "+".join(terms))
-                ws.cell(r, 6, f'=IF(C{r}=0,"尚未填写",IF(E{r}=0,"已填写完整","有 "&E{r}&" 个必填项未填，见该表“{STATUS_TITLE}”列"))')
-            for c in range(1, 7):
+                ws.cell(r, tip_col, f'=IF({problems}>0,"请修改该表中标色的单元格："&{parts},IF(C{r}=0,"尚未填写","已填写完整"))')
+            for c in range(1, tip_col + 1):
                 ws.cell(r, c).border = BORDER
-            r += 1
-        total = r
+            ws.cell(r, tip_col).alignment = Alignment(wrap_text=True, vertical="center")
         ws.cell(total, 1, "合计").font = Font(name=FONT, bold=True)
-        ws.cell(total, 3, f"=SUM(C4:C{total - 1})")
-        ws.cell(total, 4, f"=SUM(D4:D{total - 1})")
-        ws.cell(total, 5, f"=SUM(E4:E{total - 1})")
-        ws.cell(total, 6, f'=IF(E{total}=0,"全部必填项已填写","尚有 "&E{total}&" 个必填项未填")')
-        # spot-check specifics
-        spot = next((s for s in self.contract.sheets if s.key == "spotcheck"), None)
+        for c in range(3, last_cls + 1):
+            ws.cell(total, c, f"=SUM({L(c)}4:{L(c)}{total - 1})")
+        ws.cell(total, tip_col, f'=IF(SUM({L(first_cls)}{total}:{L(last_cls)}{total})=0,"全部工作表未发现标色的单元格",'
+                                f'"共有 "&SUM({L(first_cls)}{total}:{L(last_cls)}{total})&" 处需要修改，见上表各行提示")')
+        for c in range(1, tip_col + 1):
+            ws.cell(total, c).border = BORDER
+        # cross-field checks, one row each (the declarations in the contract)
+        ws.cell(cross_head, 1, "关联信息检查（橙色单元格）").font = Font(name=FONT, bold=True)
+        self._heading_row(ws, cross_head + 1, ("工作表", "检查内容", "处数"))
+        for r, chk in enumerate(checks, cross_first):
+            sheet = self.contract.sheet(chk.sheet)
+            q = quote_sheetname(sheet.title)
+            last_row = sheet.rows + 1
+            letters = {c.key: L(i) for i, c in enumerate(sheet.columns, 1)}
+            cond = crossfield.excel(chk.when, lambda k: f"{q}!${letters[k]}$2:${letters[k]}${last_row}")
+            ws.cell(r, 1, sheet.title)
+            ws.cell(r, 2, f"{sheet.column(chk.target).title}：{chk.label}")
+            ws.cell(r, 3, f"=SUMPRODUCT(--{_safe(cond)})")
+            for c in range(1, 4):
+                ws.cell(r, c).border = BORDER
         if spot:
             q = quote_sheetname(spot.title)
             last_row = spot.rows + 1
-            L = {c.key: get_column_letter(i) for i, c in enumerate(spot.columns, 1)}
-            r = total + 2
-            ws.cell(r, 1, "监督抽测要点").font = Font(name=FONT, bold=True)
+            S = {c.key: L(i) for i, c in enumerate(spot.columns, 1)}
+            ws.cell(spot_head, 1, "监督抽测要点").font = Font(name=FONT, bold=True)
             rows = (
-                ("判定为不合格的项目数", f'=COUNTIF({q}!${L["stated"]}$2:${L["stated"]}${last_row},"不合格")'),
-                ("不合格但未填整改通知书编号", f'=COUNTIFS({q}!${L["stated"]}$2:${L["stated"]}${last_row},"不合格",{q}!${L["notice_no"]}$2:${L["notice_no"]}${last_row},"")'),
-                ("需复检的项目数", f'=COUNTIF({q}!${L["stated"]}$2:${L["stated"]}${last_row},"需复检")'),
+                ("填写判定为不合格的项目数", f'=COUNTIF({q}!${S["stated"]}$2:${S["stated"]}${last_row},"不合格")'),
+                ("填写判定为需复检的项目数", f'=COUNTIF({q}!${S["stated"]}$2:${S["stated"]}${last_row},"需复检")'),
             )
             for i, (label, formula) in enumerate(rows, 1):
-                ws.cell(r + i, 1, label)
-                ws.cell(r + i, 3, formula)
-            ws.merge_cells(start_row=r + 1, start_column=1, end_row=r + 1, end_column=2)
-            ws.merge_cells(start_row=r + 2, start_column=1, end_row=r + 2, end_column=2)
-            ws.merge_cells(start_row=r + 3, start_column=1, end_row=r + 3, end_column=2)
-        for row in ws.iter_rows(min_row=4, max_row=ws.max_row):
+                ws.cell(spot_head + i, 1, label)
+                ws.merge_cells(start_row=spot_head + i, start_column=1, end_row=spot_head + i, end_column=2)
+                ws.cell(spot_head + i, 3, formula)
+        # the detail table
+        ws.cell(detail_head, 1, "各栏目明细（统计上表用；某栏目有数字即该列有标色单元格）").font = Font(name=FONT, bold=True)
+        self._heading_row(ws, detail_head + 1, ("工作表", "栏目", "", "") + tuple(h for cls, h, _ in CLASSES if cls != "cross"))
+        for r, (sheet, col, probs) in enumerate(detail, detail_first):
+            ws.cell(r, 1, sheet.title)
+            ws.cell(r, 2, col.title)
+            for k, (cls, _, _) in enumerate(CLASSES):
+                if cls in probs:
+                    ws.cell(r, first_cls + k, f"=SUMPRODUCT(--{_safe(probs[cls])})")
+            for c in list(range(1, 3)) + list(range(first_cls, last_cls)):
+                ws.cell(r, c).border = BORDER
+        for row in ws.iter_rows(min_row=2, max_row=ws.max_row):
             for cell in row:
                 if cell.font is None or not cell.font.bold:
-                    cell.font = Font(name=FONT)
-        ws.conditional_formatting.add(f"E4:E{total}", FormulaRule(formula=["AND(ISNUMBER(E4),E4>0)"], fill=MISSING_FILL))
-        self._print_setup(ws, landscape=False)
+                    cell.font = Font(name=FONT, color=cell.font.color if cell.font else None)
+        add = ws.conditional_formatting.add
+        for lo, hi in ((4, total), (cross_first, cross_last), (detail_first, detail_last)):
+            if hi < lo:
+                continue
+            for k, (cls, _, fill) in enumerate(CLASSES):
+                c = L(first_cls + k) if lo != cross_first else "C"
+                add(f"{c}{lo}:{c}{hi}", FormulaRule(formula=[f"AND(ISNUMBER({c}{lo}),{c}{lo}>0)"], fill=fill))
+                if lo == cross_first:
+                    break
+        tip = L(tip_col)
+        add(f"{tip}4:{tip}{total - 1}", FormulaRule(formula=[f'{tip}4="已填写完整"'], fill=OK_FILL))
+        self._print_setup(ws, landscape=True)
         ws.protection.sheet = True
+
+    def _heading_row(self, ws, r: int, heads) -> None:
+        for c, h in enumerate(heads, 1):
+            if not h:
+                continue
+            cell = ws.cell(r, c, h)
+            cell.font = Font(name=FONT, bold=True, color="FFFFFF")
+            cell.fill = HEADER_FILL
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
     def _guide(self, ws) -> None:
         camp = self.campaign
@@ -377,8 +504,8 @@ class _Builder:
             ("填写须知", "h"),
             ("1. 每个活动一张表，一行填一条记录；表头为红色的列为必填项。", None),
             ("2. 选中单元格会显示填写提示；有下拉箭头的列请从列表中选择；日期格式如 2022-09-15。", None),
-            ("3. 每行最右侧“填写状态”列自动显示“完整”或“缺N项”；“自查”表汇总各表的填写情况，报送前请确认缺必填项为 0。", None),
-            ("4. 浅红色底色表示必填未填，黄色表示数值、日期或代码格式有误，橙色表示需要补充的关联信息（如不合格项未填整改通知书）。", None),
+            ("3. 每行最右侧“填写状态”列自动显示“完整”或“缺N项”；“自查”表按类别统计各表标色的单元格，报送前请确认各表均显示“已填写完整”。", None),
+            ("4. 浅红色底色表示必填未填；黄色表示格式有误（如日期写成文字、电话含全角字符）、超出范围、不在下拉列表（粘贴的内容不受下拉列表限制）或统一社会信用代码、身份证号校验不通过；橙色表示关联信息不符（如不合格项未填整改通知书编号）。", None),
             ("5. 请勿修改表头、增删工作表或更改文件结构；城市名称和代码已锁定。照片、视频等附件与本文件放在同一文件夹报送。", None),
             ("6. 抽测“判定”请按实测值和标准填写，汇总时将按国家标准复核；复核结果与填写不一致的，将列入校验问题清单。", None),
             ("", None),
@@ -437,28 +564,39 @@ class _Builder:
                  pages_wide=2 if landscape and total_width > 260 else 1)
 
 
-# Cross-field checks the workbook shows natively, per sheet: target column -> formula
-# (row 2, placeholders are column letters by key). The validator implements the same checks.
-_CROSS_CHECKS: dict[str, dict[str, str]] = {
-    "spotcheck": {
-        "notice_no": 'AND(${stated}2="不合格",LEN(TRIM({notice_no}2))=0)',
-        "deadline": 'OR(AND(${stated}2="不合格",LEN(TRIM({deadline}2))=0),AND(ISNUMBER({deadline}2),ISNUMBER(${notice_date}2),{deadline}2<${notice_date}2))',
-        "stated": 'AND(LEN(TRIM(${measured}2))>0,LEN(TRIM({stated}2))=0)',
-    },
-    "complaints": {
-        "level": 'AND(OR(${verified}2="属实",${verified}2="部分属实"),LEN(TRIM({level}2))=0)',
-        "reward": 'AND(ISNUMBER({reward}2),{reward}2>0,${real_name}2="否")',
-        "closed": 'AND(ISNUMBER({closed}2),ISNUMBER(${date}2),{closed}2<${date}2)',
-    },
-    "appraisal": {
-        "measure": 'AND(OR(${grade}2="C级",${grade}2="D级"),OR(LEN(TRIM({measure}2))=0,{measure}2="无需处理"))',
-        "bad_record": 'AND(OR(${agency_qual}2="不具备",${appraiser_qual}2="不具备"),{bad_record}2<>"是")',
-    },
-}
-
-
 def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def _strip_digits(text: str) -> str:
+    """``text`` with the digits 0-9 removed (empty exactly when it held only digits)."""
+    for d in "0123456789":
+        text = f'SUBSTITUTE({text},"{d}","")'
+    return text
+
+
+def _uscc_ok(ref: str) -> str:
+    """Non-zero where ``ref`` is a valid 统一社会信用代码 (GB 32100-2015): 18 characters of the code's
+    character set, positions 3-8 (the registering authority's administrative-division code) digits,
+    and the check character = (31 - sum(value_i * 3^(i-1) mod 31) mod 31) mod 31. An illegal character
+    makes FIND fail: the expression is then an error, which _safe turns into "not valid"."""
+    u = f"UPPER(TRIM({ref}))"
+    t = f'"{USCC_CHARSET}"'
+    total = "+".join(f"(FIND(MID({u},{i},1),{t})-1)*{w}" for i, w in enumerate(USCC_WEIGHTS, 1))
+    return (f"(LEN({u})=18)*(LEN({_strip_digits(f'MID({u},3,6)')})=0)"
+            f"*(MID({t},MOD(31-MOD({total},31),31)+1,1)=MID({u},18,1))*ISNUMBER(FIND(MID({u},18,1),{t}))")
+
+
+def _idno_ok(ref: str) -> str:
+    """Non-zero where ``ref`` is a valid 公民身份号码 (GB 11643-1999): 17 digits (a non-digit makes the
+    weighted sum an error) and the check character "10X98765432"[sum(d_i * w_i) mod 11], a real
+    birth date in positions 7-14 from 1900 to today (the validator's rule)."""
+    u = f"UPPER(TRIM({ref}))"
+    total = "+".join(f"MID({u},{i},1)*{w}" for i, w in enumerate(ID_WEIGHTS, 1))
+    y, m, d = f"MID({u},7,4)", f"MID({u},11,2)", f"MID({u},13,2)"
+    birth = f"DATE({y},{m},{d})"
+    return (f"(LEN({u})=18)*(MID(\"{ID_CHECK}\",MOD({total},11)+1,1)=MID({u},18,1))"
+            f"*(MONTH({birth})=--{m})*(DAY({birth})=--{d})*(--{y}>=1900)*({birth}<=TODAY())")
 
 
 def _describe(contract: Contract, campaign: Campaign, col: Column) -> str:
