@@ -180,9 +180,12 @@ def test_workbook_and_validator_agree_on_every_case(tmp_path, soffice, campaign,
     # the 自查 sheet counts each check as its conditional format shows it
     sc = calc[SELFCHECK_SHEET]
     counted = {}
-    for row in sc.iter_rows(min_row=4, max_col=3, values_only=True):
-        if row[1] and "：" in str(row[1]) and isinstance(row[2], (int, float)):
-            counted[(row[0], row[1])] = row[2]
+    heads = [c.value for c in sc[3]]
+    col = heads.index("关联信息不符")   # a check's count stands under the summary's 关联信息不符 column
+    for row in sc.iter_rows(min_row=4, values_only=True):
+        if row[1] and "：" in str(row[1]) and isinstance(row[col], (int, float)):
+            counted[(row[0], row[1])] = row[col]
+    assert len(counted) == len(contract.checks)
     for chk in contract.checks:
         sheet = contract.sheet(chk.sheet)
         label = f"{sheet.column(chk.target).title}：{chk.label}"

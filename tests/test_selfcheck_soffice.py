@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from addin.checks.validate import validate_workbook
 from addin.core.idcodes import ID_CHECK, ID_WEIGHTS, USCC_CHARSET, check_credit_code
 from tests.filling import GOOD_INFO, GOOD_ROWS, make_return
-from workbook_templates.builder import BAD_FILL, CLASSES, build_workbook, workbook_filename
+from workbook_templates.builder import BAD_FILL, CLASS_TIP, CLASSES, build_workbook
 from workbook_templates.contract import SELFCHECK_SHEET
 
 pytestmark = pytest.mark.soffice
@@ -96,7 +96,7 @@ def test_selfcheck_reports_every_class_and_complete_only_when_clean(tmp_path, so
             counts = {cls: row[HEADS[cls]] for cls in HEADS}
             assert counts == {cls: expected.get(cls, 0) for cls in HEADS}, (name, title, counts)
             if expected:
-                assert row["提示"] != COMPLETE and all(HEADS[c] in row["提示"] for c in expected), (name, title, row["提示"])
+                assert row["提示"] != COMPLETE and all(CLASS_TIP[c][0] in row["提示"] for c in expected), (name, title, row["提示"])
             else:
                 assert row["提示"] == COMPLETE, (name, title, row["提示"])
         total = sum(sum(v.values()) for v in want.values())

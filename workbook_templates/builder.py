@@ -47,7 +47,8 @@ CLASSES = (
     ("cross", "关联信息不符", FAIL_FILL),
 )
 CLASS_FILL = {key: fill for key, _, fill in CLASSES}
-CLASS_UNIT = {"missing": "项", "format": "处", "range": "处", "list": "处", "code": "处", "cross": "处"}
+CLASS_TIP = {"missing": ("缺必填", "项"), "format": ("格式有误", "处"), "range": ("超出范围", "处"),
+             "list": ("不在列表", "处"), "code": ("校验不通过", "处"), "cross": ("关联不符", "处")}
 THIN = Side(style="thin", color="A6A6A6")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 UNLOCKED = Protection(locked=False)
@@ -185,7 +186,8 @@ class _Builder:
             value = ws.cell(r, 2)
             value.border = BORDER
             value.font = Font(name=FONT)
-            note = ws.cell(r, 3, ("必填。" if col.required else "") + (col.help or ""))
+            hint = {"phone": "请用半角数字。", "date": "请填日期，如 2022-10-08，不要写成 2022.10.8。"}.get(col.type, "")
+            note = ws.cell(r, 3, ("必填。" if col.required else "") + (col.help or "") + ("；" if col.help and hint else "") + hint)
             note.font = Font(name=FONT, color="595959")
             note.alignment = Alignment(wrap_text=True, vertical="center")
             if col.type in TEXT_TYPES:
@@ -357,6 +359,7 @@ class _Builder:
         ws.row_dimensions[2].height = 30
         heads = ("工作表", "对应活动", "已填行数", "完整行数") + tuple(h for _, h, _ in CLASSES) + ("提示",)
         self._heading_row(ws, 3, heads)
+        ws.row_dimensions[3].height = 30
         widths = (14, 26, 8, 8) + (8,) * ncls + (46,)
         for c, w in enumerate(widths, 1):
             ws.column_dimensions[L(c)].width = w
@@ -394,17 +397,18 @@ class _Builder:
             for k, (cls, _, _) in enumerate(CLASSES):
                 c = first_cls + k
                 if cls == "cross":
-                    f = f"=SUMIF($A${cross_first}:$A${max(cross_first, cross_last)},$A{r},$C${cross_first}:$C${max(cross_first, cross_last)})" if checks else "=0"
+                    f = (f"=SUMIF($A${cross_first}:$A${cross_last},$A{r},{L(c)}${cross_first}:{L(c)}${cross_last})"
+                         if checks else "=0")
                 else:
                     f = f"=SUMIF($A${detail_first}:$A${detail_last},$A{r},{L(c)}${detail_first}:{L(c)}${detail_last})"
                 ws.cell(r, c, f)
             problems = f"SUM({L(first_cls)}{r}:{L(last_cls)}{r})"
-            parts = "&".join(f'IF({L(first_cls + k)}{r}>0,"{h}"&{L(first_cls + k)}{r}&"{CLASS_UNIT[cls]}；","")'
-                             for k, (cls, h, _) in enumerate(CLASSES))
+            parts = "&".join(f'IF({L(first_cls + k)}{r}>0,"{CLASS_TIP[cls][0]}"&{L(first_cls + k)}{r}&"{CLASS_TIP[cls][1]} ","")'
+                             for k, (cls, _, _) in enumerate(CLASSES))
             if sheet.kind == "form":
                 ws.cell(r, 3, "—")
                 ws.cell(r, 4, "—")
-                ws.cell(r, tip_col, f'=IF({problems}=0,"已填写完整","请修改基本信息中标色的单元格："&{parts})')
+                ws.cell(r, tip_col, f'=IF({problems}=0,"已填写完整","需修改："&{parts})')
             else:
                 last_row = sheet.rows + 1
                 q = quote_sheetname(sheet.title)
@@ -412,7 +416,7 @@ class _Builder:
                 srange = f"{q}!${status}$2:${status}${last_row}"
                 ws.cell(r, 3, f'=COUNTIF({srange},"?*")')
                 ws.cell(r, 4, f'=COUNTIF({srange},"完整")')
-                ws.cell(r, tip_col, f'=IF({problems}>0,"请修改该表中标色的单元格："&{parts},IF(C{r}=0,"尚未填写","已填写完整"))')
+                ws.cell(r, tip_col, f'=IF({problems}>0,"需修改："&{parts},IF(C{r}=0,"尚未填写","已填写完整"))')
             for c in range(1, tip_col + 1):
                 ws.cell(r, c).border = BORDER
             ws.cell(r, tip_col).alignment = Alignment(wrap_text=True, vertical="center")
@@ -425,7 +429,8 @@ class _Builder:
             ws.cell(total, c).border = BORDER
         # cross-field checks, one row each (the declarations in the contract)
         ws.cell(cross_head, 1, "关联信息检查（橙色单元格）").font = Font(name=FONT, bold=True)
-        self._heading_row(ws, cross_head + 1, ("工作表", "检查内容", "处数"))
+        self._heading_row(ws, cross_head + 1, ("工作表", "检查内容") + ("",) * (last_cls - 3) + ("处数",))
+        ws.merge_cells(start_row=cross_head + 1, start_column=2, end_row=cross_head + 1, end_column=last_cls - 1)
         for r, chk in enumerate(checks, cross_first):
             sheet = self.contract.sheet(chk.sheet)
             q = quote_sheetname(sheet.title)
@@ -434,8 +439,9 @@ class _Builder:
             cond = crossfield.excel(chk.when, lambda k: f"{q}!${letters[k]}$2:${letters[k]}${last_row}")
             ws.cell(r, 1, sheet.title)
             ws.cell(r, 2, f"{sheet.column(chk.target).title}：{chk.label}")
-            ws.cell(r, 3, f"=SUMPRODUCT(--{_safe(cond)})")
-            for c in range(1, 4):
+            ws.cell(r, last_cls, f"=SUMPRODUCT(--{_safe(cond)})")
+            ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=last_cls - 1)
+            for c in range(1, last_cls + 1):
                 ws.cell(r, c).border = BORDER
         if spot:
             q = quote_sheetname(spot.title)
@@ -451,15 +457,18 @@ class _Builder:
                 ws.merge_cells(start_row=spot_head + i, start_column=1, end_row=spot_head + i, end_column=2)
                 ws.cell(spot_head + i, 3, formula)
         # the detail table
-        ws.cell(detail_head, 1, "各栏目明细（统计上表用；某栏目有数字即该列有标色单元格）").font = Font(name=FONT, bold=True)
+        ws.cell(detail_head, 1, "各栏目明细（数字大于 0 的栏目有标色的单元格，请到该表该列查找）").font = Font(name=FONT, bold=True)
         self._heading_row(ws, detail_head + 1, ("工作表", "栏目", "", "") + tuple(h for cls, h, _ in CLASSES if cls != "cross"))
+        ws.merge_cells(start_row=detail_head + 1, start_column=2, end_row=detail_head + 1, end_column=4)
+        ws.row_dimensions[detail_head + 1].height = 30
         for r, (sheet, col, probs) in enumerate(detail, detail_first):
             ws.cell(r, 1, sheet.title)
             ws.cell(r, 2, col.title)
             for k, (cls, _, _) in enumerate(CLASSES):
                 if cls in probs:
                     ws.cell(r, first_cls + k, f"=SUMPRODUCT(--{_safe(probs[cls])})")
-            for c in list(range(1, 3)) + list(range(first_cls, last_cls)):
+            ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=4)
+            for c in range(1, last_cls):
                 ws.cell(r, c).border = BORDER
         for row in ws.iter_rows(min_row=2, max_row=ws.max_row):
             for cell in row:
@@ -470,10 +479,10 @@ class _Builder:
             if hi < lo:
                 continue
             for k, (cls, _, fill) in enumerate(CLASSES):
-                c = L(first_cls + k) if lo != cross_first else "C"
+                if lo == cross_first and cls != "cross":
+                    continue
+                c = L(first_cls + k)
                 add(f"{c}{lo}:{c}{hi}", FormulaRule(formula=[f"AND(ISNUMBER({c}{lo}),{c}{lo}>0)"], fill=fill))
-                if lo == cross_first:
-                    break
         tip = L(tip_col)
         add(f"{tip}4:{tip}{total - 1}", FormulaRule(formula=[f'{tip}4="已填写完整"'], fill=OK_FILL))
         self._print_setup(ws, landscape=True)
