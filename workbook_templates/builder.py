@@ -547,6 +547,25 @@ class _Builder:
                     ws.cell(r, c).border = BORDER
                     ws.cell(r, c).alignment = Alignment(wrap_text=True, vertical="top")
                 r += 1
+        # the cross-field checks, as declared in the contract (the same list 自查 counts)
+        r += 1
+        ws.cell(r, 1, "关联信息检查（不符时该格显示橙色）").font = Font(name=FONT, bold=True, size=12, color="1F4E78")
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=4)
+        r += 1
+        for c, h in enumerate(("工作表", "栏目", "", "检查内容"), 1):
+            if h:
+                cell = ws.cell(r, c, h)
+                cell.font = Font(name=FONT, bold=True, color="FFFFFF")
+                cell.fill = HEADER_FILL
+        r += 1
+        for chk in self.contract.checks:
+            sheet = self.contract.sheet(chk.sheet)
+            for c, v in enumerate((sheet.title, sheet.column(chk.target).title, "", chk.label), 1):
+                cell = ws.cell(r, c, v or None)
+                cell.font = Font(name=FONT)
+                cell.border = BORDER
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            r += 1
         self._print_setup(ws, landscape=False)
         ws.protection.sheet = True
 
