@@ -25,7 +25,7 @@ from workbook_templates import crossfield
 from workbook_templates.crossfield import _safe
 from workbook_templates.printing import a4_setup
 from workbook_templates.contract import (
-    DICT_SHEET, GUIDE_SHEET, META_SHEET, SELFCHECK_SHEET, STATUS_TITLE,
+    DICT_SHEET, GUIDE_SHEET, META_SHEET, REFERENCE_TITLE, SELFCHECK_SHEET, STATUS_TITLE,
     Column, Contract, Sheet, load_contract,
 )
 
@@ -124,8 +124,55 @@ class _Builder:
         for r, c in enumerate(self.campaign.cities, 2):
             ws.cell(r, col, c.code).number_format = "@"
         self.city_code_col = col
+        self._limits_table(ws, col + 2)
         ws.sheet_state = "hidden"
         ws.protection.sheet = True
+
+    def _limits_table(self, ws, first: int) -> None:
+        """The single-limit rules of the catalog, for the 参考判定 formulas: item, grade, spec band, limits."""
+        heads = ("判定项目", "牌号", "规格下限", "规格上限", "下限", "上限", "依据")
+        for i, h in enumerate(heads):
+            ws.cell(1, first + i, h).font = Font(name=FONT, bold=True)
+        rows = reference_limits()
+        for r, row in enumerate(rows, 2):
+            for i, v in enumerate(row):
+                ws.cell(r, first + i, v)
+        last = max(2, len(rows) + 1)
+        self.limit_ranges = {h: f"{quote_sheetname(DICT_SHEET)}!${get_column_letter(first + i)}$2:${get_column_letter(first + i)}${last}"
+                             for i, h in enumerate(heads)}
+
+    def _reference_formula(self, sheet: Sheet, r: int) -> str:
+        """参考判定 of row r: 合格/不合格 from the limits table when every value can be read, else 由工具判定."""
+        L = {c.key: get_column_letter(i) for i, c in enumerate(sheet.columns, 1)}
+        item, grade, spec, measured = (f"{L[k]}{r}" for k in ("item", "grade", "spec", "measured"))
+        lim = self.limit_ranges
+        g = f'UPPER(SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(TRIM({grade})," ",""),"-",""),"_",""),"·",""))'
+        d = f"IFERROR(--TRIM({spec}),-1)"
+        crit = f'{lim["判定项目"]},TRIM({item}),{lim["规格下限"]},"<="&{d},{lim["规格上限"]},">="&{d}'
+
+        def pick(fn: str, col: str) -> str:
+            pre = f"{lim[col]}," if col else ""
+            return (f'({fn}({pre}{crit},{lim["牌号"]},{g})+{fn}({pre}{crit},{lim["牌号"]},"{ANY_GRADE}"))')
+
+        norm = f"TRIM({measured})"
+        for sep in ("，", ",", "；", ";", "/", " "):
+            norm = f'SUBSTITUTE({norm},"{sep}","、")'
+        strip = norm
+        for ch in "0123456789.-、":
+            strip = f'SUBSTITUTE({strip},"{ch}","")'
+        minus = f'(LEN({norm})-LEN(SUBSTITUTE({norm},"-","")))'
+        minus_lead = f'(LEN("、"&{norm})-LEN(SUBSTITUTE("、"&{norm},"、-","")))/2'
+        seps = f'(LEN({norm})-LEN(SUBSTITUTE({norm},"、","")))'
+        parts = "{" + ",".join(str(k * 99 + 1) for k in range(_MAX_VALUES)) + "}"
+        part = f'TRIM(MID(SUBSTITUTE({norm},"、",REPT(" ",99)),{parts},99))'
+        n_text = f"SUMPRODUCT(--(LEN({part})>0))"
+        n_num = f"SUMPRODUCT(--ISNUMBER(--{part}))"
+        lo, hi = pick("SUMIFS", "下限"), pick("SUMIFS", "上限")
+        fails = f"SUMPRODUCT(--ISNUMBER(1/(((--{part})<{lo})+((--{part})>{hi}))))"
+        unreadable = (f"OR(LEN({strip})>0,{minus}<>{minus_lead},{seps}>={_MAX_VALUES},{n_num}<>{n_text},{n_num}=0)")
+        return (f'=IF(OR(LEN(TRIM({item}))=0,LEN(TRIM({measured}))=0),"",'
+                f'IF({pick("COUNTIFS", "")}<>1,"由工具判定",IF({unreadable},"由工具判定",'
+                f'IF({fails}>0,"不合格","合格"))))')
 
     def _validation(self, col: Column, ref: str) -> DataValidation | None:
         prompt = col.help or ""
@@ -267,7 +314,24 @@ class _Builder:
             f"{status_letter}2:{status_letter}{last_row}",
             FormulaRule(formula=[f'LEFT({status_letter}2,1)="缺"'], fill=MISSING_FILL),
         )
-        table = Table(displayName=f"T_{sheet.key}", ref=f"A1:{status_letter}{last_row}")
+        last_letter = status_letter
+        if sheet.key == "spotcheck":
+            last_letter = get_column_letter(ncol + 1)
+            head = ws.cell(1, ncol + 1, REFERENCE_TITLE)
+            head.font = Font(name=FONT, bold=True, color="FFFFFF")
+            head.fill = PatternFill("solid", fgColor="548235")
+            head.alignment = Alignment(horizontal="center", vertical="center")
+            ws.column_dimensions[last_letter].width = 11
+            for r in range(2, last_row + 1):
+                ws.cell(r, ncol + 1, self._reference_formula(sheet, r))
+            ref = f"{last_letter}2:{last_letter}{last_row}"
+            dv = DataValidation(allow_blank=True, showInputMessage=True)
+            dv.promptTitle = REFERENCE_TITLE
+            dv.prompt = REFERENCE_HELP[:255]
+            dv.add(f"{last_letter}1:{last_letter}{last_row}")
+            ws.add_data_validation(dv)
+            ws.conditional_formatting.add(ref, FormulaRule(formula=[f'{last_letter}2="不合格"'], font=Font(color="C00000", bold=True)))
+        table = Table(displayName=f"T_{sheet.key}", ref=f"A1:{last_letter}{last_row}")
         table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
         ws.add_table(table)
         ws.row_dimensions[1].height = 32
@@ -516,7 +580,8 @@ class _Builder:
             ("3. 每行最右侧“填写状态”列自动显示“完整”或“缺N项”；“自查”表按类别统计各表标色的单元格，报送前请确认各表均显示“已填写完整”。", None),
             ("4. 浅红色底色表示必填未填；黄色表示格式有误（如日期写成文字、电话含全角字符）、超出范围、不在下拉列表（粘贴的内容不受下拉列表限制）或统一社会信用代码、身份证号校验不通过；橙色表示关联信息不符（如不合格项未填整改通知书编号）。", None),
             ("5. 请勿修改表头、增删工作表或更改文件结构；城市名称和代码已锁定。照片、视频等附件与本文件放在同一文件夹报送。", None),
-            ("6. 抽测“判定”请按实测值和标准填写，汇总时将按国家标准复核；复核结果与填写不一致的，将列入校验问题清单。", None),
+            ("6. 抽测“判定”请按实测值和标准填写，汇总时将按国家标准复核；复核结果与填写不一致的，将列入校验问题清单。"
+             "“监督抽测”表最右侧的“参考判定”列对钢筋强度、重量偏差等单一限值的项目自动给出参考，其余项目显示“由工具判定”。", None),
             ("", None),
             ("各表填写说明", "h"),
         ]
@@ -594,6 +659,42 @@ class _Builder:
 
 def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
+
+
+ANY_GRADE = "（任意）"
+_MAX_VALUES = 20   # measured values one 参考判定 formula reads; more are left to the tool
+# items whose limit depends on more than item, grade and spec: left to the tool
+_REFERENCE_EXCLUDED = {"电线导体电阻": "导体电阻限值随导体种类（型号）而定"}
+REFERENCE_HELP = ("按“判定”规则库中单一限值的项目（钢筋强度、最大力总延伸率、强屈比、超屈比、重量偏差等），"
+                  "由实测值和牌号、规格自动给出参考判定，供填写“判定”时对照；"
+                  "断后伸长率（按直径折减）、电线导体电阻（随导体种类而定）、保护层厚度、回弹强度、砂浆强度等"
+                  "显示“由工具判定”，以质量月助手复核为准。实测值含单位、全角数字或超过 20 个时也显示“由工具判定”。")
+
+
+def reference_limits() -> list[tuple]:
+    """Rows of the 参考判定 limits table, generated from the rule catalog (addin.rules.judge).
+
+    Only rules a formula can apply exactly as the judge does: every value within a minimum and/or
+    maximum chosen by item, grade and a spec band — no spec-dependent reduction, no other inputs.
+    """
+    from addin.rules.judge import catalog
+
+    rows = []
+    for rule in catalog():
+        if rule.method not in ("min_each", "max_each", "range_each") or rule.spec_adjust:
+            continue
+        if rule.item in _REFERENCE_EXCLUDED or rule.band.spec_over is not None:
+            continue
+        lo_band = float(rule.band.spec_min) if rule.band.spec_min is not None else -1e9
+        hi_band = float(rule.band.spec_max) if rule.band.spec_max is not None else 1e9
+        for grade in (rule.grades or (None,)):
+            lo = rule.limit("min", grade) if rule.method != "max_each" else None
+            hi = rule.limit("max", grade) if rule.method != "min_each" else None
+            if (rule.method != "max_each" and lo is None) or (rule.method != "min_each" and hi is None):
+                continue
+            rows.append((rule.item, grade or ANY_GRADE, lo_band, hi_band,
+                         float(lo) if lo is not None else -1e9, float(hi) if hi is not None else 1e9, rule.basis))
+    return rows
 
 
 def _strip_digits(text: str) -> str:

@@ -23,6 +23,8 @@ DICT_SHEET = "字典"
 GUIDE_SHEET = "填报说明"
 SELFCHECK_SHEET = "自查"
 STATUS_TITLE = "填写状态"  # computed per-row column on every table sheet
+REFERENCE_TITLE = "参考判定"  # computed verdict column of the spot-check sheet (after 填写状态)
+COMPUTED_TITLES = (STATUS_TITLE, REFERENCE_TITLE)  # formula columns the builder adds; the reader skips them
 
 
 @dataclass(frozen=True)
