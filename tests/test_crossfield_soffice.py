@@ -93,7 +93,8 @@ def _rules(ws):
             if r0 != 2 or c0 != c1:
                 continue
             for rule in cf.rules:
-                out.append((get_column_letter(c0), rule.formula[0], rule.dxf.fill.fgColor.rgb))
+                if rule.dxf is not None and rule.dxf.fill is not None:   # (参考判定 sets a font only)
+                    out.append((get_column_letter(c0), rule.formula[0], rule.dxf.fill.fgColor.rgb))
     return out
 
 
