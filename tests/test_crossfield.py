@@ -75,5 +75,6 @@ def test_workbook_formulas_work_inside_sumproduct(contract):
         text = cf.excel(chk.when, lambda k: f"$A$2:$A$501")
         used = set(re.findall(r"([A-Z][A-Z0-9.]*)\(", text))
         assert used <= {"LEN", "TRIM", "SUBSTITUTE", "ISNUMBER"}, (chk.code, used)
-    # @judgment is the validator's: the workbook never claims it
-    assert cf.excel({"eq": ["@judgment", "不合格"]}, str) == "FALSE"
+    # a derived key the workbook has no column for is never claimed by it
+    assert cf.excel({"eq": ["@judgment", "不合格"]}, lambda k: None) == "FALSE"
+    assert "$AA2" in cf.excel({"eq": ["@judgment", "不合格"]}, lambda k: "$AA2")

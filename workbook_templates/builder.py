@@ -348,10 +348,10 @@ class _Builder:
         for cls, expr in self._problems(col, f"{letter}2", f"${status}2").items():
             add(ref, FormulaRule(formula=[_safe(expr)], fill=CLASS_FILL[cls]))
         # cross-field checks, from their one declaration in the contract (the validator reads the same)
-        keys = {c.key: get_column_letter(i) for i, c in enumerate(sheet.columns, 1)}
+        keys = _letters(sheet)
         for chk in self.contract.checks_of(sheet.key):
             if chk.target == col.key:
-                add(ref, FormulaRule(formula=[_safe(crossfield.excel(chk.when, lambda k: f"${keys[k]}2"))],
+                add(ref, FormulaRule(formula=[_safe(crossfield.excel(chk.when, lambda k: keys.get(k) and f"${keys[k]}2"))],
                                      fill=FAIL_FILL))
 
     def _problems(self, col: Column, ref: str, status: str | None) -> dict[str, str]:
@@ -499,8 +499,8 @@ class _Builder:
             sheet = self.contract.sheet(chk.sheet)
             q = quote_sheetname(sheet.title)
             last_row = sheet.rows + 1
-            letters = {c.key: L(i) for i, c in enumerate(sheet.columns, 1)}
-            cond = crossfield.excel(chk.when, lambda k: f"{q}!${letters[k]}$2:${letters[k]}${last_row}")
+            letters = _letters(sheet)
+            cond = crossfield.excel(chk.when, lambda k: letters.get(k) and f"{q}!${letters[k]}$2:${letters[k]}${last_row}")
             ws.cell(r, 1, sheet.title)
             ws.cell(r, 2, f"{sheet.column(chk.target).title}：{chk.label}")
             ws.cell(r, last_cls, f"=SUMPRODUCT(--{_safe(cond)})")
@@ -659,6 +659,14 @@ class _Builder:
 
 def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def _letters(sheet: Sheet) -> dict[str, str]:
+    """Column letters by key; ``@judgment`` is the 参考判定 column (after 填写状态) of the spot-check sheet."""
+    out = {c.key: get_column_letter(i) for i, c in enumerate(sheet.columns, 1)}
+    if sheet.key == "spotcheck":
+        out["@judgment"] = get_column_letter(len(sheet.columns) + 2)
+    return out
 
 
 ANY_GRADE = "（任意）"

@@ -16,10 +16,11 @@ data in a tiny vocabulary, not code:
     { any = [cond, ...] }          at least one holds
 
 A key starting with ``@`` names a value the validator derives, not a column: ``@judgment`` is
-the verdict the rule catalog computes for a spot-check row. The workbook cannot compute it
-(its formulas see only what was typed), so there such a term is false; a row the catalog fails
-but the clerk stated 合格 is reported by ``qm check`` (judgment-mismatch and this check) and not
-highlighted by the workbook — the one deliberate difference, covered by the agreement test.
+the verdict the rule catalog computes for a spot-check row. In the workbook it is the formula
+column 参考判定, which judges only the single-limit items and says 由工具判定 for the rest; there
+a row the catalog fails but the clerk stated 合格 is reported by ``qm check`` (judgment-mismatch
+and this check) and not highlighted by the workbook — the one deliberate difference. Where the
+workbook has no column for a derived key (``ref`` returns None) the term is false.
 
 Python side (``holds``): blank means the reader found no value; ``eq`` compares the validator's
 normalised value (choices folded to their listed spelling); ``gt`` and ``before`` read numbers
@@ -198,7 +199,8 @@ def _safe(expr: str) -> str:
 
 
 def excel(cond: Mapping, ref: Callable[[str], str]) -> str:
-    """The condition as a formula; ``ref(key)`` gives a cell (per-cell use) or a range (SUMPRODUCT).
+    """The condition as a formula; ``ref(key)`` gives a cell (per-cell use) or a range (SUMPRODUCT),
+    or None for a derived ``@`` key the workbook has no column for.
 
     The result is a boolean or a 0/1 number: true/non-zero where the check fires.
     """
@@ -213,10 +215,11 @@ def excel(cond: Mapping, ref: Callable[[str], str]) -> str:
         return f"(LEN(TRIM({ref(arg)})){'=' if op == 'blank' else '>'}0)"
     if op in ("eq", "ne", "in"):
         key, value = arg
-        if key.startswith("@"):  # derived by the validator only: unknown to the workbook
+        cell = ref(key)
+        if cell is None:  # derived by the validator, and the workbook has no column for it
             return "TRUE" if op == "ne" else "FALSE"
         values = value if op == "in" else [value]
-        terms = "+".join(f"({_text(ref(key))}={_quote(v)})" for v in values)
+        terms = "+".join(f"({_text(cell)}={_quote(v)})" for v in values)
         return f"(({terms})=0)" if op == "ne" else f"(({terms})>0)"
     if op == "gt":
         return _safe(f"(--TRIM({ref(arg[0])}))>{_num(arg[1])}")

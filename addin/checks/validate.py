@@ -1,8 +1,9 @@
 """Validation of a returned workbook into findings, and its normalised records.
 
 Every check reads the contract (types, choices, bounds, windows) or the rule catalog
-(spot-check judgments); the cross-field checks at the end are the ones the notice's
-activities call for. Each finding names file, sheet, cell and column; judgments name
+(spot-check judgments); the cross-field checks are declared once in the contract
+(contract.toml [[checks]]) and interpreted here and, as conditional formats, in the workbook
+(workbook_templates/crossfield.py), so the two cannot drift apart. Each finding names file, sheet, cell and column; judgments name
 their basis (standard and clause).
 """
 from __future__ import annotations
