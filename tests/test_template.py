@@ -90,8 +90,11 @@ def test_built_workbook_structure(nanning_path, campaign, contract):
 def test_no_formula_uses_unknown_functions(nanning_path):
     """Only functions Excel, WPS and LibreOffice all know, so no cell can show #NAME?."""
     import re
+    # all in Excel 2007 or earlier; no TEXTSPLIT, LAMBDA or dynamic arrays
     allowed = {"IF", "COUNTA", "LEN", "TRIM", "COUNTIF", "COUNTIFS", "SUMPRODUCT", "SUM", "AND", "OR",
-               "NOT", "ISNUMBER", "DATE", "LEFT", "IFERROR", "INDEX", "MATCH"}
+               "NOT", "ISNUMBER", "DATE", "LEFT", "IFERROR", "INDEX", "MATCH",
+               "SUMIF", "SUMIFS", "REPT", "SUBSTITUTE", "ISNA", "MID", "FIND", "MOD", "UPPER", "LOWER", "INT", "MONTH",
+               "DAY", "TODAY"}
     with zipfile.ZipFile(nanning_path) as zf:
         xml = "".join(zf.read(n).decode("utf-8") for n in zf.namelist() if n.startswith("xl/worksheets/"))
     formulas = [a or b for a, b in re.findall(r"<f>(.*?)</f>|<formula>(.*?)</formula>", xml)]

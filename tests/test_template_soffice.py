@@ -14,7 +14,14 @@ pytestmark = pytest.mark.soffice
 
 
 def _selfcheck_rows(ws):
-    return {row[0].value: row for row in ws.iter_rows(min_row=4) if row[0].value}
+    """The summary rows (one per sheet, then 合计); the sections below 合计 repeat sheet names."""
+    rows = {}
+    for row in ws.iter_rows(min_row=4):
+        if row[0].value:
+            rows[row[0].value] = row
+        if row[0].value == "合计":
+            break
+    return rows
 
 
 def test_selfcheck_formulas_recalculated_by_libreoffice(tmp_path, soffice, campaign, contract):

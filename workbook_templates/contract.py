@@ -12,6 +12,8 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 
+from workbook_templates.crossfield import CrossCheck, parse_checks
+
 TYPES = {
     "text", "longtext", "int", "number", "date", "choice", "yesno",
     "credit_code", "phone", "idno", "url", "numbers",
@@ -21,6 +23,8 @@ DICT_SHEET = "字典"
 GUIDE_SHEET = "填报说明"
 SELFCHECK_SHEET = "自查"
 STATUS_TITLE = "填写状态"  # computed per-row column on every table sheet
+REFERENCE_TITLE = "参考判定"  # computed verdict column of the spot-check sheet (after 填写状态)
+COMPUTED_TITLES = (STATUS_TITLE, REFERENCE_TITLE)  # formula columns the builder adds; the reader skips them
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,10 @@ class Contract:
     sheets: tuple[Sheet, ...]
     choice_lists: dict[str, tuple[str, ...]]
     hash: str
+    checks: tuple[CrossCheck, ...] = ()   # cross-field checks ([[checks]]), in declaration order
+
+    def checks_of(self, sheet_key: str) -> tuple[CrossCheck, ...]:
+        return tuple(c for c in self.checks if c.sheet == sheet_key)
 
     def sheet(self, key: str) -> Sheet:
         for s in self.sheets:
@@ -113,6 +121,7 @@ def _build(data: dict) -> Contract:
             key=s["key"], title=s["title"], columns=tuple(cols), kind=s.get("kind", "table"),
             rows=int(s.get("rows", 300)), activity=s.get("activity", ""), help=s.get("help", ""),
         ))
+    checks = parse_checks(data.get("checks", []), {s.key: {c.key: c for c in s.columns} for s in sheets}, lists)
     canonical = json.dumps(
         {"data": data, "lists": lists}, ensure_ascii=False, sort_keys=True, default=str
     )
@@ -122,6 +131,7 @@ def _build(data: dict) -> Contract:
         sheets=tuple(sheets),
         choice_lists=lists,
         hash=hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16],
+        checks=checks,
     )
 
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:   # imported where files are read: assemble() runs without it 
 
 from workbook_templates.package import (DEFAULT_LIMITS, sheet_members, KIND_NAMES, SAVE_AS_XLSX, Limits, Package, PackageError,
                                         check_size, open_package, repack)
-from workbook_templates.contract import (DICT_SHEET, GUIDE_SHEET, META_SHEET, SELFCHECK_SHEET, STATUS_TITLE, Column,
+from workbook_templates.contract import (COMPUTED_TITLES, DICT_SHEET, GUIDE_SHEET, META_SHEET, SELFCHECK_SHEET, Column,
                                          Contract, Sheet, load_contract)
 from addin.core.errors import QmError
 
@@ -259,7 +259,7 @@ def norm_title(v: Any) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", v if type(v) is str else str(_text(v))))
 
 
-_STATUS_NORM = norm_title(STATUS_TITLE)
+_COMPUTED_NORM = frozenset(map(norm_title, COMPUTED_TITLES))  # columns of formulas, not data
 
 
 def _title_map(sheet: Sheet) -> dict[str, Column]:
@@ -359,7 +359,7 @@ def _read_table(sheet: Sheet, data: list[list[Any]], merged: Iterable[Any] = (),
                 index[col.key] = i
         elif not _empty(title):
             shown = str(_text(title)).strip()
-            if norm_title(shown) != _STATUS_NORM:
+            if norm_title(shown) not in _COMPUTED_NORM:
                 out.unknown_columns.append(shown)
                 out.unknown_cells.append(f"{column_letter(i)}{h + 1}")
     out.column_index = index

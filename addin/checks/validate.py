@@ -1,8 +1,9 @@
 """Validation of a returned workbook into findings, and its normalised records.
 
 Every check reads the contract (types, choices, bounds, windows) or the rule catalog
-(spot-check judgments); the cross-field checks at the end are the ones the notice's
-activities call for. Each finding names file, sheet, cell and column; judgments name
+(spot-check judgments); the cross-field checks are declared once in the contract
+(contract.toml [[checks]]) and interpreted here and, as conditional formats, in the workbook
+(workbook_templates/crossfield.py), so the two cannot drift apart. Each finding names file, sheet, cell and column; judgments name
 their basis (standard and clause).
 """
 from __future__ import annotations
@@ -18,10 +19,10 @@ from addin.core import normalize as nz
 from addin.infra.celltext import CELL_LIMIT, utf16_units
 from addin.core.idcodes import check_credit_code, check_id_number
 from addin.core.findings import REFUSED, Finding
-from addin.campaign.rewards import VERIFIED
 from addin.rules.catalogs import campaign_rules
 from addin.rules.judge import judge
 from addin.campaign.settings import Campaign
+from workbook_templates import crossfield as cf
 from workbook_templates.contract import Column, Contract, load_contract
 from workbook_templates.reader import ReadError, ReturnedWorkbook, Row, column_letter, read_workbook
 
@@ -224,6 +225,7 @@ class _Checker:
         sheet = self.contract.sheet(sheet_key)
         title, columns = where or sheet.title, sheet.columns
         check = _ROW_CHECKS.get(sheet_key)
+        cross = self.contract.checks_of(sheet_key)
         out: list[Record] = []
         seen: dict[tuple, int] = {}
         plan = [(c.key, c, c.required, self._memo.setdefault((title, c.key), {})) for c in columns]
@@ -268,6 +270,8 @@ class _Checker:
             record = Record(row.row, values, cells)
             if check:
                 check(self, title, record, row)
+            if cross:
+                _cross(self, title, record, row, cross)
             out.append(record)
         return out
 
@@ -367,12 +371,11 @@ def _version_message(found: Any, current: str) -> str | None:
     return f"模板版本为 {found}，当前版本为 {current}，请核对栏目是否一致"
 
 
-# -- cross-field checks, one function per sheet ------------------------------------
+# -- the spot-check re-judgment ----------------------------------------------------------------
 def _spotcheck(ck: _Checker, title: str, rec: Record, row: Row) -> None:
     v, cells, raw = rec.values, rec.cells, row.values   # (raw.get: Row.get without the method call)
     t = ck.titles("spotcheck")
     stated = v.get("stated")
-    result = None
     if v.get("item") is not None or raw.get("item") is not None:
         item = v.get("item") or nz.clean_text(raw.get("item"))
         if raw.get("measured") is not None and item:
@@ -382,7 +385,6 @@ def _spotcheck(ck: _Checker, title: str, rec: Record, row: Row) -> None:
             rec.values["judgment"] = j.result
             rec.values["basis"] = j.basis
             rec.values["judgment_message"] = j.message
-            result = j.result
             if j.result in ("无规则", "需人工判定"):  # 需人工判定: the message says what is unconfirmed
                 ck.add("judgment-no-rule", title, cells.get("item", ""), t["item"], j.message)
             elif j.result == "数据不足":
@@ -390,54 +392,27 @@ def _spotcheck(ck: _Checker, title: str, rec: Record, row: Row) -> None:
             elif stated is not None and stated != j.result:
                 ck.add("judgment-mismatch", title, cells.get("stated", ""), t["stated"],
                        f"填写的判定为“{stated}”，按标准复核应为“{j.result}”：{j.message}", basis=j.basis, value=stated)
-    nonconforming = result == "不合格" or stated == "不合格"
-    if nonconforming:
-        if not v.get("notice_no"):
-            ck.add("nonconforming-without-notice", title, cells.get("notice_no", ""), t["notice_no"],
-                   "抽测不合格，但未填写整改通知书编号（通知第（五）项：应立即下发整改通知书）", basis=ck.campaign.doc_number)
-        elif not v.get("deadline") and "deadline" not in row.values:
-            ck.add("nonconforming-without-notice", title, cells.get("deadline", ""), t["deadline"],
-                   "抽测不合格，已下发整改通知书但未填写整改期限", basis=ck.campaign.doc_number)
-    issued, deadline = v.get("notice_date"), v.get("deadline")
-    if isinstance(issued, dt.date) and isinstance(deadline, dt.date) and deadline < issued:
-        ck.add("deadline-before-issue", title, cells.get("deadline", ""), t["deadline"],
-               f"整改期限 {deadline:%Y-%m-%d} 早于通知下发日期 {issued:%Y-%m-%d}", value=deadline)
 
 
-def _complaints(ck: _Checker, title: str, rec: Record, row: Row) -> None:
-    v, cells = rec.values, rec.cells
-    t = ck.titles("complaints")
-    if v.get("verified") in VERIFIED and not v.get("level") and "level" not in row.values:
-        ck.add("complaint-verified-without-level", title, cells.get("level", ""), t["level"],
-               "投诉核查属实，但未填写问题等级（额外奖励依问题大小确定）", basis=ck.campaign.doc_number)
-    reward = v.get("reward")
-    if isinstance(reward, (int, float)) and reward > 0 and v.get("real_name") == "否":
-        ck.add("complaint-reward-without-real-name", title, cells.get("reward", ""), t["reward"],
-               f"非实名投诉发放了奖励 {_show(reward)} 元（通知第（七）项：红包奖励针对实名登记的投诉）",
-               basis=ck.campaign.doc_number, value=reward)
-    received, closed = v.get("date"), v.get("closed")
-    if isinstance(received, dt.date) and isinstance(closed, dt.date) and closed < received:
-        ck.add("complaint-closed-before-received", title, cells.get("closed", ""), t["closed"],
-               f"办结日期 {closed:%Y-%m-%d} 早于受理日期 {received:%Y-%m-%d}", value=closed)
+# -- cross-field checks: declared in contract.toml [[checks]], interpreted here and in the workbook --
+def _cross(ck: _Checker, title: str, rec: Record, row: Row, checks) -> None:
+    """Evaluate the sheet's declared cross-field checks on one row (workbook_templates.crossfield)."""
+    ops = cf.Operands(row.values, rec.values, nz.parse_number)
+    values = rec.values
+
+    def show(key: str) -> str:
+        v = values.get(key.lstrip("@"))
+        return "" if v is None else _show(v)
+
+    for chk in checks:
+        if cf.holds(chk.when, ops):
+            basis = ck.campaign.doc_number if chk.basis == "notice" else chk.basis
+            ck.add(chk.code, title, rec.cells.get(chk.target, ""), ck.titles(chk.sheet)[chk.target],
+                   cf.format_message(chk, show), basis=basis,
+                   value=values.get(chk.target) if chk.show_value else None)
 
 
-def _appraisal(ck: _Checker, title: str, rec: Record, row: Row) -> None:
-    v, cells = rec.values, rec.cells
-    t = ck.titles("appraisal")
-    no_measure = "measure" not in row.values or v.get("measure") == "无需处理"
-    if v.get("grade") in ("C级", "D级") and no_measure:
-        label = "局部危房" if v.get("grade") == "C级" else "整幢危房"
-        ck.add("appraisal-no-measure", title, cells.get("measure", ""), t["measure"],
-               f"鉴定为{v.get('grade')}（{label}），应填写处理措施（观察使用、处理使用、停止使用或整体拆除）",
-               basis="JGJ 125-2016 第6.1.4条、第7.0节")
-    unqualified = v.get("agency_qual") == "不具备" or v.get("appraiser_qual") == "不具备"
-    if unqualified and v.get("bad_record") != "是":
-        who = "鉴定机构" if v.get("agency_qual") == "不具备" else "鉴定人员"
-        ck.add("appraisal-unqualified-no-record", title, cells.get("bad_record", ""), t["bad_record"],
-               f"{who}不具备相应资质或资格，按通知第（八）项应认定不良行为记录", basis=ck.campaign.doc_number)
-
-
-_ROW_CHECKS = {"spotcheck": _spotcheck, "complaints": _complaints, "appraisal": _appraisal}
+_ROW_CHECKS = {"spotcheck": _spotcheck}   # the rule catalog's re-judgment (not a cross-field check)
 
 
 def validate_returned(wb: ReturnedWorkbook, campaign: Campaign, contract: Contract | None = None,
