@@ -186,7 +186,8 @@ def _is_summary(path: Path) -> bool:
 
 
 def load_source(source: str | Path, campaign: Campaign, *, jobs: int | None = None,
-                progress: Progress = False) -> tuple[Consolidated, list[Path]]:
+                progress: Progress = False, timeout: float | None = DEFAULT_FILE_TIMEOUT,
+                memory_mb: int | None = DEFAULT_WORKER_MB) -> tuple[Consolidated, list[Path]]:
     """The consolidated campaign from a 汇总.xlsx, or from a folder (or file) of returns read now;
     and the returns read (none for a 汇总.xlsx). QmError when there is nothing to read."""
     from addin.consolidate.summary_xlsx import load_consolidated
@@ -198,7 +199,7 @@ def load_source(source: str | Path, campaign: Campaign, *, jobs: int | None = No
     if not files:
         raise QmError(f"没有找到报送的 Excel 文件（{source}）" + (f"：{'；'.join(problems)}" if problems else ""),
                       file=source)
-    return consolidate_files(files, campaign, jobs=jobs, progress=progress), files
+    return consolidate_files(files, campaign, jobs=jobs, progress=progress, timeout=timeout, memory_mb=memory_mb), files
 
 
 @dataclass
@@ -295,7 +296,8 @@ def _return_contacts(c: Consolidated, files: list[Path], campaign: Campaign) -> 
 
 def remind_cities(folder: str | Path, campaign: Campaign, out_dir: str | Path, *, as_of: dt.date | None = None,
                   letter_date: dt.date | None = None, letters: bool = True, jobs: int | None = None,
-                  progress: Progress = False) -> ReminderRun:
+                  progress: Progress = False, timeout: float | None = DEFAULT_FILE_TIMEOUT,
+                  memory_mb: int | None = DEFAULT_WORKER_MB) -> ReminderRun:
     """催报: read the returns in ``folder`` and write 催报名单.xlsx and one 催报通知 per city to chase."""
     from addin.consolidate.reminders import LIST_NAME, plan_reminders, write_reminder_list
     from docgen.supervise import remind_file_name, write_remind_letter
@@ -304,7 +306,7 @@ def remind_cities(folder: str | Path, campaign: Campaign, out_dir: str | Path, *
     out_dir = Path(out_dir)
     files, problems = collect_returns([folder])
     if files:
-        c = consolidate_files(files, campaign, jobs=jobs, progress=progress)
+        c = consolidate_files(files, campaign, jobs=jobs, progress=progress, timeout=timeout, memory_mb=memory_mb)
     elif problems:
         raise QmError(f"找不到回收目录：{'；'.join(problems)}", file=Path(folder))
     else:                          # nothing returned yet: every city is to be chased

@@ -18,7 +18,8 @@ City side (the city's own workbook is open):
 Province side (a control workbook with a 设置 sheet, see :data:`SETTINGS_ROWS`):
 - :func:`consolidate_folder` 汇总目录, :func:`province_report` 生成全区报告,
   :func:`rectification_notices` 生成整改通知书, :func:`contest_scoring` 竞赛计分,
-  :func:`init_settings` 设置 (creates the 设置 sheet).
+  :func:`init_settings` 设置 (creates the 设置 sheet), :func:`track_followup` 跟踪督导 and
+  :func:`remind_returns` 催报 (the follow-up, as ``qm track`` and ``qm remind``).
 """
 from __future__ import annotations
 
@@ -42,6 +43,8 @@ RESULT_SHEET = "校验结果"
 SETTINGS_SHEET = "设置"
 SUMMARY_NAME = "汇总.xlsx"
 NOTICES_DIR = "整改通知书"
+SUPERVISE_DIR = "督办通知"
+REMIND_DIR = "催报"
 NOTE_PREFIX = "【质量月校验】"
 
 # Cell colours for findings (the workbook's own palette: light red = error, yellow = warning).
@@ -593,6 +596,31 @@ def contest_scoring(book: xw.Book, ui: _Ui, out_dir: str | Path | None = None) -
     ui.alert("\n".join(lines), critical=bool(run.errors))
 
 
+@_handler("跟踪督导")
+def track_followup(book: xw.Book, ui: _Ui, out_dir: str | Path | None = None) -> None:
+    """跟踪督导: as ``qm track 汇总.xlsx --as-of 今天 --letters 督办通知/`` (汇总.xlsx made first if stale)."""
+    from addin.usecases import TRACKING_NAME, track_items
+
+    campaign = campaign_for(book)
+    _, folder = _consolidated(book, ui, out_dir)
+    ui.status("跟踪督导：正在计算各不合格项的整改状态……")
+    run = track_items(folder / SUMMARY_NAME, campaign, folder / TRACKING_NAME, letters=folder / SUPERVISE_DIR)
+    ui.alert("\n".join(run.summary_lines()))
+
+
+@_handler("催报")
+def remind_returns(book: xw.Book, ui: _Ui, out_dir: str | Path | None = None) -> None:
+    """催报: as ``qm remind 回收/ --as-of 今天``: 催报名单.xlsx and 催报通知 into 催报/."""
+    from addin.usecases import remind_cities
+
+    campaign = campaign_for(book)
+    folder = returns_folder(book, ui)
+    target = output_folder(book, out_dir, fallback=folder) / REMIND_DIR
+    ui.status("催报：正在读取并校验各市报送的文件……")
+    run = remind_cities(folder, campaign, target, jobs=1, timeout=None, memory_mb=None)
+    ui.alert("\n".join(run.summary_lines()))
+
+
 def _saved(book: xw.Book) -> bool:
     try:
         return bool(book.api.Saved)
@@ -622,5 +650,5 @@ def init_settings(book: xw.Book, ui: _Ui) -> None:
 
 HANDLERS: tuple[Callable, ...] = (
     validate_book, city_report, consolidate_folder, province_report,
-    rectification_notices, contest_scoring, init_settings,
+    rectification_notices, contest_scoring, init_settings, track_followup, remind_returns,
 )
