@@ -40,6 +40,15 @@ def _requirement(item, due: dt.date) -> tuple[str, str]:
     return "组织复查，填报复查日期和复查结论", chinese_date(due)
 
 
+def _sign(doc: OfficialDocument, authority: str, day: dt.date) -> None:
+    """署名 and date, kept on one page with the last line of the text (GB/T 9704 7.3.5: the
+    signature never stands alone on a page; LibreOffice otherwise put the date on a page of its own)."""
+    doc.signature(authority, day)
+    paragraphs = doc.document.paragraphs
+    for p in paragraphs[-4:-1]:          # last text paragraph, the blank line, the 署名
+        p.paragraph_format.keep_with_next = True
+
+
 def supervision_file_name(city: str) -> str:
     """Short on purpose (ext4 allows 255 bytes a name; a city name is a few characters)."""
     return safe_filename(f"{SUPERVISE_TITLE}_{city}", max_len=40) + ".docx"
@@ -59,7 +68,7 @@ def write_supervision_letter(tracking, city: str, path, date: dt.date | None = N
     doc = OfficialDocument(camp, fonts)
     if number:
         doc.doc_number(number)
-    doc.title(f"关于督促{city}加快监督抽测问题整改的{SUPERVISE_TITLE}")
+    doc.title(f"关于督促{city}加快监督抽测\n问题整改的{SUPERVISE_TITLE}")      # broken between phrases
     doc.recipient(_bureau(city))
     parts = [f"{n}项逾期未整改" if s == TrackState.OVERDUE else f"{n}项复查不合格"
              for s, n in counts.items() if n]
@@ -88,7 +97,7 @@ def write_supervision_letter(tracking, city: str, path, date: dt.date | None = N
         doc.paragraph("同批次产品涉及的" + "、".join(f"{p}（{c}）" for p, c in pending[:20])
                       + (f"等{len(pending)}个工地" if len(pending) > 20 else "")
                       + "尚未完成自查，请一并督促，并在“同批次自查”表中填报自查结果。")
-    doc.signature(camp.authority, day)
+    _sign(doc, camp.authority, day)
     return doc.save(path)
 
 
@@ -103,7 +112,7 @@ def write_remind_letter(campaign, reminder, as_of: dt.date, path, date: dt.date 
     due = day + dt.timedelta(days=campaign.tracking_rules.remind_days)
     deadline = campaign.report_deadline
     doc = OfficialDocument(campaign, fonts)
-    doc.title(f"关于催报{campaign.year}年“质量月”活动情况的{REMIND_TITLE}")
+    doc.title(f"关于报送{campaign.year}年“质量月”\n活动情况的{REMIND_TITLE}")
     doc.recipient(_bureau(reminder.city))
     basis = f"按照《{campaign.notice_title or '质量月活动通知'}》（{campaign.doc_number}）要求，各市应于{chinese_date(deadline)}前报送活动开展情况。"
     if reminder.missing:
@@ -121,5 +130,5 @@ def write_remind_letter(campaign, reminder, as_of: dt.date, path, date: dt.date 
             text += "。今后请按期报送。"
         doc.paragraph(text)
     doc.paragraph(f"报送中如有问题，请与{campaign.authority_short}联系{_contact(campaign)}。")
-    doc.signature(campaign.authority, day)
+    _sign(doc, campaign.authority, day)
     return doc.save(path)
