@@ -175,3 +175,39 @@ def test_demo_tracking_counts_equal_the_manifest(tmp_path, demo_manifest, campai
         assert sum(rows[c.name][state] or 0 for c in campaign.cities) == n
     assert wb["跟踪明细"].max_row - 1 == sum(truth["counts"].values())
     assert wb["各市汇总"]._charts and wb["跟踪明细"].conditional_formatting
+
+
+# -- 催报: before and after the deadline, from hand-made submissions ----------------------------
+def _consolidated_with(campaign, subs):
+    import pandas as pd
+
+    from addin.consolidate.model import CityStatus, Consolidated
+
+    used = {s.city_code: s for s in subs}
+    stats = pd.DataFrame([{"city": c.name, "city_code": c.code,
+                           "status": (CityStatus.LATE if used[c.code].late else CityStatus.SUBMITTED)
+                           if c.code in used else CityStatus.MISSING} for c in campaign.cities])
+    return Consolidated(campaign, {}, stats, pd.DataFrame(), subs, [], [], [], pd.DataFrame(), pd.DataFrame())
+
+
+def test_reminders_before_and_after_the_deadline(campaign):
+    from addin.consolidate.model import Submission
+    from addin.consolidate.reminders import plan_reminders
+
+    deadline = campaign.report_deadline
+    a, b, c = campaign.cities[:3]
+    subs = [Submission("a.xlsx", a.name, a.code, deadline - dt.timedelta(days=2), None, "", "1.1", errors=3),
+            Submission("b.xlsx", b.name, b.code, deadline + dt.timedelta(days=4), None, "", "1.1", late=True),
+            Submission("c.xlsx", c.name, c.code, deadline - dt.timedelta(days=1), None, "", "1.1")]
+    con = _consolidated_with(campaign, subs)
+    before = {r.city: r for r in plan_reminders(con, deadline - dt.timedelta(days=3), {a.code: ("张三", "0771-1")})}
+    assert c.name not in before                                  # returned, no error: nothing to chase
+    assert (before[a.name].kind, before[a.name].errors, before[a.name].contact) == ("需更正", 3, "张三")
+    missing = [x for x in campaign.cities[3:]]
+    assert all(before[x.name].kind == "未报送" and before[x.name].days_left == 3 for x in missing)
+    on_the_day = plan_reminders(con, deadline)
+    assert {r.kind for r in on_the_day if r.city == missing[0].name} == {"未报送"}   # the deadline day is not late
+    after = {r.city: r for r in plan_reminders(con, deadline + dt.timedelta(days=5))}
+    assert (after[b.name].kind, after[b.name].days_late) == ("逾期报送", 4)        # by its fill date
+    assert all(after[x.name].kind == "逾期未报送" and after[x.name].days_late == 5 for x in missing)
+    assert after[a.name].kind == "需更正" and after[a.name].days_late == 0
