@@ -1,4 +1,5 @@
-"""The operations every face calls: consolidate a folder of returns, score a contest.
+"""The operations every face calls: consolidate a folder of returns, score a contest, follow up
+non-conforming items (跟踪督导) and chase returns (催报).
 
 The CLI (`qm`), the ribbon buttons and (where it makes sense) the worksheet functions only adapt
 input and output; the steps of an operation, and the wording of its result, live here once. So
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from addin.campaign.settings import Campaign
 from addin.consolidate.model import Consolidated, SubmissionStatus
-from addin.consolidate.run import consolidate_files, write_consolidated
+from addin.consolidate.run import consolidate_files, consolidate_results, write_consolidated
 from addin.contest.scoring import QuizResult, VideoResult, score_quiz, score_videos
 from addin.contest.workbook import read_scoring_workbook, write_results
 from addin.core.errors import QmError
@@ -369,3 +370,162 @@ def campaign_notices(c: Consolidated, out_dir: str | Path, *, date: dt.date | No
     paths = build_notices(c, Path(out_dir), date, issuer=issuer, letterhead=letterhead,
                           include_recorded=include_recorded, notices_out=notices)
     return NoticesRun(Path(out_dir), list(paths or []), notices)
+# -- follow up: 跟踪督导 and 催报 ------------------------------------------------------------
+TRACKING_NAME = "跟踪督导.xlsx"
+
+
+def _is_summary(path: Path) -> bool:
+    """A 汇总.xlsx written by `qm consolidate` (it has the 概况 and 不合格清单 sheets), not a return."""
+    import python_calamine
+
+    from addin.consolidate.summary_xlsx import NONCONFORMING_SHEET, SUMMARY_SHEET
+
+    try:
+        names = python_calamine.CalamineWorkbook.from_path(str(path)).sheet_names
+    except Exception:
+        return False
+    return SUMMARY_SHEET in names and NONCONFORMING_SHEET in names
+
+
+def load_source(source: str | Path, campaign: Campaign, *, jobs: int | None = None,
+                progress: Progress = False, timeout: float | None = DEFAULT_FILE_TIMEOUT,
+                memory_mb: int | None = DEFAULT_WORKER_MB) -> tuple[Consolidated, list[Path]]:
+    """The consolidated campaign from a 汇总.xlsx, or from a folder (or file) of returns read now;
+    and the returns read (none for a 汇总.xlsx). QmError when there is nothing to read."""
+    from addin.consolidate.summary_xlsx import load_consolidated
+
+    source = Path(source)
+    if source.is_file() and _is_summary(source):
+        return load_consolidated(source, campaign), []
+    files, problems = collect_returns([source])
+    if not files:
+        raise QmError(f"没有找到报送的 Excel 文件（{source}）" + (f"：{'；'.join(problems)}" if problems else ""),
+                      file=source)
+    c = consolidate_files(files, campaign, jobs=jobs, progress=progress, timeout=timeout, memory_mb=memory_mb)
+    if not any(s.status == SubmissionStatus.USED for s in c.submissions):
+        why = "；".join(f"{s.file}：{s.note}" for s in c.submissions if s.note) or "没有可用的报送文件"
+        raise QmError(f"“{source}”不是汇总表，也没有可读取的本活动报送文件（{why}）", file=source)
+    return c, files
+
+
+@dataclass
+class TrackingRun:
+    tracking: object              # addin.consolidate.tracking.Tracking
+    output: Path
+    letters: list[Path] = field(default_factory=list)
+
+    def summary_lines(self) -> list[str]:
+        t = self.tracking
+        counts = t.counts()
+        shown = "，".join(f"{k} {v}" for k, v in counts.items() if v) or "无"
+        pending = sum(1 for s in t.sites if not s.done)
+        lines = [f"截至 {t.as_of:%Y-%m-%d}：复核不合格 {len(t.items)} 项（{shown}）",
+                 f"  同批次工地 {len(t.sites)} 个，未自查 {pending} 个"]
+        over = [c for c in t.cities if c.counts.get("逾期未整改")]
+        if over:
+            lines.append("  有逾期未整改的城市：" + "、".join(f"{c.city} {c.counts['逾期未整改']} 项" for c in over))
+        lines.append(f"跟踪督导表已写入：{self.output}")
+        if self.letters:
+            lines.append(f"督办通知 {len(self.letters)} 份已写入：{self.letters[0].parent}")
+        return lines
+
+
+def track_items(source: str | Path, campaign: Campaign, output: str | Path, *, as_of: dt.date | None = None,
+                letters: str | Path | None = None, letter_date: dt.date | None = None,
+                jobs: int | None = None, progress: Progress = False) -> TrackingRun:
+    """跟踪督导: every non-conforming item's state on ``as_of`` (default today) -> 跟踪督导.xlsx; with
+    ``letters`` a folder, one 督办通知 per city that has items needing supervision."""
+    from addin.consolidate.track_xlsx import write_tracking
+    from addin.consolidate.tracking import plan_tracking
+    from docgen.supervise import supervision_file_name, write_supervision_letter
+
+    output = Path(output)
+    guard([source], [Output(output, "跟踪督导表", (".xlsx",)),
+                     Output(Path(letters), "督办通知目录", folder=True) if letters else None])   # before any work
+    day = as_of or dt.date.today()
+    c, files = load_source(source, campaign, jobs=jobs, progress=progress)
+    if any(f.resolve() == output.resolve() for f in files):
+        raise QmError(f"输出文件不能是报送文件之一：{output}", file=output)
+    t = plan_tracking(c, day)
+    write_tracking(t, output, source=str(source))
+    run = TrackingRun(t, output)
+    if letters is not None:
+        folder = Path(letters)
+        for city in campaign.cities:
+            if t.needing_supervision(city.name):
+                run.letters.append(write_supervision_letter(t, city.name, folder / supervision_file_name(city.name),
+                                                            letter_date))
+    return run
+
+
+@dataclass
+class ReminderRun:
+    reminders: list
+    as_of: dt.date
+    deadline: dt.date
+    output: Path
+    letters: list[Path] = field(default_factory=list)
+
+    def summary_lines(self) -> list[str]:
+        after = self.as_of > self.deadline
+        head = (f"截至 {self.as_of:%Y-%m-%d}（报送截止 {self.deadline:%Y-%m-%d}，"
+                + (f"已过 {(self.as_of - self.deadline).days} 天）" if after else f"还有 {(self.deadline - self.as_of).days} 天）"))
+        lines = [head]
+        by: dict[str, list[str]] = {}
+        for r in self.reminders:
+            label = r.city + (f"（{r.errors} 个错误）" if r.errors and not r.missing else "") + (
+                f"（逾期 {r.days_late} 天）" if r.days_late else "")
+            by.setdefault(r.kind, []).append(label)
+        lines += [f"  {k}：{'、'.join(v)}" for k, v in by.items()] or ["  所有城市均已报送且无错误"]
+        lines.append(f"催报名单已写入：{self.output}")
+        if self.letters:
+            lines.append(f"催报通知 {len(self.letters)} 份已写入：{self.output.parent}")
+        return lines
+
+
+def _return_contacts(c: Consolidated, files: list[Path], campaign: Campaign) -> dict[str, tuple[str, str]]:
+    """City code -> (联系人, 联系电话) from the 基本信息 of each used return (only the cities without
+    a contact in the settings are read)."""
+    from workbook_templates.reader import ReadError, read_workbook
+
+    need = {ci.code for ci in campaign.cities if not (ci.contact or ci.phone)}
+    by_name = {f.name: f for f in files}
+    out = {}
+    for s in c.submissions:
+        if s.status != SubmissionStatus.USED or s.city_code not in need or s.file not in by_name:
+            continue
+        try:
+            info = read_workbook(by_name[s.file], campaign_id=campaign.id).info
+        except ReadError:
+            continue
+        out[s.city_code] = (str(info.get("contact") or "").strip(), str(info.get("phone") or "").strip())
+    return out
+
+
+def remind_cities(folder: str | Path, campaign: Campaign, out_dir: str | Path, *, as_of: dt.date | None = None,
+                  letter_date: dt.date | None = None, letters: bool = True, jobs: int | None = None,
+                  progress: Progress = False, timeout: float | None = DEFAULT_FILE_TIMEOUT,
+                  memory_mb: int | None = DEFAULT_WORKER_MB) -> ReminderRun:
+    """催报: read the returns in ``folder`` and write 催报名单.xlsx and one 催报通知 per city to chase."""
+    from addin.consolidate.reminders import LIST_NAME, plan_reminders, write_reminder_list
+    from docgen.supervise import remind_file_name, write_remind_letter
+
+    day = as_of or dt.date.today()
+    out_dir = Path(out_dir)
+    guard([folder], [Output(out_dir, "催报输出目录", folder=True)])     # before any work
+    if not Path(folder).is_dir():
+        raise QmError(f"回收目录“{folder}”不是文件夹：请给出各市报送文件所在的文件夹", file=Path(folder))
+    files, problems = collect_returns([folder])
+    if files:
+        c = consolidate_files(files, campaign, jobs=jobs, progress=progress, timeout=timeout, memory_mb=memory_mb)
+    elif problems:
+        raise QmError(f"找不到回收目录：{'；'.join(problems)}", file=Path(folder))
+    else:                          # nothing returned yet: every city is to be chased
+        c = consolidate_results([], campaign)
+    reminders = plan_reminders(c, day, _return_contacts(c, files, campaign))
+    run = ReminderRun(reminders, day, campaign.report_deadline, write_reminder_list(reminders, out_dir / LIST_NAME,
+                                                                                    campaign, day))
+    if letters:
+        for r in reminders:
+            run.letters.append(write_remind_letter(campaign, r, day, out_dir / remind_file_name(r.city), letter_date))
+    return run

@@ -41,6 +41,14 @@ Sub QM_ContestScoring(control As IRibbonControl)
     RunPython "import addin.buttons as b; b.contest_scoring()"
 End Sub
 
+Sub QM_TrackFollowup(control As IRibbonControl)
+    RunPython "import addin.buttons as b; b.track_followup()"
+End Sub
+
+Sub QM_RemindReturns(control As IRibbonControl)
+    RunPython "import addin.buttons as b; b.remind_returns()"
+End Sub
+
 Sub QM_Settings(control As IRibbonControl)
     RunPython "import addin.buttons as b; b.init_settings()"
 End Sub

@@ -388,7 +388,8 @@ def test_contest_scoring_needs_a_scoring_workbook(tmp_path):
 def test_every_handler_is_listed_and_labelled():
     assert [h.__name__ for h in b.HANDLERS] == ["validate_book", "city_report", "city_notices", "consolidate_folder",
                                                 "province_report", "rectification_notices", "exposure_list",
-                                                "reward_roster", "contest_scoring", "init_settings"]
+                                                "reward_roster", "contest_scoring", "init_settings", "track_followup",
+                                                "remind_returns"]
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in h.label) for h in b.HANDLERS)
 
 
@@ -546,3 +547,19 @@ def test_city_notices_refuses_a_workbook_that_is_not_ours(tmp_path):
     (text, mode), = alerts(book)
     assert mode == "critical" and "不是本活动下发的标准填报表" in text
     assert not list(tmp_path.glob(f"{b.NOTICES_DIR}*"))
+
+
+def test_track_followup_and_remind_returns(returns, tmp_path):
+    """跟踪督导 and 催报 call the same use cases as `qm track` and `qm remind` (today's date)."""
+    out = tmp_path / "输出"
+    book = control_book({"回收目录": str(returns), "输出目录": str(out)})
+    b.track_followup(book)
+    (text, mode), = alerts(book)
+    assert mode == "info", text
+    assert "跟踪督导表已写入" in text and (out / "跟踪督导.xlsx").is_file() and (out / b.SUMMARY_NAME).is_file()
+    book = control_book({"回收目录": str(returns), "输出目录": str(out)})
+    b.remind_returns(book)
+    (text, mode), = alerts(book)
+    assert mode == "info", text
+    assert (out / b.REMIND_DIR / "催报名单.xlsx").is_file()
+    assert "未报送" in text            # 12 of the 14 cities have not returned in this folder

@@ -90,10 +90,14 @@ def test_openpyxl_round_trip_is_clean(tmp_path, demo_manifest, campaign, clean_b
 
 # -- 1. template version ----------------------------------------------------------------------
 
+CURRENT = __import__("workbook_templates.contract", fromlist=["load_contract"]).load_contract().schema_version
+NEWER = f"{CURRENT.split('.')[0]}.{int(CURRENT.split('.')[1]) + 1}"      # e.g. 1.1 -> 1.2
+
+
 @pytest.mark.parametrize("version, words", [
-    ("0.9", ["旧版模板（版本 0.9）", "新版模板（版本 1.0）", "请改用新版模板"]),
-    ("1.1", ["1.1 高于本程序支持的版本 1.0", "程序版本低于模板", "请先更新质量月助手"]),
-    ("1.10", ["程序版本低于模板"]),                     # numerically newer, not "1.1" < "1.10" as text only
+    ("0.9", ["旧版模板（版本 0.9）", f"新版模板（版本 {CURRENT}）", "请改用新版模板"]),
+    (NEWER, [f"{NEWER} 高于本程序支持的版本 {CURRENT}", "程序版本低于模板", "请先更新质量月助手"]),
+    (f"{CURRENT}0", ["程序版本低于模板"]),       # numerically newer, not "1.1" < "1.10" as text only
     ("", ["没有模板版本号"]),
 ])
 def test_template_version_other_than_ours(tmp_path, demo_manifest, campaign, clean_bytes, clean_rows, version, words):
@@ -106,8 +110,8 @@ def test_template_version_other_than_ours(tmp_path, demo_manifest, campaign, cle
 
 
 def test_same_version_written_differently_is_ours(tmp_path, demo_manifest, campaign, clean_bytes):
-    name = "版本1.00.xlsx"
-    run = run_batch(tmp_path, demo_manifest, campaign, {name: edited(clean_bytes, lambda wb: set_meta(wb, "schema_version", "1.00"))})
+    name = "版本1.1.0.xlsx"
+    run = run_batch(tmp_path, demo_manifest, campaign, {name: edited(clean_bytes, lambda wb: set_meta(wb, "schema_version", CURRENT + ".0"))})
     assert run.codes.get(name, set()) == set()
 
 
@@ -196,8 +200,8 @@ def test_columns_moved_renamed_and_added(tmp_path, demo_manifest, campaign, clea
         ws = wb["监督抽测"]
         assert ws["I1"].value == "抽测日期"
         ws["I1"] = "抽检日期"                             # renamed
-        ws.move_range("G1:G501", cols=21)                # 监理单位 moved past the status column, to AB
-        ws["AC1"] = "联系人"                              # and a column of the clerk's own added
+        ws.move_range("G1:G501", cols=25)                # 监理单位 moved past the status column (AE), to AF
+        ws["AG1"] = "联系人"                              # and a column of the clerk's own added
 
     name = "改列.xlsx"
     run = run_batch(tmp_path, demo_manifest, campaign, {name: edited(clean_bytes, change)})
@@ -206,9 +210,9 @@ def test_columns_moved_renamed_and_added(tmp_path, demo_manifest, campaign, clea
     assert missing["cell"] == "I1" and missing["column"] == "抽测日期"
     assert "监督抽测!I1" in missing["message"] and "抽检日期" in missing["message"]
     unknown = {f["cell"]: f for f in findings(run, name, "unknown-column")}
-    assert set(unknown) == {"I1", "AC1"}
+    assert set(unknown) == {"I1", "AG1"}
     assert unknown["I1"]["message"].startswith("监督抽测!I1 的列标题“抽检日期”不是模板中的列")
-    assert unknown["AC1"]["column"] == "联系人"
+    assert unknown["AG1"]["column"] == "联系人"
     rows = rows_of(run, "spotcheck", name)
     assert sorted(rows["source_row"]) == clean_rows["spotcheck"]
     assert rows["supervisor"].notna().any()               # the moved column is still read

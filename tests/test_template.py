@@ -19,11 +19,13 @@ ACTIVITY_SHEETS = ["宣传宣讲", "观摩交流", "质量安全手册", "微视
 def test_contract_has_every_activity_sheet(contract):
     titles = [s.title for s in contract.sheets]
     assert titles[0] == "基本信息"
-    assert titles[1:] == ACTIVITY_SHEETS
+    assert titles[1:len(ACTIVITY_SHEETS) + 1] == ACTIVITY_SHEETS
+    assert titles[len(ACTIVITY_SHEETS) + 1:] == ["同批次自查"]     # schema 1.1: the same-batch sites' self-checks
     spot = contract.sheet("spotcheck")
     for key in ("builder_code", "contractor_code", "supervisor_code", "category", "item", "grade",
                 "design", "measured", "stated", "notice_no", "notice_date", "deadline", "status",
-                "case_filed", "manufacturer", "batch", "batch_selfcheck"):
+                "case_filed", "manufacturer", "batch", "batch_selfcheck",
+                "receipt_date", "reply_date", "review_date", "review_result", "case_no"):
         spot.column(key)
     # the 检测项目 drop-down is the rule catalog's item list
     from addin.rules.judge import items

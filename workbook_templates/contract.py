@@ -41,6 +41,7 @@ class Column:
     help: str = ""
     personal: bool = False
     locked: bool = False
+    since: str = ""       # schema version that added the column ("" = the first)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Sheet:
     rows: int = 300       # capacity of the table (validation, formats, self-check)
     activity: str = ""
     help: str = ""
+    since: str = ""       # schema version that added the sheet ("" = the first)
 
     def column(self, key: str) -> Column:
         for c in self.columns:
@@ -92,6 +94,40 @@ class Contract:
     def choices(self, column: Column) -> tuple[str, ...]:
         return self.choice_lists.get(column.choices or "", ())
 
+    def added_after(self, version: str) -> tuple[list[Sheet], dict[str, list[Column]]]:
+        """What this contract has that a workbook of schema ``version`` lacks: the sheets added
+        later, and per remaining sheet key the columns added later. Nothing when ``version`` is
+        not a dotted number (an unknown version is read as the current one)."""
+        found = version_key(version)
+        if found is None:
+            return [], {}
+        newer = lambda since: bool(since) and (version_key(since) or ()) > found  # noqa: E731
+        sheets = [s for s in self.sheets if newer(s.since)]
+        columns = {s.key: [c for c in s.columns if newer(c.since)] for s in self.sheets if not newer(s.since)}
+        return sheets, {k: v for k, v in columns.items() if v}
+
+    def as_of(self, version: str) -> "Contract":
+        """The contract as it was at schema ``version`` (without what was added later): builds the
+        workbook an older template made, to test that such returns are still read."""
+        sheets, columns = self.added_after(version)
+        gone = {s.key for s in sheets}
+        kept = tuple(
+            Sheet(s.key, s.title, tuple(c for c in s.columns if c not in columns.get(s.key, ())), s.kind, s.rows,
+                  s.activity, s.help, s.since)
+            for s in self.sheets if s.key not in gone)
+        return Contract(str(version), self.template_id, kept, self.choice_lists, f"{self.hash}@{version}")
+
+
+def version_key(v: object) -> tuple[int, ...] | None:
+    """A dotted version as numbers without trailing zeros ("1.0" == "1"), or None if it is not one."""
+    parts = str(v if v is not None else "").strip().lstrip("vV").split(".")
+    if not all(p.isdigit() for p in parts):
+        return None
+    key = [int(p) for p in parts]
+    while len(key) > 1 and key[-1] == 0:
+        key.pop()
+    return tuple(key)
+
 
 def _rule_items() -> tuple[str, ...]:
     from addin.rules.judge import items  # the rule catalog owns the list of items
@@ -120,6 +156,7 @@ def _build(data: dict) -> Contract:
         sheets.append(Sheet(
             key=s["key"], title=s["title"], columns=tuple(cols), kind=s.get("kind", "table"),
             rows=int(s.get("rows", 300)), activity=s.get("activity", ""), help=s.get("help", ""),
+            since=str(s.get("since", "")),
         ))
     checks = parse_checks(data.get("checks", []), {s.key: {c.key: c for c in s.columns} for s in sheets}, lists)
     canonical = json.dumps(

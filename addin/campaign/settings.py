@@ -24,6 +24,8 @@ DEFAULT_RESOURCE = "campaign_gx2022.toml"
 class City:
     name: str
     code: str
+    contact: str = ""     # the city's contact for this campaign (催报名单), from [[cities]] contact
+    phone: str = ""       # and their phone, from [[cities]] phone
 
 
 # -- rectification notices (整改通知书): who issues them ---------------------------------
@@ -66,6 +68,7 @@ class Campaign:
     # [notices]: issuing authority and prefix per city; default rectification period (days)
     notice_authorities: tuple[NoticeAuthority, ...] = ()
     rectification_days: int = DEFAULT_RECTIFICATION_DAYS
+    tracking: dict[str, Any] = field(default_factory=dict)
     source: str = ""
     raw_hash: str = ""
     rule_files: tuple[str, ...] = ()    # extra rule catalogs (absolute paths), after the packaged one
@@ -95,6 +98,13 @@ class Campaign:
         from addin.campaign.contest import quiz_rules
 
         return quiz_rules(self.knowledge)
+
+    @functools.cached_property
+    def tracking_rules(self):
+        """The follow-up rules (``[tracking]``: review, 督办 and 催报 periods), typed and checked."""
+        from addin.campaign.tracking import tracking_rules
+
+        return tracking_rules(self.tracking)
 
     @functools.cached_property
     def reward_rules(self):
@@ -170,7 +180,8 @@ def parse_campaign(text: str, where: str = "<内置>") -> Campaign:
     for i, c in enumerate(data["cities"], 1):
         if not c.get("name") or not str(c.get("code", "")).isdigit() or len(str(c["code"])) != 6:
             raise SettingsError(f"活动设置文件 {where}：第 {i} 个城市须有名称和 6 位行政区划代码（GB/T 2260）")
-        cities.append(City(str(c["name"]), str(c["code"])))
+        cities.append(City(str(c["name"]), str(c["code"]), str(c.get("contact", "")).strip(),
+                           str(c.get("phone", "")).strip()))
     if len({c.code for c in cities}) != len(cities):
         raise SettingsError(f"活动设置文件 {where}：城市代码有重复")
     start = _as_date(data, "activity_start", where)
@@ -202,6 +213,7 @@ def parse_campaign(text: str, where: str = "<内置>") -> Campaign:
         fonts=dict(data.get("fonts", {})),
         notice_authorities=authorities,
         rectification_days=days,
+        tracking=dict(data.get("tracking", {})),
         source=where,
         raw_hash=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
         rule_files=_rule_files(data, where),

@@ -23,7 +23,7 @@ from addin.rules.catalogs import campaign_rules
 from addin.rules.judge import judge
 from addin.campaign.settings import Campaign
 from workbook_templates import crossfield as cf
-from workbook_templates.contract import Column, Contract, load_contract
+from workbook_templates.contract import Column, Contract, load_contract, version_key
 from workbook_templates.reader import ReadError, ReturnedWorkbook, Row, column_letter, read_workbook
 
 LONG_TEXT = CELL_LIMIT // 2   # up to this many characters a text is within the limit whatever they are
@@ -342,17 +342,13 @@ def _too_long(title: str, raw: str) -> _Problem | None:
 
 def _version_key(v: str) -> tuple[int, ...] | None:
     """A dotted version as numbers without trailing zeros ("1.0" == "1"), or None if it is not one."""
-    parts = v.strip().lstrip("vV").split(".")
-    if not all(p.isdigit() for p in parts):
-        return None
-    key = [int(p) for p in parts]
-    while len(key) > 1 and key[-1] == 0:
-        key.pop()
-    return tuple(key)
+    return version_key(v)
 
 
-def _version_message(found: Any, current: str) -> str | None:
-    """The schema-version message for a return whose template version is ``found``; None if it is ours."""
+def _version_message(found: Any, current: str, contract: Contract | None = None) -> str | None:
+    """The schema-version message for a return whose template version is ``found``; None if it is ours.
+
+    An older return names what the newer template added (read as empty, no finding per column or row)."""
     found = str(found).strip() if found is not None else ""
     if found == current:
         return None
@@ -364,11 +360,27 @@ def _version_message(found: Any, current: str) -> str | None:
         if a == b:
             return None
         if a < b:
+            added = _added_text(contract, found) if contract is not None else ""
+            if added:
+                return (f"本表为旧版模板（版本 {found}），当前为新版模板（版本 {current}）：新版新增的{added}按空白读取，"
+                        "不逐行报错；请改用新版模板填报，以便报送整改跟踪情况")
             return (f"本表为旧版模板（版本 {found}），当前为新版模板（版本 {current}）：已按新版栏目读取，旧版没有的栏目会报"
                     "“缺少列”；请改用新版模板填报，或核对栏目无误后报送")
         return (f"本表模板版本 {found} 高于本程序支持的版本 {current}（程序版本低于模板）：请先更新质量月助手再校验和汇总；"
                 f"本次按 {current} 版栏目读取，新增的栏目未读取")
     return f"模板版本为 {found}，当前版本为 {current}，请核对栏目是否一致"
+
+
+def _added_text(contract: Contract, found: str) -> str:
+    """“栏目（监督抽测：回执日期、…）和工作表“同批次自查””: what a return of version ``found`` lacks."""
+    sheets, columns = contract.added_after(found)
+    parts = []
+    if columns:
+        parts.append("栏目（" + "；".join(f"{contract.sheet(k).title}：{'、'.join(c.title for c in cols)}"
+                                          for k, cols in columns.items()) + "）")
+    if sheets:
+        parts.append("工作表" + "、".join(f"“{s.title}”" for s in sheets))
+    return "和".join(parts)
 
 
 # -- the spot-check re-judgment ----------------------------------------------------------------
@@ -425,7 +437,10 @@ def validate_returned(wb: ReturnedWorkbook, campaign: Campaign, contract: Contra
     contract = contract or load_contract()
     nz.new_return()
     ck = _Checker(campaign, contract, file_label or wb.path.name)
-    version = _version_message(wb.meta.get("schema_version"), contract.schema_version)
+    version = _version_message(wb.meta.get("schema_version"), contract.schema_version, contract)
+    added_sheets, added_columns = contract.added_after(str(wb.meta.get("schema_version") or ""))
+    later_sheets = {s.key for s in added_sheets}
+    later_titles = {k: {c.title for c in cols} for k, cols in added_columns.items()}
     if version:
         ck.add("schema-version", "", "", "", version)
     for code, message in wb.notes:
@@ -447,6 +462,9 @@ def validate_returned(wb: ReturnedWorkbook, campaign: Campaign, contract: Contra
     for key, data in wb.sheets.items():
         title = data.sheet.title
         if not data.present:
+            if key in later_sheets:     # an older template had no such sheet: empty, said once in schema-version
+                records[key] = []
+                continue
             ck.add("missing-sheet", title, "", "",
                    f"缺少工作表“{title}”（被删除或改名），该表的数据未读取；请从下发的模板中恢复该工作表并填写")
             records[key] = []
@@ -456,6 +474,8 @@ def validate_returned(wb: ReturnedWorkbook, campaign: Campaign, contract: Contra
         unknown = dict(zip(data.unknown_cells, data.unknown_columns))
         positions = {c.title: i for i, c in enumerate(data.sheet.columns)}
         for missing in data.missing_columns:
+            if missing in later_titles.get(key, ()):   # added after the return's version: read as empty
+                continue
             cell = f"{column_letter(positions[missing])}{header}" if missing in positions else ""
             if cell in unknown:  # the template's column at this place has another title: renamed
                 ck.add("missing-column", where, cell, missing,

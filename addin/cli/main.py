@@ -134,7 +134,7 @@ def _load_registrars() -> None:
         return
 
     for name in ("addin.cli.check", "addin.cli.consolidate", "addin.cli.demo", "addin.cli.docs",
-                 "addin.cli.score", "addin.cli.addin_cmd", "addin.cli.pipeline"):
+                 "addin.cli.score", "addin.cli.addin_cmd", "addin.cli.pipeline", "addin.cli.track"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

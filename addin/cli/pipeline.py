@@ -11,6 +11,8 @@ MARKER = ".qm-demo-output"
 # The demo replays the 2022 campaign, so its documents carry 2022 dates (a real run defaults to today).
 DOC_DATE = "2022-10-14"
 CITY_DATE = "2022-10-08"
+TRACK_DATE = "2022-10-20"      # the demo generator states its follow-up for this date (manifest.tracking)
+REMIND_DATE = "2022-10-08"     # before the 10 October deadline: who has not returned, who must correct
 
 
 def _have(module: str) -> bool:
@@ -39,6 +41,7 @@ def cmd_demo_run(args) -> int:
         "summary": out / "04-汇总",
         "docs": out / "05-公文",
         "contest": out / "06-竞赛计分",
+        "track": out / "07-跟踪督导",
     }
     summary = d["summary"] / "汇总.xlsx"
     steps: list[tuple[str, list[str], set[int]]] = [
@@ -69,6 +72,13 @@ def cmd_demo_run(args) -> int:
             ("@if-refused:生成投诉奖励名册草稿（投诉记录有错误，每页标注“草稿”）",
              ["rewards", str(summary), "-o", str(d["docs"] / "投诉奖励名册（草稿）.docx"), "--date", DOC_DATE, "--draft"], {0}),
         ]
+    if _have("addin.cli.track"):
+        steps += [
+            ("跟踪督导（不合格项整改闭环）和督办通知", ["track", str(summary), "--as-of", TRACK_DATE, "-o",
+                                           str(d["track"] / "跟踪督导.xlsx"), "--letters", str(d["track"] / "督办通知")], {0}),
+            ("截止日期前催报（未报送和需更正的城市）", ["remind", str(d["returns"]), "--as-of", REMIND_DATE,
+                                            "-o", str(d["track"] / "催报"), "--jobs", "1"], {0}),
+        ]
     if _have("addin.cli.score"):
         steps += [
             ("生成评分工作簿（作品来自汇总表）", ["template", "--scoring", "--source", str(summary), "-o", str(d["contest"])], {0}),
@@ -94,7 +104,8 @@ def cmd_demo_run(args) -> int:
     print(f"\n演示完成，用时 {time.perf_counter() - start:.0f} 秒。请查看：")
     for key, label in (("templates", "下发给各市的标准填报工作簿"), ("returns", "演示的各市报送文件和 manifest.json（故意安排的错误清单）"),
                        ("check", "校验结果.xlsx 和标注副本"), ("summary", "汇总.xlsx（概况、明细、不合格清单、批次追溯、图表）"),
-                       ("docs", "全区报告、本市报告、整改通知书、曝光清单、奖励名册"), ("contest", "评分工作簿、计分结果和获奖名单")):
+                       ("docs", "全区报告、本市报告、整改通知书、曝光清单、奖励名册"), ("contest", "评分工作簿、计分结果和获奖名单"),
+                       ("track", "跟踪督导表、督办通知、催报名单和催报通知")):
         if d[key].exists():
             print(f"  {d[key]}  —  {label}")
     return 0

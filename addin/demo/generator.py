@@ -1321,6 +1321,7 @@ class DemoManifest:
     photos: list[str] = field(default_factory=list)
     missing_photos: list[dict[str, Any]] = field(default_factory=list)
     figures: dict[str, Any] = field(default_factory=dict)   # province-wide figures the documents must print
+    tracking: dict[str, Any] = field(default_factory=dict)   # the follow-up states the generator set (issue 18)
 
     def used_files(self) -> dict[str, str]:
         """City name -> the file that should be used for it."""
@@ -1407,6 +1408,8 @@ def generate_demo(out_dir: str | Path, campaign: Campaign, seed: int = 2022) -> 
     trace_sites: list[dict[str, Any]] = []
     planted_cities: list[str] = []
     used_returns: list[CityReturn] = []
+    track_expected: dict[str, dict[str, int]] = {}
+    filed: list[str] = []            # the one follow-up left as 已立案 (the first case-filed item met)
 
     for i, city in enumerate(cities):
         mine = role_of.get(i, [])
@@ -1441,6 +1444,8 @@ def generate_demo(out_dir: str | Path, campaign: Campaign, seed: int = 2022) -> 
             ret.missing_photos = [names[-1]]
         ret.photos = [p for r in ret.rows["exposure"] for p in str(r["photos"]).split("、")
                       if p not in ret.missing_photos]
+        track_expected[city.name] = _follow_up(ret, TRACK_AS_OF, filed, seed)
+        _batch_selfchecks(ret, trace, mine)
         _check_clean_duplicates(contract, ret)
 
         def emit(r: CityReturn, name: str, role: str, used: bool, when: dt.datetime) -> None:
@@ -1502,6 +1507,7 @@ def generate_demo(out_dir: str | Path, campaign: Campaign, seed: int = 2022) -> 
                      "spec": trace["spec"], "source_city": trace["source_city"], "sites": trace_sites},
         photos=sorted(photos_written), missing_photos=missing_photos,
         figures=_province_figures(campaign, counts, used_returns, trace, trace_sites),
+        tracking=_tracking_truth(track_expected, trace, cities, roles),
     )
     manifest.write()
     return manifest
@@ -1599,3 +1605,87 @@ def _earlier_version(ret: CityReturn, fill: dt.date) -> CityReturn:
         rows[key] = rows[key][:keep]
     info = dict(ret.info, fill_date=fill)
     return CityReturn(ret.city, info, rows, photos=list(ret.photos))
+
+
+# ----------------------------------------------------------------- the follow-up loop (issue 18)
+TRACK_AS_OF = dt.date(2022, 10, 20)     # the date the demo's tracking is stated for (after the deadline)
+_TRACK_CYCLE = ("复查合格", "逾期未整改", "已整改待复查", "已下发未到期", "复查不合格", "复查合格")
+
+
+def _follow_up(ret: CityReturn, as_of: dt.date, filed: list[str], seed: int) -> dict[str, int]:
+    """Give every non-conforming item of ``ret`` a follow-up chosen here (receipt, reply, review,
+    case) and return the state each was given, by name: the ground truth for `qm track`, decided
+    by the generator and never computed by the tracking code. Planted rows keep their notice
+    fields (their findings depend on them); only the first case-filed item met stays 已立案,
+    the other case-filed items are closed by a passed review."""
+    rng = random.Random(f"track:{seed}:{ret.city.code}")
+    out: dict[str, int] = {}
+    k = rng.randrange(len(_TRACK_CYCLE))
+    for r in ret.rows["spotcheck"]:
+        if r.get("_judgment") != "不合格":
+            continue
+        issued = r.get("notice_date")
+        if not r.get("notice_no") or not isinstance(issued, dt.date):
+            state = "未下发"
+        else:
+            r["receipt_date"] = issued + dt.timedelta(days=1)
+            planted = bool(r.get("_expect"))
+            if r.get("case_filed") == "是":
+                state = "已立案" if not filed else "复查合格"
+                if not filed:
+                    filed.append(ret.city.name)
+                    r["case_no"] = f"{ret.gen.abbr}建罚〔{ret.gen.year}〕{rng.randint(1, 30):03d}号"
+            elif planted:
+                if not isinstance(r.get("deadline"), dt.date) or r["deadline"] >= as_of:
+                    raise RuntimeError("a planted non-conforming row needs a deadline before the tracking date")
+                state = "逾期未整改"
+            else:
+                state = _TRACK_CYCLE[k % len(_TRACK_CYCLE)]
+                k += 1
+            if state in ("复查合格", "复查不合格", "已整改待复查"):
+                r["reply_date"] = issued + dt.timedelta(days=3)
+                r["review_result"] = "未复查" if state == "已整改待复查" else state[2:]
+                if state != "已整改待复查":
+                    r["review_date"] = issued + dt.timedelta(days=6)
+            r["status"] = {"复查合格": "已复查合格", "已整改待复查": "已整改"}.get(state, "整改中")
+            if state == "逾期未整改" and not planted and r["deadline"] >= as_of:
+                r["deadline"] = issued + dt.timedelta(days=7)
+            elif state == "已下发未到期":
+                r["deadline"] = as_of + dt.timedelta(days=5)
+        out[state] = out.get(state, 0) + 1
+    return out
+
+
+def _batch_selfchecks(ret: CityReturn, trace: dict[str, Any], roles: list[str]) -> None:
+    """同批次自查 rows of the traced batch: the source city's own other site found and fixed a
+    problem; the first user city's site checked itself, the second's has not yet."""
+    gen = ret.gen
+    rows = ret.rows.setdefault("batchcheck", [])
+    base = {"manufacturer": trace["manufacturer"], "batch": trace["batch"]}
+    if "trace_source" in roles:
+        src = next(r for r in ret.rows["spotcheck"] if r.get("_trace"))
+        other = next(p for p in gen.projects if p["project"] != src["project"])
+        rows.append({**base, "notice_no": src.get("notice_no"), "project": other["project"],
+                     "contractor": other["contractor"], "selfcheck_date": src["date"] + dt.timedelta(days=5),
+                     "selfcheck_result": "发现问题已处理", "remark": "同批次钢筋已退场并复检"})
+    for role, done in (("trace_user1", True), ("trace_user2", False)):
+        if role in roles:
+            site = next(r for r in ret.rows["spotcheck"] if r.get("_trace"))
+            row = {**base, "project": site["project"], "contractor": site["contractor"],
+                   "selfcheck_result": "未发现问题" if done else "未自查"}
+            if done:
+                row["selfcheck_date"] = site["date"] + dt.timedelta(days=4)
+            rows.append(row)
+
+
+def _tracking_truth(states: dict[str, dict[str, int]], trace: dict[str, Any], cities: list[City],
+                    roles: dict[str, int]) -> dict[str, Any]:
+    total: dict[str, int] = {}
+    for by in states.values():
+        for k, v in by.items():
+            total[k] = total.get(k, 0) + v
+    act = ("逾期未整改", "复查不合格", "已整改待复查")     # every 已整改待复查 here was replied > 7 days before
+    return {"as_of": TRACK_AS_OF.isoformat(), "counts": total, "by_city": states,
+            "supervision_cities": [c for c, by in states.items() if any(by.get(s) for s in act)],
+            "traced": {"source_city": trace["source_city"], "sites": 3, "sites_done": 2,
+                       "pending_city": cities[roles["trace_user2"]].name}}

@@ -21,7 +21,8 @@ Province side (a control workbook with a 设置 sheet, see :data:`SETTINGS_ROWS`
 - :func:`consolidate_folder` 汇总目录, :func:`province_report` 生成全区报告,
   :func:`rectification_notices` 生成整改通知书, :func:`exposure_list` 曝光清单,
   :func:`reward_roster` 奖励名册, :func:`contest_scoring` 竞赛计分,
-  :func:`init_settings` 设置 (creates the 设置 sheet).
+  :func:`init_settings` 设置 (creates the 设置 sheet), :func:`track_followup` 跟踪督导 and
+  :func:`remind_returns` 催报 (the follow-up, as ``qm track`` and ``qm remind``).
 """
 from __future__ import annotations
 
@@ -50,6 +51,8 @@ SUMMARY_NAME = "汇总.xlsx"
 NOTICES_DIR = "整改通知书"
 EXPOSURE_NAME = "典型问题曝光.docx"        # the names `qm exposure` / `qm rewards` write by default
 REWARDS_NAME = "投诉奖励名册.docx"
+SUPERVISE_DIR = "督办通知"
+REMIND_DIR = "催报"
 
 # The province control workbook's 设置 sheet: label in column A, value in column B.
 SETTINGS_ROWS = (
@@ -439,6 +442,31 @@ def contest_scoring(book: xw.Book, ui: _Ui, out_dir: str | Path | None = None) -
     ui.alert("\n".join(lines), critical=bool(run.errors))
 
 
+@_handler("跟踪督导")
+def track_followup(book: xw.Book, ui: _Ui, out_dir: str | Path | None = None) -> None:
+    """跟踪督导: as ``qm track 汇总.xlsx --as-of 今天 --letters 督办通知/`` (汇总.xlsx made first if stale)."""
+    from addin.usecases import TRACKING_NAME, track_items
+
+    campaign = campaign_for(book)
+    _, folder = _consolidated(book, ui, out_dir)
+    ui.status("跟踪督导：正在计算各不合格项的整改状态……")
+    run = track_items(folder / SUMMARY_NAME, campaign, folder / TRACKING_NAME, letters=folder / SUPERVISE_DIR)
+    ui.alert("\n".join(run.summary_lines()))
+
+
+@_handler("催报")
+def remind_returns(book: xw.Book, ui: _Ui, out_dir: str | Path | None = None) -> None:
+    """催报: as ``qm remind 回收/ --as-of 今天``: 催报名单.xlsx and 催报通知 into 催报/."""
+    from addin.usecases import remind_cities
+
+    campaign = campaign_for(book)
+    folder = returns_folder(book, ui)
+    target = output_folder(book, out_dir, fallback=folder) / REMIND_DIR
+    ui.status("催报：正在读取并校验各市报送的文件……")
+    run = remind_cities(folder, campaign, target, jobs=1, timeout=None, memory_mb=None)
+    ui.alert("\n".join(run.summary_lines()))
+
+
 def _saved(book: xw.Book) -> bool:
     try:
         return bool(book.api.Saved)
@@ -468,5 +496,6 @@ def init_settings(book: xw.Book, ui: _Ui) -> None:
 
 HANDLERS: tuple[Callable, ...] = (
     validate_book, city_report, city_notices, consolidate_folder, province_report,
-    rectification_notices, exposure_list, reward_roster, contest_scoring, init_settings,
+    rectification_notices, exposure_list, reward_roster, contest_scoring, init_settings, track_followup,
+    remind_returns,
 )
