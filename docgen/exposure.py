@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from addin.core.errors import QmValueError
-from addin.core.privacy import scrub_text
+from addin.core.privacy import scrub_published
 from docgen._data import as_date, frame, sort_by_city, text
 from docgen.official import OfficialDocument
 from docgen.report import region_word
@@ -144,9 +144,12 @@ def plan_exposures(c, photo_dirs: dict | None = None) -> list[Exposure]:
         src = text(r.get("source_file"))
         folder = photo_dirs.get(src) or (Path(src).parent if src else Path("."))
         out.append(Exposure(
-            city=text(r.get("city")), project=scrub_text(r.get("project")), location=scrub_text(r.get("location")),
-            builder=text(r.get("builder")), contractor=text(r.get("contractor")), supervisor=text(r.get("supervisor")),
-            problem=scrub_text(r.get("problem")), standard=text(r.get("standard")), clause=text(r.get("clause")),
+            # a list for publication: every text field passes the one scrubber (issue 17 class 8)
+            city=text(r.get("city")), project=scrub_published(r.get("project")),
+            location=scrub_published(r.get("location")), builder=scrub_published(r.get("builder")),
+            contractor=scrub_published(r.get("contractor")), supervisor=scrub_published(r.get("supervisor")),
+            problem=scrub_published(r.get("problem")), standard=scrub_published(r.get("standard")),
+            clause=scrub_published(r.get("clause")),
             date=as_date(r.get("date")),
             photos=[find_photo(n, folder) for n in split_photos(r.get("photos"))],
         ))

@@ -419,11 +419,14 @@ class _Report:
 
 
 def _build(c, city: str | None, path, *, date: dt.date, recipient: str | None,
-           authority: str, doc_number: str | None, fonts: dict | None, contact: dict) -> Path:
+           authority: str, doc_number: str | None, fonts: dict | None, contact: dict,
+           letterhead: bool = False) -> Path:
     doc = OfficialDocument(c.campaign, fonts)
     with tempfile.TemporaryDirectory(prefix="qm-report-") as tmp:
         rep = _Report(c, city, doc, Path(tmp))
-        if doc_number:
+        if not city:            # the province's report: 版头 (GB/T 9704 7.2) and 版记 (7.4)
+            doc.masthead(authority, doc_number, letterhead=letterhead, printed=date)
+        elif doc_number:
             doc.doc_number(doc_number)
         doc.title(report_title(c, city))
         if recipient:
@@ -465,7 +468,8 @@ def _build(c, city: str | None, path, *, date: dt.date, recipient: str | None,
 
 
 def build_province_report(c, path, *, date: dt.date | None = None, recipient: str | None = None,
-                          doc_number: str | None = None, fonts: dict | None = None) -> Path:
+                          doc_number: str | None = None, fonts: dict | None = None,
+                          letterhead: bool = False) -> Path:
     """全区报告 (to the authority's superior). 主送机关, 发文机关 and 发文字号 come from the campaign
     settings ([report] recipient, issuer, doc_number); ``recipient`` and ``doc_number`` override them."""
     camp = c.campaign
@@ -473,7 +477,7 @@ def build_province_report(c, path, *, date: dt.date | None = None, recipient: st
     doc_number = doc_number if doc_number is not None else (getattr(camp, "report_doc_number", "") or None)
     issuer = getattr(camp, "report_issuer", "") or camp.authority
     return _build(c, None, path, date=date or dt.date.today(), recipient=recipient, authority=issuer,
-                  doc_number=doc_number, fonts=fonts, contact=dict(camp.contact))
+                  doc_number=doc_number, fonts=fonts, contact=dict(camp.contact), letterhead=letterhead)
 
 
 def build_city_report(c, city_name: str, path, *, date: dt.date | None = None,

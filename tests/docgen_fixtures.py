@@ -262,6 +262,11 @@ def build_consolidated(tmp_dir: Path | None = None, photos: bool = True) -> Cons
     )
     frames = dict(publicity=publicity, tours=tours, manual=manual, videos=videos, quiz=quiz, spotcheck=spotcheck,
                   exposure=exposure, complaints=complaints, appraisal=appraisal)
+    from workbook_templates.contract import load_contract
+
+    for sheet in load_contract().table_sheets:     # sheets these documents do not read (同批次自查): empty
+        frames.setdefault(sheet.key, pd.DataFrame(columns=["city", "city_code", *(c.key for c in sheet.columns),
+                                                           "source_file", "source_row"]))
 
     stats = pd.DataFrame([_city_stats(city, frames, camp) for city in camp.cities])
     nonconforming = spotcheck[spotcheck["judgment"] == "不合格"].reset_index(drop=True)

@@ -88,7 +88,8 @@ def cmd_report(args) -> int:
     if c is None:
         return 2
     out = Path(args.output or "全区报告.docx")
-    path = build_province_report(c, out, date=args.date, recipient=args.recipient, doc_number=args.doc_number)
+    path = build_province_report(c, out, date=args.date, recipient=args.recipient, doc_number=args.doc_number,
+                                 letterhead=args.letterhead)
     print(f"已生成报告：{path}")
     if c.missing_cities:
         print(f"提示：未报送的城市：{'、'.join(c.missing_cities)}")
@@ -175,6 +176,7 @@ def register(sub) -> None:
     r.add_argument("--recipient", metavar="机关", help="全区报告的主送机关（默认取活动设置 [report] recipient，未设置则不写主送）")
     r.add_argument("--doc-number", metavar="字号",
                    help="发文字号，如 桂建管〔2022〕25号（全区报告默认取活动设置 [report] doc_number，未设置则不写）")
+    r.add_argument("--letterhead", action="store_true", help="全区报告用于已印版头的公文纸：版头位置留空，不印发文机关标志和红色分隔线")
     r.set_defaults(func=cmd_report)
 
     n = sub.add_parser(
