@@ -18,13 +18,15 @@ from workbook_templates.contract import REFERENCE_TITLE
 
 pytestmark = pytest.mark.soffice
 
+from addin.campaign.settings import load_campaign  # noqa: E402
+
 KEYS = ("item", "grade", "spec", "design", "measured")
 
 
 def _edge_rows() -> list[dict]:
     """At, just inside and just outside every limit of the table, with the spellings a clerk types."""
     rows = []
-    for item, grade, spec_lo, spec_hi, lo, hi, _ in reference_limits():
+    for item, grade, spec_lo, spec_hi, lo, hi, _ in reference_limits(load_campaign().activity_start):
         spec = spec_lo if spec_lo > -1e8 else 16
         g = grade if grade != "（任意）" else None
         for limit, step in ((lo, 1), (hi, -1)):

@@ -133,7 +133,7 @@ class _Builder:
         heads = ("判定项目", "牌号", "规格下限", "规格上限", "下限", "上限", "依据")
         for i, h in enumerate(heads):
             ws.cell(1, first + i, h).font = Font(name=FONT, bold=True)
-        rows = reference_limits()
+        rows = reference_limits(self.campaign.activity_start)
         for r, row in enumerate(rows, 2):
             for i, v in enumerate(row):
                 ws.cell(r, first + i, v)
@@ -679,16 +679,20 @@ REFERENCE_HELP = ("按“判定”规则库中单一限值的项目（钢筋强�
                   "显示“由工具判定”，以质量月助手复核为准。实测值含单位、全角数字或超过 20 个时也显示“由工具判定”。")
 
 
-def reference_limits() -> list[tuple]:
+def reference_limits(on: dt.date | None = None) -> list[tuple]:
     """Rows of the 参考判定 limits table, generated from the rule catalog (addin.rules.judge).
 
     Only rules a formula can apply exactly as the judge does: every value within a minimum and/or
-    maximum chosen by item, grade and a spec band — no spec-dependent reduction, no other inputs.
+    maximum chosen by item, grade and a spec band — no spec-dependent reduction, no other inputs —
+    in force on ``on`` (the campaign's start: the edition the judge uses) and confirmed (a rule
+    whose limits are unconfirmed gives 需人工判定, which a formula must not turn into a verdict).
     """
     from addin.rules.judge import catalog
 
     rows = []
     for rule in catalog():
+        if not rule.in_force(on) or rule.unconfirmed:
+            continue
         if rule.method not in ("min_each", "max_each", "range_each") or rule.spec_adjust:
             continue
         if rule.item in _REFERENCE_EXCLUDED or rule.band.spec_over is not None:
