@@ -75,3 +75,34 @@ def test_qm_check_with_rules_changes_the_verdicts(tmp_path, stricter, demo_dir, 
 def test_a_missing_rule_file_is_refused(capsys, demo_dir):
     assert main(["check", str(demo_dir), "--rules", "/nonexistent/规则.toml"]) == 2
     assert "找不到规则文件" in capsys.readouterr().err
+
+
+def _campaign_toml(tmp_path, head: str = "", **dates) -> str:
+    text = resources.files("addin.campaign").joinpath("data", "campaign_gx2022.toml").read_text("utf-8")
+    text = "\n".join(next((f"{k} = {v}" for k, v in dates.items() if line.startswith(f"{k} = ")), line)
+                     for line in text.splitlines())
+    toml = tmp_path / "活动.toml"
+    toml.write_text(head + text, "utf-8")
+    return str(toml)
+
+
+def test_qm_judge_follows_the_campaign_like_qm_check(tmp_path, stricter, monkeypatch):
+    """The worksheet function judges as the checker does: by the campaign's rule files and by the
+    editions in force on its activity start (a 2025 workbook never cites the withdrawn 2018 text)."""
+    from addin.excel import udfs
+
+    args = ("钢筋下屈服强度", "HRB400", "430、425", "16")
+    assert udfs.QM_JUDGE(*args).startswith("合格（GB/T 1499.2-2018")
+    monkeypatch.setenv("QM_CAMPAIGN", _campaign_toml(tmp_path, 'rules = ["本省补充规则.toml"]\n'))
+    assert udfs.QM_JUDGE(*args).startswith("不合格（本省补充规定（测试）")
+    later = tmp_path / "2025"
+    later.mkdir()
+    monkeypatch.setenv("QM_CAMPAIGN", _campaign_toml(
+        later, year="2025", notice_date="2025-09-08", activity_start="2025-09-01",
+        activity_end="2025-09-30", report_deadline="2025-10-10"))
+    camp = udfs.campaign()
+    assert camp.activity_start.year == 2025
+    cited = udfs.QM_JUDGE(*args)
+    expected = judge(*args[:3], spec=16, on=camp.activity_start)
+    assert cited == f"{expected.result}（{expected.basis}）"
+    assert "GB 1499.2-2024" in cited and "2018）" not in cited.split("（")[1]

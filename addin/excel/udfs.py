@@ -99,11 +99,16 @@ def campaign():
 
 # -- spot-check judgments ----------------------------------------------------------
 def _judgment(item, grade, values, spec, design):
+    """Judge as ``qm check`` does for the same campaign: the editions in force on its activity start
+    and its extra rule files (a 2025 workbook must not cite the 2018 text a checker would not)."""
+    from addin.rules.catalogs import campaign_rules
     from addin.rules.judge import judge
 
     if isinstance(values, (list, tuple)):  # a range of cells: one value per cell, blanks skipped
         values = _flatten(values) or None
-    return judge(_cell_text(item), _cell_text(grade), values, spec=_cell_text(spec), design=_cell_text(design))
+    c = campaign()
+    return judge(_cell_text(item), _cell_text(grade), values, spec=_cell_text(spec), design=_cell_text(design),
+                 on=c.activity_start, rules=campaign_rules(c.rule_files))
 
 
 @xw.func(category=CATEGORY, namespace=NAMESPACE)
