@@ -625,7 +625,7 @@ def mark_quiz(campaign: Campaign, key_dir: str | Path, output: str | Path, *, an
     the marks (a scoring workbook, or a copy of ``scoring`` with the marks) and the item analysis
     to ``output``. Raises QmError for unreadable inputs or an output that is an input."""
     from addin.contest.analysis import analyse
-    from addin.contest.marking import MarkResult, mark, read_answer_sheet, read_online, write_marks
+    from addin.contest.marking import MarkResult, mark, open_scoring, read_answer_sheet, read_online, write_marks
     from addin.contest.papers import read_key
 
     from addin.contest.papers import KEY_NAME
@@ -643,6 +643,8 @@ def mark_quiz(campaign: Campaign, key_dir: str | Path, output: str | Path, *, an
     guard(inputs, [Output(output, "成绩工作簿", (".xlsx",))])                 # before any work
     if not answer_sheets and not online:
         raise QmError("请指定答题卡（线下）或线上答题导出文件")
+    if scoring:
+        open_scoring(scoring)                        # a wrong file is said before the marking
     key = read_key(key_path)
     rules = campaign.quiz_rules
     result = MarkResult([])

@@ -271,8 +271,9 @@ def test_online_export_by_column_titles(campaign, tmp_path):
     assert [(p.name, p.earned) for p in result.papers] == [("全对甲", 8), ("半对", 2)] and result.findings == []
 
 
-def test_marks_are_ranked_by_qm_score(campaign, tmp_path):
-    from addin.usecases import mark_quiz, score_contest
+def _four_papers(campaign, tmp_path):
+    """The hand paper marked four times (two offline rows, two online rows); returns the MarkingRun."""
+    from addin.usecases import mark_quiz
 
     paper = _hand_paper()
     write_key(paper, tmp_path / "答案.xlsx")
@@ -285,7 +286,13 @@ def test_marks_are_ranked_by_qm_score(campaign, tmp_path):
     # row 3 is variant B (dealt A, B): its key is B, D, BD, B, so "A", "C" score 0: 0/8
     (tmp_path / "线上.csv").write_text("姓名,单位,城市,试卷,用时（秒）,1,2,3,4\n甲,单位,南宁市,A,100,A,C,A,B\n"
                                       "乙,单位,柳州市,B,200,B,D,BD,B\n", "utf-8")
-    run = mark_quiz(campaign, tmp_path, tmp_path / "成绩.xlsx", answer_sheets=[sheet], online=[tmp_path / "线上.csv"])
+    return mark_quiz(campaign, tmp_path, tmp_path / "成绩.xlsx", answer_sheets=[sheet], online=[tmp_path / "线上.csv"])
+
+
+def test_marks_are_ranked_by_qm_score(campaign, tmp_path):
+    from addin.usecases import score_contest
+
+    run = _four_papers(campaign, tmp_path)
     assert run.errors == 0
     scored = score_contest(run.output, campaign, tmp_path / "计分结果.xlsx", award_list=False)
     people = {p.participant.name: p for p in scored.quiz.individuals}
@@ -355,3 +362,85 @@ def test_quiz_marking_button(campaign, tmp_path):
     b.quiz_marking(book)
     (text, mode), = tab.alerts(book)
     assert mode == "critical" and "答题卡" in text
+
+
+# -- the 全区报告's paragraph on the weakest categories and clauses -----------------------------------
+# The four papers of _four_papers, by hand (full marks per response; all-or-nothing multiple choice):
+#   offline 甲 (A): A C AC B  -> S1 ✓ S2 ✓ M1 ✓ T1 ✓
+#   offline 乙 (B): A C – –   -> key B D BD B: ✗ ✗ ✗ ✗
+#   online  甲 (A): A C A B   -> S1 ✓ S2 ✓ M1 ✗ (a subset) T1 ✓
+#   online  乙 (B): B D BD B  -> ✓ ✓ ✓ ✓
+# 钢筋 (S1, M1): 5 of 8 = 62.5 %; 法律法规 (S2, T1): 6 of 8 = 75 %.
+# 依据一 (S1, M1): 5/8 = 62.5 %; 依据二 (S2): 3/4 = 75 %; 依据三 (T1): 3/4 = 75 % (ties by name: 三 < 二).
+def test_read_weakest_on_hand_computed_marks(campaign, tmp_path):
+    w = read_weakest(_four_papers(campaign, tmp_path).output)
+    assert w.papers == 4
+    assert w.categories == (("钢筋", 0.625, 2, 8), ("法律法规", 0.75, 2, 8))
+    assert w.clauses == (("依据一", 0.625, 2, 8), ("依据三", 0.75, 1, 4), ("依据二", 0.75, 1, 4))
+
+
+def test_province_report_names_the_weakest_categories_from_the_ledger(campaign, tmp_path):
+    import datetime as dt
+
+    from addin.consolidate.figures import FIGURES
+    from docgen.report import build_province_report
+    from tests.docgen_fixtures import build_consolidated, docx_text
+
+    marks = _four_papers(campaign, tmp_path).output
+    c = build_consolidated(tmp_path / "fx")
+    day = dt.date(2022, 10, 14)
+    with_marks = docx_text(build_province_report(c, tmp_path / "有.docx", date=day, quiz_marks=marks))
+    without = docx_text(build_province_report(c, tmp_path / "无.docx", date=day))
+    para = ("知识竞赛阅卷4份。经逐题分析，正确率最低的知识分类为钢筋（正确率62.5%，2题）、法律法规（正确率75.0%，2题）；"
+            "正确率最低的条文为依据一（正确率62.5%，2题）、依据三（正确率75.0%，1题）、依据二（正确率75.0%，1题）。")
+    assert para in with_marks
+    assert "正确率最低" not in without and "知识竞赛阅卷" not in without       # no marks: no paragraph at all
+    # the figures are the ledger's: listed with their 口径 in 统计口径说明
+    for key in ("quiz_papers_marked", "quiz_weak_categories", "quiz_weak_clauses"):
+        assert FIGURES[key].name in with_marks and FIGURES[key].basis in with_marks
+        assert FIGURES[key].name not in without
+    assert "钢筋 62.5%；法律法规 75.0%" in with_marks
+
+
+def test_paper_and_marking_paths_are_checked_before_any_work(campaign, tmp_path):
+    """A FIFO as an answer sheet, key or bank is refused at once (it used to block the reader), and
+    an output over an input is refused before anything is written."""
+    import os
+
+    from addin.core.errors import QmError
+    from addin.usecases import make_quiz_paper, mark_quiz
+
+    paper = _hand_paper()
+    write_key(paper, tmp_path / "答案.xlsx")
+    sheet = write_answer_sheet(paper, tmp_path / "答题卡.xlsx", campaign, [("甲", "单位", "南宁市")])
+    fifo = tmp_path / "管道.xlsx"
+    os.mkfifo(fifo)
+    for kw in ({"answer_sheets": [fifo]}, {"answer_sheets": [sheet], "online": [fifo]},
+               {"answer_sheets": [sheet], "scoring": fifo}):
+        with pytest.raises(QmError, match="命名管道"):
+            mark_quiz(campaign, tmp_path, tmp_path / "成绩.xlsx", **kw)
+    with pytest.raises(QmError, match="命名管道"):
+        mark_quiz(campaign, fifo, tmp_path / "成绩.xlsx", answer_sheets=[sheet])
+    with pytest.raises(QmError, match="命名管道"):
+        make_quiz_paper(campaign, tmp_path / "卷", bank=fifo)
+    before = sheet.read_bytes()
+    with pytest.raises(QmError, match="输入"):
+        mark_quiz(campaign, tmp_path, sheet, answer_sheets=[sheet])
+    assert sheet.read_bytes() == before
+    with pytest.raises(QmError, match="答案文件"):                      # 答案.xlsx is a folder in the output
+        (tmp_path / "卷2" / "答案.xlsx").mkdir(parents=True)
+        make_quiz_paper(campaign, tmp_path / "卷2")
+    assert not list((tmp_path / "卷2").glob("*.docx"))
+    with pytest.raises(QmError, match="版本数"):
+        make_quiz_paper(campaign, tmp_path / "卷3", variants=7)
+
+
+def test_our_quiz_workbooks_carry_the_output_marker(campaign, tmp_path):
+    from addin.infra.marker import own_output_kind
+    from addin.usecases import make_quiz_paper
+
+    run = make_quiz_paper(campaign, tmp_path / "卷", n=10)
+    kinds = {p.name: own_output_kind(p) for p in run.files if p.suffix == ".xlsx"}
+    assert kinds == {"答案.xlsx": "知识竞赛答案", "答题卡.xlsx": "知识竞赛答题卡"}
+    assert own_output_kind(write_bank(tmp_path / "题库.xlsx", campaign)) == "知识竞赛题库"
+    assert own_output_kind(_four_papers(campaign, tmp_path / "m").output) == "评分工作簿"

@@ -52,9 +52,12 @@ def cmd_demo_run(args) -> int:
                           "--annotate", str(d["check"] / "标注副本")], {0, 1}),
         ("汇总", ["consolidate", str(d["returns"]), "-o", str(summary), "-q"], {0}),
     ]
+    province_report = ("生成全区报告", ["report", str(summary), "-o", str(d["docs"] / "全区报告.docx"), "--date", DOC_DATE], {0})
+    # with the knowledge contest the report is written after the marking: it names the weakest categories
+    quiz_in_report = _have("addin.cli.docs") and _have("addin.cli.score") and _have("addin.cli.quiz")
     if _have("addin.cli.docs"):
         steps += [
-            ("生成全区报告", ["report", str(summary), "-o", str(d["docs"] / "全区报告.docx"), "--date", DOC_DATE], {0}),
+            *([] if quiz_in_report else [province_report]),
             ("生成本市报告（南宁市）", ["report", "--city", "@return-of:南宁市",
                                   "-o", str(d["docs"] / "本市报告_南宁市.docx"), "--date", CITY_DATE], {0}),
             ("生成整改通知书草稿（各市名义，只对未整改且未下发通知书的项目）",
@@ -100,6 +103,9 @@ def cmd_demo_run(args) -> int:
                   "--key", str(d["quiz"] / "试卷"), "--scoring", str(d["contest"] / "评分表（已评）.xlsx"),
                   "-o", str(scored)], {0}),
             ]
+            if quiz_in_report:
+                label, argv, ok = province_report
+                steps += [(label + "（含知识竞赛试题分析：正确率最低的分类和条文）", [*argv, "--quiz-marks", str(scored)], ok)]
         steps += [
             ("竞赛计分并生成获奖名单", ["score", str(scored),
                                       "-o", str(d["contest"] / "计分结果.xlsx"), "--date", "2022-10-20"], {0, 1}),

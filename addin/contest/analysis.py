@@ -135,9 +135,7 @@ class Weakest:
     """The lowest correct rates: (name, rate, questions, responses) for categories and clauses."""
     categories: tuple[tuple[str, float, int, int], ...]
     clauses: tuple[tuple[str, float, int, int], ...]
-    papers: int
-    definition: str = ("正确率 = 该分类（条文）下各题作答中得满分的份数 ÷ 作答份数；"
-                       "作答份数 = 答卷数 × 该分类（条文）下的题数")
+    papers: int          # the 口径 of these figures: addin.consolidate.figures (quiz_weak_categories …)
 
 
 def weakest(analysis: Analysis, n: int | None = None) -> Weakest:
@@ -150,24 +148,41 @@ def weakest(analysis: Analysis, n: int | None = None) -> Weakest:
 
 def read_weakest(path: str | Path, n: int | None = None) -> Weakest:
     """:func:`weakest` from a marking output (成绩.xlsx written by ``qm quiz mark``): its 分类分析 and
-    条文分析 sheets, already sorted lowest first. For the 全区报告."""
-    from workbook_templates.reader import open_calamine
+    条文分析 sheets, already sorted lowest first. For the 全区报告. QuizError naming the file when it
+    is not a marking output."""
+    from addin.contest.quizbank import QuizError
+    from workbook_templates.reader import ReadError, open_calamine
 
     n = n or default(PaperRules, "weakest_n")
-    wb = open_calamine(Path(path))[0]
+    path = Path(path)
+    try:
+        wb = open_calamine(path)[0]
+    except ReadError as exc:
+        raise QuizError(f"{path.name}：{exc.message}", file=path) from None
+    absent = [s for s in (ITEM_SHEET, CATEGORY_SHEET, CLAUSE_SHEET) if s not in wb.sheet_names]
+    if absent:
+        raise QuizError(f"{path.name} 不是 qm quiz mark 生成的成绩工作簿（缺少“{'”“'.join(absent)}”工作表）", file=path)
 
     def rows(sheet: str) -> tuple[tuple[str, float, int, int], ...]:
         data = wb.get_sheet_by_name(sheet).to_python()
-        head = {str(t): i for i, t in enumerate(data[0])}
+        head = {str(t): i for i, t in enumerate(data[0])} if data else {}
         out = []
-        for row in data[1:n + 1]:
-            out.append((str(row[head["名称"]]), float(row[head["正确率"]]), int(row[head["题数"]]),
-                        int(row[head["作答份数"]])))
+        try:
+            for row in data[1:n + 1]:
+                out.append((str(row[head["名称"]]), float(row[head["正确率"]]), int(row[head["题数"]]),
+                            int(row[head["作答份数"]])))
+        except (KeyError, IndexError, TypeError, ValueError):
+            raise QuizError(f"{path.name}：“{sheet}”工作表的列或数值不是 qm quiz mark 写出的格式", file=path,
+                            sheet=sheet) from None
         return tuple(out)
 
     papers = 0
     items = wb.get_sheet_by_name(ITEM_SHEET).to_python()
     if len(items) > 1:
         head = {str(t): i for i, t in enumerate(items[0])}
-        papers = int(items[1][head["答卷数"]])
+        try:
+            papers = int(items[1][head["答卷数"]])
+        except (KeyError, IndexError, TypeError, ValueError):
+            raise QuizError(f"{path.name}：“{ITEM_SHEET}”工作表的列或数值不是 qm quiz mark 写出的格式", file=path,
+                            sheet=ITEM_SHEET) from None
     return Weakest(rows(CATEGORY_SHEET), rows(CLAUSE_SHEET), papers)

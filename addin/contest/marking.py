@@ -335,6 +335,23 @@ def participants(result: MarkResult, campaign: Campaign) -> list:
 MARKS_SHEET, FINDINGS_SHEET = "逐题得分", "阅卷问题"
 
 
+def open_scoring(path: str | Path):
+    """The scoring workbook the marks go into (openpyxl, to be copied), or QuizError naming the file
+    when it is not a workbook with a 知识竞赛 sheet. Called before marking, so a wrong file costs nothing."""
+    from openpyxl import load_workbook
+
+    from addin.contest.workbook import QUIZ
+
+    try:
+        wb = load_workbook(path)
+    except Exception:
+        raise QuizError(f"{Path(path).name} 无法作为 Excel 工作簿打开，不是评分工作簿（qm template --scoring 生成）",
+                        file=path) from None
+    if QUIZ not in wb.sheetnames:
+        raise QuizError(f"{Path(path).name} 没有“{QUIZ}”工作表，不是评分工作簿", file=path)
+    return wb
+
+
 def write_marks(path: str | Path, campaign: Campaign, result: MarkResult, analysis, key: Key,
                 scoring: str | Path | None = None) -> tuple[Path, int, int]:
     """The marking output: a scoring workbook (the layout ``qm score`` reads) whose 知识竞赛 sheet
@@ -342,7 +359,6 @@ def write_marks(path: str | Path, campaign: Campaign, result: MarkResult, analys
     城市分析 and 阅卷问题. With ``scoring`` (a filled scoring workbook), a copy of it is written
     instead: its participants matched by 参赛人 + 城市 (+ 所在单位 when given) get the marks,
     the others keep theirs, new ones are appended. Returns (path, matched, appended)."""
-    from openpyxl import load_workbook
 
     from addin.contest.analysis import CATEGORY_SHEET, CITY_SHEET, CLAUSE_SHEET, ITEM_SHEET
     from addin.contest.workbook import QUIZ, build_scoring_workbook
@@ -354,9 +370,7 @@ def write_marks(path: str | Path, campaign: Campaign, result: MarkResult, analys
         wb = build_scoring_workbook(campaign, participants=people)
         appended = len(people)
     else:
-        wb = load_workbook(scoring)
-        if QUIZ not in wb.sheetnames:
-            raise QuizError(f"{Path(scoring).name} 没有“{QUIZ}”工作表，不是评分工作簿", file=scoring)
+        wb = open_scoring(scoring)
         matched, appended = _fill_quiz_sheet(wb[QUIZ], people)
     for name in (MARKS_SHEET, ITEM_SHEET, CATEGORY_SHEET, CLAUSE_SHEET, CITY_SHEET, FINDINGS_SHEET):
         if name in wb.sheetnames:
