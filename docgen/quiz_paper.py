@@ -166,7 +166,7 @@ def write_paper(paper: Paper, variant: Variant, path: Path, campaign: Campaign, 
 
 def write_key_doc(paper: Paper, path: Path, campaign: Campaign) -> Path:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
+    from docx.shared import Cm, Pt
 
     doc = _doc()
     for k, v in enumerate(paper.variants):
@@ -188,6 +188,13 @@ def write_key_doc(paper: Paper, path: Path, campaign: Campaign) -> Path:
             cells[1].text = it.answer if it.question.qtype != TRUE_FALSE else f"{it.answer}（{it.options[LETTERS.index(it.answer)]}）"
             cells[2].text = it.question.category
             cells[3].text = it.question.source
+        t.autofit = False
+        widths = (Cm(1.4), Cm(2.0), Cm(3.0), Cm(10.2))     # the 依据 column takes the room: it is the long one
+        for col, width in zip(t.columns, widths):           # the grid (LibreOffice) and every cell (Word)
+            col.width = width
+        for row in t.rows:
+            for cell, width in zip(row.cells, widths):
+                cell.width = width
         for row in t.rows:
             for cell in row.cells:
                 for p in cell.paragraphs:

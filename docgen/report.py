@@ -44,7 +44,7 @@ def _value_text(v, f) -> str:
     if f.key == "reward_total":
         return f"{fmt_money(v)}元"
     if f.key in ("quiz_weak_categories", "quiz_weak_clauses"):
-        return "；".join(f"{name} {fmt_pct(r)}" for name, r, _, _ in v)
+        return "、".join(f"{name}（{fmt_pct(r)}）" for name, r, _, _ in v)
     if isinstance(v, list):
         if v and isinstance(v[0], tuple):
             return "、".join(f"{k}{n}" for k, n in v)

@@ -399,7 +399,7 @@ def test_province_report_names_the_weakest_categories_from_the_ledger(campaign, 
     for key in ("quiz_papers_marked", "quiz_weak_categories", "quiz_weak_clauses"):
         assert FIGURES[key].name in with_marks and FIGURES[key].basis in with_marks
         assert FIGURES[key].name not in without
-    assert "钢筋 62.5%；法律法规 75.0%" in with_marks
+    assert "钢筋（62.5%）、法律法规（75.0%）" in with_marks
 
 
 def test_paper_and_marking_paths_are_checked_before_any_work(campaign, tmp_path):

@@ -120,7 +120,8 @@ DERIVED_FIGURES: tuple[Figure, ...] = (
     _f("people_total", "活动参与人次", "人次", "宣传参与人数＋观摩参加人数＋知识竞赛人数"),
     # the knowledge contest's item analysis (qm quiz mark's 成绩.xlsx, given to qm report --quiz-marks)
     _f("quiz_papers_marked", "知识竞赛阅卷份数", "份",
-       "qm quiz mark 阅卷的答卷份数（线下答题卡每人一行、线上导出每人一行，合计）；与各市填报的知识竞赛人数分别统计"),
+       "qm quiz mark 阅卷的答卷份数：线下答题卡和线上导出中有作答、试卷版本可识别的行数之和（没有作答的行按缺考不计；"
+       "同一人重复的答卷都计入试题分析，成绩只采用第一份）；与各市填报的知识竞赛人数分别统计"),
     _f("quiz_weak_categories", "知识竞赛正确率最低的分类", "",
        "各分类的正确率 = 该分类各题作答中得满分的份数 ÷ 作答份数（作答份数 = 阅卷份数 × 该分类在试卷上的题数；"
        "未答、无效答案和多选题少选均不算得满分），按正确率从低到高取前几个（个数取活动设置 [knowledge.paper] weakest_n）"),

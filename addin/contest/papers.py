@@ -435,8 +435,8 @@ def write_answer_sheet(paper: Paper, path: str | Path, campaign: Campaign,
         f"试卷编号：{paper.id}",
         "",
         f"1. 每位参赛人一行：姓名、单位、城市、试卷版本（试卷右上角印的 {'/'.join(v.name for v in paper.variants)} 卷）。",
-        f"2. 第 1～{n} 列为各题答案，只填字母：单选题、判断题填一个字母（判断题 A=正确、B=错误），"
-        "多选题按字母顺序连写（如 ACD）。未答留空。",
+        f"2. 第 1～{n} 列为各题答案，只填字母：单选题、判断题填一个字母（判断题 A=正确、B=错误），",
+        "    多选题按字母顺序连写（如 ACD）；未答留空。",
         "3. 下拉列表只接受有效的字母；红色底色表示答案无效或缺少姓名等信息。",
         f"4. “{ANSWERED}”“{INVALID}”两列自动计算，不必填写。",
         f"5. 阅卷：qm quiz mark 本文件.xlsx --key 试卷目录 -o 成绩.xlsx（或在加载项中点击“知识竞赛阅卷”）。",
@@ -447,8 +447,10 @@ def write_answer_sheet(paper: Paper, path: str | Path, campaign: Campaign,
         cell = guide.cell(r, 1, text)
         cell.font = Font(name="等线", bold=r == 1, size=14 if r == 1 else 11)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        guide.row_dimensions[r].height = 22 if len(text) < 80 else 36
+        guide.row_dimensions[r].height = 24 if r == 1 else 18
     a4_setup(guide, SHEET_GUIDE, False)
+    # one short line a row (no wrapping to go wrong) from the left margin: centred, LibreOffice cut the left edge
+    guide.print_options.horizontalCentered = False
     meta = wb.create_sheet(META)
     for r, (k, val) in enumerate((("template_id", ANSWER_TEMPLATE_ID), ("paper_id", paper.id),
                                   ("questions", n)), 1):
