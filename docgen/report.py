@@ -491,15 +491,17 @@ def _build(c, city: str | None, path, *, date: dt.date, recipient: str | None,
 
 def build_province_report(c, path, *, date: dt.date | None = None, recipient: str | None = None,
                           doc_number: str | None = None, fonts: dict | None = None,
-                          letterhead: bool = False, quiz_marks: str | Path | None = None) -> Path:
+                          letterhead: bool = False, quiz_marks=None) -> Path:
     """全区报告 (to the authority's superior). 主送机关, 发文机关 and 发文字号 come from the campaign
     settings ([report] recipient, issuer, doc_number); ``recipient`` and ``doc_number`` override them.
-    ``quiz_marks``: the knowledge contest's marking output (qm quiz mark): the report then names the
-    categories and clauses with the lowest correct rates (without it, no such paragraph)."""
-    from addin.contest.analysis import read_weakest
+    ``quiz_marks``: the knowledge contest's marking output (qm quiz mark), or what read_weakest read
+    from it: the report then names the categories and clauses with the lowest correct rates
+    (without it, no such paragraph)."""
+    from addin.contest.analysis import Weakest, read_weakest
 
     camp = c.campaign
-    quiz = read_weakest(quiz_marks, camp.quiz_rules.paper.weakest_n) if quiz_marks else None
+    quiz = quiz_marks if isinstance(quiz_marks, Weakest) else (
+        read_weakest(quiz_marks, camp.quiz_rules.paper.weakest_n) if quiz_marks else None)
     recipient = recipient if recipient is not None else (getattr(camp, "report_recipient", "") or None)
     doc_number = doc_number if doc_number is not None else (getattr(camp, "report_doc_number", "") or None)
     issuer = getattr(camp, "report_issuer", "") or camp.authority

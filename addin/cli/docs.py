@@ -66,6 +66,11 @@ def cmd_report(args) -> int:
             return 2
         check_input(args.quiz_marks, "知识竞赛成绩工作簿（qm quiz mark 生成）")
     _guard(args, args.output or ("本市报告.docx" if args.city else "全区报告.docx"), "报告")
+    quiz = None
+    if args.quiz_marks:                  # read first: a wrong file is said before the summary is loaded
+        from addin.contest.analysis import read_weakest
+
+        quiz = read_weakest(args.quiz_marks, campaign_from_args(args).quiz_rules.paper.weakest_n)
 
     if args.city:
         if args.summary:
@@ -97,7 +102,7 @@ def cmd_report(args) -> int:
         return 2
     out = Path(args.output or "全区报告.docx")
     path = build_province_report(c, out, date=args.date, recipient=args.recipient, doc_number=args.doc_number,
-                                 letterhead=args.letterhead, quiz_marks=args.quiz_marks)
+                                 letterhead=args.letterhead, quiz_marks=quiz)
     print(f"已生成报告：{path}")
     if c.missing_cities:
         print(f"提示：未报送的城市：{'、'.join(c.missing_cities)}")
