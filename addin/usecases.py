@@ -1,5 +1,6 @@
 """The operations every face calls: consolidate a folder of returns, score a contest, follow up
-non-conforming items (跟踪督导) and chase returns (催报).
+non-conforming items (跟踪督导), chase returns (催报), and draw and mark the knowledge contest's
+papers (qm quiz, 知识竞赛阅卷).
 
 The CLI (`qm`), the ribbon buttons and (where it makes sense) the worksheet functions only adapt
 input and output; the steps of an operation, and the wording of its result, live here once. So
