@@ -1,5 +1,6 @@
 """The operations every face calls: consolidate a folder of returns, score a contest, follow up
-non-conforming items (跟踪督导) and chase returns (催报).
+non-conforming items (跟踪督导), chase returns (催报), and draw and mark the knowledge contest's
+papers (qm quiz, 知识竞赛阅卷).
 
 The CLI (`qm`), the ribbon buttons and (where it makes sense) the worksheet functions only adapt
 input and output; the steps of an operation, and the wording of its result, live here once. So
@@ -34,6 +35,7 @@ AWARD_LIST_NAME = "获奖名单.docx"
 # With error-level findings the list is a draft (仅供核对): it goes beside, never over, a final list.
 DRAFT_AWARD_LIST_NAME = "获奖名单（仅供核对）.docx"
 SCORE_RESULT_NAME = "计分结果.xlsx"
+QUIZ_RESULT_NAME = "知识竞赛成绩.xlsx"
 
 Progress = bool | Callable[[int, int], None] | None
 
@@ -529,3 +531,132 @@ def remind_cities(folder: str | Path, campaign: Campaign, out_dir: str | Path, *
         for r in reminders:
             run.letters.append(write_remind_letter(campaign, r, day, out_dir / remind_file_name(r.city), letter_date))
     return run
+
+
+# -- the knowledge contest: papers and marking ----------------------------------------------
+@dataclass
+class PaperRun:
+    """What `make_quiz_paper` did: the paper, the bank's findings and the files written."""
+    paper: object
+    files: list[Path]
+    findings: list[Finding]
+    bank_size: int
+
+    def summary_lines(self) -> list[str]:
+        from addin.contest.papers import paper_summary
+
+        counts = count_by_severity(self.findings)
+        return [f"题库可用题目 {self.bank_size} 道；题库问题：错误 {counts.get(ERROR, 0)} 个（这些题目未参与抽题），"
+                f"警告 {counts.get(WARNING, 0)} 个", *paper_summary(self.paper),
+                *(f"已生成：{p}" for p in self.files)]
+
+
+def make_quiz_paper(campaign: Campaign, out_dir: str | Path, *, bank: str | Path | None = None, n: int | None = None,
+                    seed: int = 2022, variants: int | None = None,
+                    participants: str | Path | None = None) -> PaperRun:
+    """Draw a paper from ``bank`` (a bank workbook; default: the packaged bank) and write the papers,
+    the key, the printable key and the answer sheet (pre-filled from ``participants``: a 汇总.xlsx or
+    a scoring workbook) into ``out_dir``. Every path is checked before any work (QmError)."""
+    from addin.contest.papers import KEY_DOC, KEY_NAME, SHEET_NAME, draw_paper, participants_from
+    from addin.contest.quizbank import LETTERS, default_bank, question_rows, read_bank, validate_questions
+    from addin.infra.paths import check_input
+    from docgen.quiz_paper import write_paper_set
+
+    rules = campaign.quiz_rules.paper
+    k = variants or rules.variants
+    if not 1 <= k <= len(LETTERS):
+        raise QmError(f"试卷版本数应为 1～{len(LETTERS)}，实为 {k}")
+    out = Path(out_dir)
+    ins = [check_input(bank, "题库") if bank else None,
+           check_input(participants, "参赛人来源（汇总表或评分工作簿）") if participants else None]
+    guard([i for i in ins if i], [Output(out, "试卷目录", folder=True),
+                                  *(Output(out / f"试卷{LETTERS[v]}.docx", "试卷", (".docx",)) for v in range(k)),
+                                  Output(out / KEY_DOC, "参考答案", (".docx",)),
+                                  Output(out / KEY_NAME, "答案文件", (".xlsx",)),
+                                  Output(out / SHEET_NAME, "答题卡", (".xlsx",))])     # before any work
+    if bank:
+        questions, findings = read_bank(bank, campaign)
+    else:
+        questions, findings = validate_questions(question_rows(default_bank(campaign)), rules)
+    people = participants_from(participants) if participants else []
+    paper, notes = draw_paper(questions, n or rules.n_questions, seed, rules, campaign, k)
+    files = write_paper_set(paper, out, campaign, people)
+    return PaperRun(paper, files, sorted([*findings, *notes], key=sort_key), len(questions))
+
+
+@dataclass
+class MarkingRun:
+    """What `mark_quiz` did: the marked papers, the analysis, the findings and the output."""
+    output: Path
+    result: object
+    analysis: object
+    matched: int = 0
+    appended: int = 0
+    scoring: Path | None = None
+
+    @property
+    def findings(self) -> list[Finding]:
+        return sorted(self.result.findings, key=sort_key)
+
+    @property
+    def errors(self) -> int:
+        return count_by_severity(self.findings).get(ERROR, 0)
+
+    def summary_lines(self) -> list[str]:
+        from addin.contest.analysis import weakest
+        from addin.contest.marking import ONLINE
+
+        papers = self.result.papers
+        on = sum(1 for p in papers if p.round == ONLINE)
+        counts = count_by_severity(self.findings)
+        lines = [f"阅卷 {len(papers)} 份（线下 {len(papers) - on} 份，线上 {on} 份）；"
+                 f"问题：错误 {counts.get(ERROR, 0)} 个，警告 {counts.get(WARNING, 0)} 个，提示 {counts.get(INFO, 0)} 个"]
+        if self.scoring:
+            lines.append(f"评分工作簿 {self.scoring.name} 中 {self.matched} 人写入阅卷成绩，新增 {self.appended} 人")
+        w = weakest(self.analysis)
+        if w.categories:
+            lines.append("正确率最低的分类：" + "，".join(f"{n} {r:.1%}" for n, r, _, _ in w.categories))
+        lines.append(f"成绩已写入：{self.output}（知识竞赛表可直接用 qm score 计分）")
+        return lines
+
+
+def mark_quiz(campaign: Campaign, key_dir: str | Path, output: str | Path, *, answer_sheets: Iterable[str | Path] = (),
+              online: Iterable[str | Path] = (), scoring: str | Path | None = None) -> MarkingRun:
+    """Mark the offline answer sheets and the online exports by the key in ``key_dir`` and write
+    the marks (a scoring workbook, or a copy of ``scoring`` with the marks) and the item analysis
+    to ``output``. Raises QmError for unreadable inputs or an output that is an input."""
+    from addin.contest.analysis import analyse
+    from addin.contest.marking import MarkResult, mark, open_scoring, read_answer_sheet, read_online, write_marks
+    from addin.contest.papers import read_key
+
+    from addin.contest.papers import KEY_NAME
+    from addin.infra.paths import check_input
+
+    output = Path(output)
+    answer_sheets, online = list(answer_sheets), list(online)
+    # every input must be an ordinary file (a FIFO or a device would block the reader) before any work
+    key_path = check_input(key_dir, "答案（qm quiz paper 生成的试卷目录或其中的答案.xlsx）", folder_ok=True)
+    if key_path.is_dir():
+        key_path = check_input(key_path / KEY_NAME, "答案文件")
+    inputs = [key_path, *(check_input(p, "答题卡") for p in answer_sheets),
+              *(check_input(p, "线上答题导出") for p in online),
+              *([check_input(scoring, "评分工作簿")] if scoring else [])]
+    guard(inputs, [Output(output, "成绩工作簿", (".xlsx",))])                 # before any work
+    if not answer_sheets and not online:
+        raise QmError("请指定答题卡（线下）或线上答题导出文件")
+    if scoring:
+        open_scoring(scoring)                        # a wrong file is said before the marking
+    key = read_key(key_path)
+    rules = campaign.quiz_rules
+    result = MarkResult([])
+    for path in answer_sheets:
+        part = mark(read_answer_sheet(path, key), key, rules, Path(path).name)
+        result.papers += part.papers
+        result.findings += part.findings
+    for path in online:
+        part = mark(read_online(path, key), key, rules, Path(path).name)
+        result.papers += part.papers
+        result.findings += part.findings
+    analysis = analyse(result.papers, rules.paper.discrimination_share)
+    out, matched, appended = write_marks(output, campaign, result, analysis, key, scoring)
+    return MarkingRun(out, result, analysis, matched, appended, Path(scoring) if scoring else None)

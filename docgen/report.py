@@ -43,6 +43,8 @@ def _value_text(v, f) -> str:
         return f"{v.total:.2f}元"
     if f.key == "reward_total":
         return f"{fmt_money(v)}元"
+    if f.key in ("quiz_weak_categories", "quiz_weak_clauses"):
+        return "、".join(f"{name}（{fmt_pct(r)}）" for name, r, _, _ in v)
     if isinstance(v, list):
         if v and isinstance(v[0], tuple):
             return "、".join(f"{k}{n}" for k, n in v)
@@ -57,10 +59,12 @@ def _breakdown(pairs, unit: str) -> str:
 
 
 class _Report:
-    def __init__(self, c, city: str | None, doc: OfficialDocument, tmpdir: Path):
+    def __init__(self, c, city: str | None, doc: OfficialDocument, tmpdir: Path, quiz=None):
         self.c, self.city, self.doc, self.tmp = c, city, doc, tmpdir
         self.camp = c.campaign
         self.L = Ledger(c, city)
+        if quiz is not None:              # the item analysis of the contest's marking (Weakest)
+            self.L.add_quiz_analysis(quiz)
         self.region = "我市" if city else region_word(self.camp)
         self.actors = "我市" if city else "各地"
 
@@ -148,6 +152,7 @@ class _Report:
         d.paragraph(f"{self.actors}组织施工、监理企业报送微视频作品{self.n('videos')}件，组织"
                     f"{self.n('quiz_participants')}人参加工程质量知识竞赛，其中参加线上竞赛{self.n('quiz_online')}人次、"
                     f"线下竞赛{self.n('quiz_offline')}人次。")
+        self.quiz_analysis()
 
         # (五) spot checks
         d.heading2("加强质量监督抽测")
@@ -386,6 +391,23 @@ class _Report:
             d.paragraph(f"{on_time}个市在{chinese_date(camp.report_deadline)}前按时报送活动开展情况，"
                         f"{self.n('cities_late')}个市逾期报送，{self.n('cities_missing')}个市未报送（详见第五部分）。")
 
+    def quiz_analysis(self):
+        """The weakest categories and clauses of the contest's marking, when the marks were given."""
+        L = self.L
+        if L.value("quiz_papers_marked") is None:
+            return
+        cats, clauses = L["quiz_weak_categories"], L["quiz_weak_clauses"]
+        if not L["quiz_papers_marked"] or not cats:
+            return
+
+        def listed(groups) -> str:
+            return "、".join(f"{name}（正确率{fmt_pct(r)}，{q}题）" for name, r, q, _ in groups)
+
+        t = (f"知识竞赛阅卷{self.n('quiz_papers_marked')}份。经逐题分析，正确率最低的知识分类为{listed(cats)}")
+        t += f"；正确率最低的条文为{listed(clauses)}" if clauses else ""
+        t += "。上述内容是从业人员掌握较薄弱的部分，可作为今后宣传培训的重点。"
+        self.doc.paragraph(t)
+
     def next_steps(self):
         d = self.doc
         d.heading1("下一步工作")
@@ -420,10 +442,10 @@ class _Report:
 
 def _build(c, city: str | None, path, *, date: dt.date, recipient: str | None,
            authority: str, doc_number: str | None, fonts: dict | None, contact: dict,
-           letterhead: bool = False) -> Path:
+           letterhead: bool = False, quiz=None) -> Path:
     doc = OfficialDocument(c.campaign, fonts)
     with tempfile.TemporaryDirectory(prefix="qm-report-") as tmp:
-        rep = _Report(c, city, doc, Path(tmp))
+        rep = _Report(c, city, doc, Path(tmp), quiz)
         if not city:            # the province's report: 版头 (GB/T 9704 7.2) and 版记 (7.4)
             doc.masthead(authority, doc_number, letterhead=letterhead, printed=date)
         elif doc_number:
@@ -469,15 +491,23 @@ def _build(c, city: str | None, path, *, date: dt.date, recipient: str | None,
 
 def build_province_report(c, path, *, date: dt.date | None = None, recipient: str | None = None,
                           doc_number: str | None = None, fonts: dict | None = None,
-                          letterhead: bool = False) -> Path:
+                          letterhead: bool = False, quiz_marks=None) -> Path:
     """全区报告 (to the authority's superior). 主送机关, 发文机关 and 发文字号 come from the campaign
-    settings ([report] recipient, issuer, doc_number); ``recipient`` and ``doc_number`` override them."""
+    settings ([report] recipient, issuer, doc_number); ``recipient`` and ``doc_number`` override them.
+    ``quiz_marks``: the knowledge contest's marking output (qm quiz mark), or what read_weakest read
+    from it: the report then names the categories and clauses with the lowest correct rates
+    (without it, no such paragraph)."""
+    from addin.contest.analysis import Weakest, read_weakest
+
     camp = c.campaign
+    quiz = quiz_marks if isinstance(quiz_marks, Weakest) else (
+        read_weakest(quiz_marks, camp.quiz_rules.paper.weakest_n) if quiz_marks else None)
     recipient = recipient if recipient is not None else (getattr(camp, "report_recipient", "") or None)
     doc_number = doc_number if doc_number is not None else (getattr(camp, "report_doc_number", "") or None)
     issuer = getattr(camp, "report_issuer", "") or camp.authority
     return _build(c, None, path, date=date or dt.date.today(), recipient=recipient, authority=issuer,
-                  doc_number=doc_number, fonts=fonts, contact=dict(camp.contact), letterhead=letterhead)
+                  doc_number=doc_number, fonts=fonts, contact=dict(camp.contact), letterhead=letterhead,
+                  quiz=quiz)
 
 
 def build_city_report(c, city_name: str, path, *, date: dt.date | None = None,

@@ -41,6 +41,10 @@ Sub QM_ContestScoring(control As IRibbonControl)
     RunPython "import addin.buttons as b; b.contest_scoring()"
 End Sub
 
+Sub QM_QuizMarking(control As IRibbonControl)
+    RunPython "import addin.buttons as b; b.quiz_marking()"
+End Sub
+
 Sub QM_TrackFollowup(control As IRibbonControl)
     RunPython "import addin.buttons as b; b.track_followup()"
 End Sub

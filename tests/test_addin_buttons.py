@@ -388,7 +388,7 @@ def test_contest_scoring_needs_a_scoring_workbook(tmp_path):
 def test_every_handler_is_listed_and_labelled():
     assert [h.__name__ for h in b.HANDLERS] == ["validate_book", "city_report", "city_notices", "consolidate_folder",
                                                 "province_report", "rectification_notices", "exposure_list",
-                                                "reward_roster", "contest_scoring", "init_settings", "track_followup",
+                                                "reward_roster", "contest_scoring", "quiz_marking", "init_settings", "track_followup",
                                                 "remind_returns"]
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in h.label) for h in b.HANDLERS)
 

@@ -113,7 +113,7 @@ def test_ribbon_tab_groups_and_chinese_labels(built):
     province = [btn.get("label") for btn in groups[1].findall("ui:button", NS)]
     assert city == ["校验本表", "生成本市报告", "生成整改通知书"]
     # every province job of `qm` has its button
-    assert province == ["汇总目录", "生成全区报告", "生成整改通知书", "曝光清单", "奖励名册", "竞赛计分", "跟踪督导", "催报", "设置"]
+    assert province == ["汇总目录", "生成全区报告", "生成整改通知书", "曝光清单", "奖励名册", "竞赛计分", "知识竞赛阅卷", "跟踪督导", "催报", "设置"]
     for btn in root.iter(f"{{{xlam.RIBBON_NS}}}button"):
         assert _has_chinese(btn.get("label")) and _has_chinese(btn.get("screentip")) and _has_chinese(btn.get("supertip"))
         assert btn.get("imageMso") and btn.get("onAction")

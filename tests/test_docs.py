@@ -31,10 +31,11 @@ def test_every_subcommand_is_in_the_command_table():
 
 
 def registered_codes() -> set[str]:
+    from addin.contest.quizbank import QUIZ_CODES
     from addin.contest.scoring import SCORING_CODES
     from addin.core.findings import CODES
 
-    return set(CODES) | set(SCORING_CODES)
+    return set(CODES) | set(SCORING_CODES) | set(QUIZ_CODES)
 
 
 def documented_codes() -> set[str]:

@@ -19,14 +19,18 @@ import pytest
 from addin.cli.main import _load_registrars, build_parser, main
 from addin.infra.marker import own_output_kind
 
-INPUTS = {"paths", "file", "summary", "source", "photos", "folder"}
+INPUTS = {"paths", "file", "summary", "source", "photos", "folder",
+          "sheets", "key", "bank", "participants", "online", "scoring", "quiz_marks"}
 OUTPUTS = {"output", "xlsx", "annotate", "directory", "letters"}
 FOLDER_OUTPUTS = {("check", "annotate"), ("notices", "output"), ("template", "output"), ("demo", "directory"),
-                  ("demo-run", "directory"), ("addin lite", "output"), ("track", "letters"), ("remind", "output")}
+                  ("demo-run", "directory"), ("addin lite", "output"), ("track", "letters"), ("remind", "output"),
+                  ("quiz paper", "output")}
 # outputs that take an existing folder and write their default file name inside it
 FOLDER_OK = {("score", "output"), ("addin build", "output"), ("template", "output"), ("notices", "output"),
              ("addin lite", "output"), ("track", "letters"), ("remind", "output"),
-             ("check", "annotate"), ("demo", "directory"), ("demo-run", "directory")}
+             ("check", "annotate"), ("demo", "directory"), ("demo-run", "directory"), ("quiz paper", "output")}
+# inputs the command needs one of, though argparse cannot say so (qm quiz mark: answer sheets or --online)
+ONE_OF_REQUIRED = {("quiz mark", "sheets")}
 
 
 def leaf_commands() -> dict[str, argparse.ArgumentParser]:
@@ -88,6 +92,12 @@ def world(tmp_path_factory, demo_manifest):
     empty_dir.mkdir()
     a_file = root / "普通文件"
     a_file.write_text("x")
+    paper = root / "试卷"
+    assert main(["quiz", "paper", "--n", "10", "-o", str(paper)]) == 0
+    bank = root / "题库.xlsx"
+    assert main(["template", "--quiz-bank", "-o", str(bank)]) == 0
+    online = root / "线上导出.csv"
+    online.write_text("姓名,单位,城市,1,2\n张三,某公司,南宁市,A,B\n", encoding="utf-8")
     ro = root / "只读盘"
     ro.mkdir()
     mounted = os.geteuid() == 0 and subprocess.run(
@@ -95,6 +105,7 @@ def world(tmp_path_factory, demo_manifest):
     yield {
         "root": root, "returns": returns, "summary": summary, "scoring": scoring, "other": other, "text": text,
         "empty_dir": empty_dir, "a_file": a_file, "ro": ro if mounted else None,
+        "paper": paper, "sheet": paper / "答题卡.xlsx", "bank": bank, "online": online,
         "long": root / ("很长的名字" * 20 + ".xlsx"),
     }
     if mounted:
@@ -110,6 +121,12 @@ def valid_input(name: str, dest: str, w) -> str:
         return str(w["summary"])
     if dest == "photos":
         return str(w["returns"])
+    if dest in ("sheets", "key", "bank", "online"):
+        return str(w[{"sheets": "sheet", "key": "paper"}.get(dest, dest)])
+    if dest == "participants":
+        return str(w["summary"])
+    if dest == "scoring":
+        return str(w["scoring"])
     return str(w["returns"])
 
 
@@ -118,7 +135,7 @@ def fresh_output(name: str, dest: str, w, tag: str) -> str:
     if (name, dest) in FOLDER_OUTPUTS:
         return str(base)
     suffix = {"addin build": ".xlam", "check": ".xlsx", "consolidate": ".xlsx", "score": ".xlsx",
-              "track": ".xlsx"}.get(name, ".docx")
+              "track": ".xlsx", "quiz mark": ".xlsx"}.get(name, ".docx")
     if name == "template":
         suffix = ""
     return str(base) + suffix
@@ -134,7 +151,7 @@ def argv_for(name: str, parser, w, bad_dest: str | None = None, bad: str | None 
                 continue
             value = fresh_output(name, dest, w, tag)
         elif dest in INPUTS:
-            if not required:
+            if not required and (name, dest) not in ONE_OF_REQUIRED:
                 continue
             value = valid_input(name, dest, w)
         else:
@@ -163,7 +180,7 @@ def run(capsys, argv: list[str], case: str = "") -> tuple[int, str]:
 
 def hashes(w) -> dict[str, str]:
     return {str(p): hashlib.sha256(p.read_bytes()).hexdigest()
-            for key in ("returns", "summary", "scoring", "other", "text")
+            for key in ("returns", "summary", "scoring", "other", "text", "paper", "bank", "online")
             for p in ([w[key]] if w[key].is_file() else sorted(w[key].rglob("*"))) if p.is_file()}
 
 
@@ -221,14 +238,14 @@ def test_bad_output_paths(capsys, world, name, case):
             bad = valid_input(name, inputs[0], world)
         else:
             bad = {"directory": str(world["empty_dir"]),
-                   "other-kind": str(world["text"] if folder or name in ("check", "consolidate", "score", "addin build")
+                   "other-kind": str(world["text"] if folder or name in ("check", "consolidate", "score", "addin build", "quiz mark")
                                      else world["summary"]),
                    "too-long": str(world["root"] / ("很长的名字" * 20 + ("" if folder else ".docx"))),
                    "read-only": str((world["ro"] or world["root"]) / ("输出" if folder else "输出.docx")),
                    "under-a-file": str(world["a_file"] / ("输出" if folder else "输出.docx"))}[case]
             if case in ("too-long", "read-only", "under-a-file") and not folder:
                 bad = bad[:-5] + {"addin build": ".xlam", "check": ".xlsx", "consolidate": ".xlsx",
-                                  "score": ".xlsx"}.get(name, ".docx")
+                                  "score": ".xlsx", "quiz mark": ".xlsx"}.get(name, ".docx")
         argv = argv_for(name, parser, world, dest, bad, tag=f"out-{case}")
         code, text = run(capsys, argv)
         if case == "directory" and (name, dest) in FOLDER_OK:

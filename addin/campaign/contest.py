@@ -5,7 +5,7 @@ the scoring functions (addin.contest.scoring) and the worksheet functions use th
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from fractions import Fraction
 from typing import Any, Mapping, Sequence
 
@@ -15,8 +15,8 @@ from addin.core.exact import percent as _pct
 from addin.core.exact import short as _fmt
 from addin.core.normalize import clean_text
 
-__all__ = ["Criterion", "ContestRules", "QuizRules", "TIEBREAKS", "ROUNDING", "contest_rules", "quiz_rules",
-           "quota_counts", "default"]
+__all__ = ["Criterion", "ContestRules", "QuizRules", "PaperRules", "TIEBREAKS", "ROUNDING", "QUESTION_TYPES",
+           "MARKING_MODES", "contest_rules", "quiz_rules", "paper_rules", "quota_counts", "default"]
 
 
 TRIM_MIN_JUDGES = 5   # one highest and one lowest score are dropped from this many valid scores on
@@ -108,6 +108,53 @@ class ContestRules:
         return out
 
 
+# question types of the knowledge-contest bank (single choice, multiple choice, true/false)
+SINGLE, MULTIPLE, TRUE_FALSE = "单选", "多选", "判断"
+QUESTION_TYPES = (SINGLE, MULTIPLE, TRUE_FALSE)
+MARKING_MODES = {"all_or_nothing": "多选题全部选对得满分，错选、漏选均不得分",
+                 "partial": "多选题全部选对得满分；少选且无错选的得该题分值的 {share}；有错选的不得分"}
+
+
+@dataclass(frozen=True)
+class PaperRules:
+    """The knowledge contest's bank, papers and marking (``[knowledge.paper]``): every default here."""
+    categories: tuple[str, ...] = ("法律法规", "钢筋", "混凝土", "结构尺寸", "电线电缆", "砌体", "房屋安全鉴定", "公文与程序")
+    # share of a paper's questions by category, and within a category by difficulty
+    category_shares: tuple[tuple[str, Fraction], ...] = (
+        ("法律法规", Fraction(1, 5)), ("钢筋", Fraction(1, 5)), ("混凝土", Fraction(1, 10)),
+        ("结构尺寸", Fraction(3, 20)), ("电线电缆", Fraction(1, 10)), ("砌体", Fraction(1, 20)),
+        ("房屋安全鉴定", Fraction(1, 10)), ("公文与程序", Fraction(1, 10)))
+    difficulties: tuple[str, ...] = ("易", "中", "难")
+    difficulty_shares: tuple[tuple[str, Fraction], ...] = (("易", Fraction(3, 10)), ("中", Fraction(1, 2)),
+                                                          ("难", Fraction(1, 5)))
+    n_questions: int = 50
+    variants: int = 2
+    minutes: int = 60
+    points: tuple[tuple[str, Fraction], ...] = ((SINGLE, Fraction(2)), (MULTIPLE, Fraction(3)), (TRUE_FALSE, Fraction(1)))
+    multiple_choice: str = "all_or_nothing"
+    partial_share: Fraction = Fraction(1, 2)
+    # catalog rule id prefix -> category of the questions generated from that rule
+    rule_categories: tuple[tuple[str, str], ...] = (
+        ("rebar.", "钢筋"), ("gb50204.", "结构尺寸"), ("jgj23.", "混凝土"), ("gb3956.", "电线电缆"),
+        ("gb50203.", "砌体"))
+    # questions are generated only from catalog rules of these confidences (C: confirmed)
+    generate_confidence: tuple[str, ...] = ("C",)
+    discrimination_share: Fraction = Fraction(27, 100)   # upper and lower groups of the item analysis
+    weakest_n: int = 3
+
+    def points_of(self, qtype: str) -> Fraction:
+        return dict(self.points)[qtype]
+
+    def category_of_rule(self, rule_id: str) -> str | None:
+        for prefix, cat in self.rule_categories:
+            if rule_id.startswith(prefix):
+                return cat
+        return None
+
+    def marking_text(self) -> str:
+        return MARKING_MODES[self.multiple_choice].format(share=_pct(self.partial_share))
+
+
 @dataclass(frozen=True)
 class QuizRules:
     online_weight: Fraction
@@ -118,6 +165,7 @@ class QuizRules:
     city_short: str = "zero"
     decimals: int = 2
     publish_top_n: int = 10
+    paper: PaperRules = field(default_factory=PaperRules)
 
     def summary(self) -> str:
         """One sentence for published results."""
@@ -246,7 +294,79 @@ def quiz_rules(settings: Mapping[str, Any] | QuizRules) -> QuizRules:
         raise _bad(w, "decimals 应为 0～6")
     missing_as_zero = bool(settings.get("missing_part_as_zero", default(QuizRules, "missing_part_as_zero")))
     return QuizRules(on, off, mx, top_n, missing_as_zero, short, decimals,
-                     int(settings.get("publish_top_n", default(QuizRules, "publish_top_n"))))
+                     int(settings.get("publish_top_n", default(QuizRules, "publish_top_n"))),
+                     paper_rules(settings.get("paper") or {}))
+
+
+def _shares(raw: Any, known: Sequence[str], where: str, key: str) -> tuple[tuple[str, Fraction], ...]:
+    if not isinstance(raw, Mapping):
+        raise _bad(where, f"{key} 应为表（名称 = 比例）")
+    out = tuple((str(k), _setting_num(raw, k, where)) for k in raw)
+    unknown = [k for k, _ in out if k not in known]
+    if unknown:
+        raise _bad(where, f"{key} 中有未列出的名称：{'、'.join(unknown)}")
+    if any(v < 0 for _, v in out):
+        raise _bad(where, f"{key} 的比例不能为负")
+    _weights_sum_to_one([v for _, v in out], where, key + " ")
+    return out
+
+
+def paper_rules(settings: Mapping[str, Any] | PaperRules) -> PaperRules:
+    """The bank, paper and marking settings from ``campaign.knowledge.paper``; SettingsError if unusable."""
+    if isinstance(settings, PaperRules):
+        return settings
+    w = "knowledge.paper"
+    d = {f.name: default(PaperRules, f.name) for f in fields(PaperRules)}
+    cats = tuple(str(c) for c in settings.get("categories", d["categories"]))
+    if not cats or len(set(cats)) != len(cats):
+        raise _bad(w, "categories 须为不重复的分类名称列表")
+    diffs = tuple(str(c) for c in settings.get("difficulties", d["difficulties"]))
+    if not diffs or len(set(diffs)) != len(diffs):
+        raise _bad(w, "difficulties 须为不重复的难度名称列表")
+    cat_shares = (_shares(settings["category_shares"], cats, w, "category_shares") if "category_shares" in settings
+                  else tuple((c, s) for c, s in d["category_shares"] if c in cats))
+    if "category_shares" not in settings and sum((s for _, s in cat_shares), Fraction(0)) != 1:
+        raise _bad(w, "改动 categories 时须同时设置 category_shares")
+    diff_shares = (_shares(settings["difficulty_shares"], diffs, w, "difficulty_shares") if "difficulty_shares" in settings
+                   else d["difficulty_shares"])
+    if "difficulty_shares" not in settings and [x for x, _ in diff_shares] != list(diffs):
+        raise _bad(w, "改动 difficulties 时须同时设置 difficulty_shares")
+    points = dict(d["points"])
+    for k, v in (settings.get("points") or {}).items():
+        if k not in QUESTION_TYPES:
+            raise _bad(w, f"points 的题型应为 {'、'.join(QUESTION_TYPES)}，实为“{k}”")
+        points[k] = _setting_num(settings["points"], k, w)
+        if points[k] <= 0:
+            raise _bad(w, "每题分值须大于 0")
+    mode = str(settings.get("multiple_choice", d["multiple_choice"]))
+    if mode not in MARKING_MODES:
+        raise _bad(w, f"multiple_choice 应为 {' 或 '.join(MARKING_MODES)}，实为“{mode}”")
+    share = _setting_num(settings, "partial_share", w, d["partial_share"])
+    if not 0 < share < 1:
+        raise _bad(w, "partial_share 应大于 0、小于 1")
+    ints = {}
+    for key, lo in (("n_questions", 1), ("variants", 1), ("minutes", 1), ("weakest_n", 1)):
+        try:
+            ints[key] = int(settings.get(key, d[key]))
+        except (TypeError, ValueError):
+            raise _bad(w, f"{key} 应为整数") from None
+        if ints[key] < lo:
+            raise _bad(w, f"{key} 至少为 {lo}")
+    if ints["variants"] > 6:
+        raise _bad(w, "variants 最多为 6（A～F 卷）")
+    rule_cats = settings.get("rule_categories")
+    rule_cats = (tuple((str(k), str(v)) for k, v in rule_cats.items()) if isinstance(rule_cats, Mapping)
+                 else d["rule_categories"])
+    disc = _setting_num(settings, "discrimination_share", w, d["discrimination_share"])
+    if not 0 < disc <= Fraction(1, 2):
+        raise _bad(w, "discrimination_share 应大于 0、不超过 0.5")
+    conf = tuple(str(c) for c in settings.get("generate_confidence", d["generate_confidence"]))
+    if not set(conf) <= {"C", "P", "U"}:
+        raise _bad(w, "generate_confidence 只能包含 C、P、U")
+    return PaperRules(categories=cats, category_shares=cat_shares, difficulties=diffs, difficulty_shares=diff_shares,
+                      points=tuple((t, points[t]) for t in QUESTION_TYPES), multiple_choice=mode, partial_share=share,
+                      rule_categories=rule_cats, generate_confidence=conf, discrimination_share=disc, **ints)
+
 
 
 def quota_counts(rules: ContestRules, n: int) -> list[tuple[str, int, str]]:

@@ -35,7 +35,8 @@ def _guard(args, out: str, what: str, folder: bool = False) -> None:
     """Class 1/2 of issue 17: the output is checked against the inputs before any work."""
     from addin.infra.paths import Output, guard
 
-    guard([p for p in (getattr(args, "summary", None), getattr(args, "city", None)) if p],
+    guard([p for p in (getattr(args, "summary", None), getattr(args, "city", None),
+                       getattr(args, "quiz_marks", None)) if p],
           [Output(Path(out), what, folder=folder) if folder else Output(Path(out), what, (".docx",))])
 
 
@@ -57,7 +58,19 @@ def _load(args):
 def cmd_report(args) -> int:
     from docgen.report import build_city_report, build_province_report
 
+    if args.quiz_marks:
+        from addin.infra.paths import check_input
+
+        if args.city:
+            print("错误：--quiz-marks（知识竞赛成绩）只用于全区报告，不能与 --city 同时指定", file=sys.stderr)
+            return 2
+        check_input(args.quiz_marks, "知识竞赛成绩工作簿（qm quiz mark 生成）")
     _guard(args, args.output or ("本市报告.docx" if args.city else "全区报告.docx"), "报告")
+    quiz = None
+    if args.quiz_marks:                  # read first: a wrong file is said before the summary is loaded
+        from addin.contest.analysis import read_weakest
+
+        quiz = read_weakest(args.quiz_marks, campaign_from_args(args).quiz_rules.paper.weakest_n)
 
     if args.city:
         if args.summary:
@@ -89,7 +102,7 @@ def cmd_report(args) -> int:
         return 2
     out = Path(args.output or "全区报告.docx")
     path = build_province_report(c, out, date=args.date, recipient=args.recipient, doc_number=args.doc_number,
-                                 letterhead=args.letterhead)
+                                 letterhead=args.letterhead, quiz_marks=quiz)
     print(f"已生成报告：{path}")
     if c.missing_cities:
         print(f"提示：未报送的城市：{'、'.join(c.missing_cities)}")
@@ -177,6 +190,8 @@ def register(sub) -> None:
     r.add_argument("--doc-number", metavar="字号",
                    help="发文字号，如 桂建管〔2022〕25号（全区报告默认取活动设置 [report] doc_number，未设置则不写）")
     r.add_argument("--letterhead", action="store_true", help="全区报告用于已印版头的公文纸：版头位置留空，不印发文机关标志和红色分隔线")
+    r.add_argument("--quiz-marks", metavar="成绩", help="知识竞赛成绩工作簿（qm quiz mark 生成）：全区报告增加一段，"
+                   "列出正确率最低的知识分类和条文（口径见统计口径说明）")
     r.set_defaults(func=cmd_report)
 
     n = sub.add_parser(

@@ -54,6 +54,12 @@ def cmd_template(args) -> int:
         as_file = out.suffix.lower() == ".xlsx"
         guard([args.source] if args.source else [],
               [Output(out, "评分工作簿", (".xlsx",)) if as_file else Output(out, "输出目录", folder=True)])
+    elif args.quiz_bank:
+        from addin.contest.quizbank import bank_filename
+
+        guard([], [Output(out, "题库工作簿", (".xlsx",)) if out.suffix.lower() == ".xlsx" else
+                   Output(out, "输出目录", folder=True),
+                   None if out.suffix.lower() == ".xlsx" else Output(out / bank_filename(camp), "题库工作簿", (".xlsx",))])
     else:
         guard([], [Output(out, "输出目录", folder=True)])
     if args.all:
@@ -68,6 +74,12 @@ def cmd_template(args) -> int:
             cities.append(city)
     else:
         cities = []
+    if args.quiz_bank:
+        from addin.contest.quizbank import bank_filename, write_bank
+
+        path = write_bank(out if out.suffix.lower() == ".xlsx" else out / bank_filename(camp), camp)
+        print(f"已生成知识竞赛题库：{path}")
+        return 0
     if args.scoring:
         from addin.contest.workbook import write_scoring_template
 
@@ -114,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--all", action="store_true", help="生成全部城市")
     t.add_argument("--generic", action="store_true", help="同时生成通用空白表（城市由填报人选择）")
     t.add_argument("--scoring", action="store_true", help="生成微视频评比和知识竞赛的评分工作簿")
+    t.add_argument("--quiz-bank", action="store_true", help="生成知识竞赛题库工作簿（含内置题库，可增删改）")
     t.add_argument("--source", metavar="汇总表", help="评分工作簿的作品来源（qm consolidate 生成的汇总表）")
     t.add_argument("-o", "--output", metavar="目录", default=".", help="输出目录（默认当前目录）")
     t.set_defaults(func=cmd_template)
@@ -134,7 +147,8 @@ def _load_registrars() -> None:
         return
 
     for name in ("addin.cli.check", "addin.cli.consolidate", "addin.cli.demo", "addin.cli.docs",
-                 "addin.cli.score", "addin.cli.addin_cmd", "addin.cli.pipeline", "addin.cli.track"):
+                 "addin.cli.score", "addin.cli.addin_cmd", "addin.cli.pipeline", "addin.cli.track",
+                 "addin.cli.quiz"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

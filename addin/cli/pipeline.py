@@ -42,6 +42,7 @@ def cmd_demo_run(args) -> int:
         "docs": out / "05-公文",
         "contest": out / "06-竞赛计分",
         "track": out / "07-跟踪督导",
+        "quiz": out / "08-知识竞赛",
     }
     summary = d["summary"] / "汇总.xlsx"
     steps: list[tuple[str, list[str], set[int]]] = [
@@ -51,9 +52,12 @@ def cmd_demo_run(args) -> int:
                           "--annotate", str(d["check"] / "标注副本")], {0, 1}),
         ("汇总", ["consolidate", str(d["returns"]), "-o", str(summary), "-q"], {0}),
     ]
+    province_report = ("生成全区报告", ["report", str(summary), "-o", str(d["docs"] / "全区报告.docx"), "--date", DOC_DATE], {0})
+    # with the knowledge contest the report is written after the marking: it names the weakest categories
+    quiz_in_report = _have("addin.cli.docs") and _have("addin.cli.score") and _have("addin.cli.quiz")
     if _have("addin.cli.docs"):
         steps += [
-            ("生成全区报告", ["report", str(summary), "-o", str(d["docs"] / "全区报告.docx"), "--date", DOC_DATE], {0}),
+            *([] if quiz_in_report else [province_report]),
             ("生成本市报告（南宁市）", ["report", "--city", "@return-of:南宁市",
                                   "-o", str(d["docs"] / "本市报告_南宁市.docx"), "--date", CITY_DATE], {0}),
             ("生成整改通知书草稿（各市名义，只对未整改且未下发通知书的项目）",
@@ -83,9 +87,27 @@ def cmd_demo_run(args) -> int:
         steps += [
             ("生成评分工作簿（作品来自汇总表）", ["template", "--scoring", "--source", str(summary), "-o", str(d["contest"])], {0}),
         ]
+        steps += [("模拟评委打分（演示）", ["@fill-scores", str(d["contest"])], {0})]
+        scored = d["contest"] / "评分表（已评）.xlsx"
+        if _have("addin.cli.quiz"):
+            bank = d["quiz"] / "题库.xlsx"
+            scored = d["contest"] / "评分表（已评，含阅卷成绩）.xlsx"
+            steps += [
+                ("生成知识竞赛题库", ["template", "--quiz-bank", "-o", str(bank)], {0}),
+                ("组卷（A/B 卷、参考答案、答案、答题卡；参赛人取自汇总表）",
+                 ["quiz", "paper", "--bank", str(bank), "--n", "50", "--seed", "2022", "--participants", str(summary),
+                  "-o", str(d["quiz"] / "试卷")], {0}),
+                ("模拟参赛人答题（演示：线下答题卡和线上导出）", ["@simulate-answers", str(d["quiz"])], {0}),
+                ("阅卷和试题分析，成绩写入评分工作簿",
+                 ["quiz", "mark", str(d["quiz"] / "答题卡（已填）.xlsx"), "--online", str(d["quiz"] / "线上答题导出.csv"),
+                  "--key", str(d["quiz"] / "试卷"), "--scoring", str(d["contest"] / "评分表（已评）.xlsx"),
+                  "-o", str(scored)], {0}),
+            ]
+            if quiz_in_report:
+                label, argv, ok = province_report
+                steps += [(label + "（含知识竞赛试题分析：正确率最低的分类和条文）", [*argv, "--quiz-marks", str(scored)], ok)]
         steps += [
-            ("模拟评委打分（演示）", ["@fill-scores", str(d["contest"])], {0}),
-            ("竞赛计分并生成获奖名单", ["score", str(d["contest"] / "评分表（已评）.xlsx"),
+            ("竞赛计分并生成获奖名单", ["score", str(scored),
                                       "-o", str(d["contest"] / "计分结果.xlsx"), "--date", "2022-10-20"], {0, 1}),
         ]
     start = time.perf_counter()
@@ -97,7 +119,12 @@ def cmd_demo_run(args) -> int:
                 continue
         argv = [str(_first_return(d["returns"], a.split(":", 1)[1])) if a.startswith("@return-of:") else a for a in argv]
         print(f"\n【{i}/{len(steps)}】{label}：qm {' '.join(argv)}", flush=True)
-        code = _fill_scores(Path(argv[1]), args) if argv[0] == "@fill-scores" else main(camp + argv)
+        if argv[0] == "@fill-scores":
+            code = _fill_scores(Path(argv[1]), args)
+        elif argv[0] == "@simulate-answers":
+            code = _simulate_answers(Path(argv[1]))
+        else:
+            code = main(camp + argv)
         if code not in ok:
             print(f"✘ 第 {i} 步失败（退出码 {code}）", file=sys.stderr)
             return 2 if code == 2 else 1        # bad input or settings stay exit code 2
@@ -105,7 +132,8 @@ def cmd_demo_run(args) -> int:
     for key, label in (("templates", "下发给各市的标准填报工作簿"), ("returns", "演示的各市报送文件和 manifest.json（故意安排的错误清单）"),
                        ("check", "校验结果.xlsx 和标注副本"), ("summary", "汇总.xlsx（概况、明细、不合格清单、批次追溯、图表）"),
                        ("docs", "全区报告、本市报告、整改通知书、曝光清单、奖励名册"), ("contest", "评分工作簿、计分结果和获奖名单"),
-                       ("track", "跟踪督导表、督办通知、催报名单和催报通知")):
+                       ("track", "跟踪督导表、督办通知、催报名单和催报通知"),
+                       ("quiz", "知识竞赛题库、试卷、答题卡、线上导出")):
         if d[key].exists():
             print(f"  {d[key]}  —  {label}")
     return 0
@@ -118,6 +146,14 @@ def _fill_scores(folder: Path, args) -> int:
     (template,) = [p for p in folder.glob("*.xlsx") if "已评" not in p.name]
     out = fill_demo_scores(template, folder / "评分表（已评）.xlsx", campaign_from_args(args))
     print(f"已填入演示评分：{out}")
+    return 0
+
+
+def _simulate_answers(folder: Path) -> int:
+    from addin.demo.quiz import simulate_answers
+
+    sheet, online = simulate_answers(folder / "试卷", folder / "答题卡（已填）.xlsx", folder / "线上答题导出.csv")
+    print(f"已填入演示答案：{sheet}；线上答题导出：{online}")
     return 0
 
 

@@ -118,6 +118,16 @@ DERIVED_FIGURES: tuple[Figure, ...] = (
     _f("quiz_online", "线上竞赛成绩", "人次", "“知识竞赛”表中线上成绩已填的行数"),
     _f("quiz_offline", "线下竞赛成绩", "人次", "“知识竞赛”表中线下成绩已填的行数"),
     _f("people_total", "活动参与人次", "人次", "宣传参与人数＋观摩参加人数＋知识竞赛人数"),
+    # the knowledge contest's item analysis (qm quiz mark's 成绩.xlsx, given to qm report --quiz-marks);
+    # the 口径 are printed in 统计口径说明: Chinese only, no command names
+    _f("quiz_papers_marked", "知识竞赛阅卷份数", "份",
+       "知识竞赛阅卷的答卷份数：线下答题卡和线上导出中有作答、试卷版本可识别的行数之和（没有作答的行按缺考不计；"
+       "同一人重复的答卷都计入试题分析，成绩只采用第一份）；与各市填报的知识竞赛人数分别统计"),
+    _f("quiz_weak_categories", "知识竞赛正确率最低的分类", "",
+       "各分类的正确率 = 该分类各题作答中得满分的份数 ÷ 作答份数（作答份数 = 阅卷份数 × 该分类在试卷上的题数；"
+       "未答、无效答案和多选题少选均不算得满分），按正确率从低到高取前几个（个数在活动设置的知识竞赛组卷设置中规定，默认 3 个）"),
+    _f("quiz_weak_clauses", "知识竞赛正确率最低的条文", "",
+       "按试题所注依据（法律法规条文或标准编号及条款）分组，正确率的算法同上，按正确率从低到高取前几个"),
     _f("nc_items", "不合格项次", "项次",
        "复核判定为不合格的行；无法复核而各市填写为不合格的行也列入（见不合格清单）"),
     _f("nc_projects", "不合格项涉及工程", "个", "不合格项中不同工程名称的个数"),
@@ -434,6 +444,15 @@ class Ledger:
         seed, rows = roster_rows(camp, self.frame("complaints"))
         self.roster = roster_totals(seed, rows)
         v["reward_roster"] = self.roster
+
+    def add_quiz_analysis(self, weakest) -> None:
+        """Take the knowledge contest's item analysis (addin.contest.analysis.Weakest, read from the
+        marking output by read_weakest) as the figures quiz_papers_marked, quiz_weak_categories and
+        quiz_weak_clauses: (name, rate, questions, responses) lowest rate first. Without it these
+        figures are None and a document leaves the paragraph out."""
+        self._values["quiz_papers_marked"] = int(weakest.papers)
+        self._values["quiz_weak_categories"] = [tuple(x) for x in weakest.categories]
+        self._values["quiz_weak_clauses"] = [tuple(x) for x in weakest.clauses]
 
     def info(self) -> pd.DataFrame:
         info = getattr(self.c, "info", None)

@@ -20,7 +20,7 @@ City side (the city's own workbook is open):
 Province side (a control workbook with a 设置 sheet, see :data:`SETTINGS_ROWS`):
 - :func:`consolidate_folder` 汇总目录, :func:`province_report` 生成全区报告,
   :func:`rectification_notices` 生成整改通知书, :func:`exposure_list` 曝光清单,
-  :func:`reward_roster` 奖励名册, :func:`contest_scoring` 竞赛计分,
+  :func:`reward_roster` 奖励名册, :func:`contest_scoring` 竞赛计分, :func:`quiz_marking` 知识竞赛阅卷,
   :func:`init_settings` 设置 (creates the 设置 sheet), :func:`track_followup` 跟踪督导 and
   :func:`remind_returns` 催报 (the follow-up, as ``qm track`` and ``qm remind``).
 """
@@ -60,6 +60,8 @@ SETTINGS_ROWS = (
     ("输出目录", "汇总表、报告、通知书的输出文件夹；留空则与本工作簿同一文件夹", "B3"),
     ("活动设置文件", "活动设置 TOML 文件；留空则使用内置的本年度活动设置", "B4"),
     ("评分工作簿", "填好的评分工作簿（qm template --scoring 生成）；留空则使用当前打开的评分工作簿", "B5"),
+    ("答题卡", "知识竞赛线下答题卡（qm quiz paper 生成），答案.xlsx 须在同一文件夹；留空则使用当前打开的答题卡", "B6"),
+    ("线上答题导出", "知识竞赛线上答题导出（.csv 或 .xlsx）；没有可留空", "B7"),
 )
 
 
@@ -442,6 +444,35 @@ def contest_scoring(book: xw.Book, ui: _Ui, out_dir: str | Path | None = None) -
     ui.alert("\n".join(lines), critical=bool(run.errors))
 
 
+@_handler("知识竞赛阅卷")
+def quiz_marking(book: xw.Book, ui: _Ui, out_dir: str | Path | None = None) -> None:
+    """知识竞赛阅卷: mark the answer sheet (设置 答题卡, or the open one) and the online export by the
+    key beside the answer sheet (as ``qm quiz mark``): 知识竞赛成绩.xlsx, ready for 竞赛计分."""
+    from addin.contest.papers import ANSWER_SHEET
+    from addin.usecases import QUIZ_RESULT_NAME, mark_quiz
+
+    campaign = campaign_for(book)
+    sheet = _folder(book, setting(book, "答题卡"))
+    if sheet is None:
+        if ANSWER_SHEET not in _sheet_names(book):
+            raise UserError("请在“设置”表中填写答题卡，或打开填好的答题卡后再点“知识竞赛阅卷”。")
+        sheet = book_path(book)
+        if not sheet.is_file():
+            raise UserError("请先把答题卡保存到本机后再阅卷。")
+        if not ui.remote and not _saved(book):
+            raise UserError("答题卡有未保存的修改，请先保存后再阅卷。")
+    if not sheet.is_file():
+        raise UserError(f"答题卡不存在：{sheet}")
+    online = _folder(book, setting(book, "线上答题导出"))
+    if online is not None and not online.is_file():
+        raise UserError(f"线上答题导出文件不存在：{online}")
+    out = output_folder(book, out_dir, fallback=sheet.parent) / QUIZ_RESULT_NAME
+    ui.status(f"知识竞赛阅卷：正在读取 {sheet.name}……")
+    run = mark_quiz(campaign, sheet.parent, out, answer_sheets=[sheet], online=[online] if online else [])
+    ui.alert("\n".join([*run.summary_lines(), "在“设置”表的评分工作簿中填写该文件，即可点“竞赛计分”排名。"]),
+             critical=bool(run.errors))
+
+
 @_handler("跟踪督导")
 def track_followup(book: xw.Book, ui: _Ui, out_dir: str | Path | None = None) -> None:
     """跟踪督导: as ``qm track 汇总.xlsx --as-of 今天 --letters 督办通知/`` (汇总.xlsx made first if stale)."""
@@ -490,12 +521,12 @@ def init_settings(book: xw.Book, ui: _Ui) -> None:
                 pass
         ui.alert("已生成“设置”表：请在 B2 填写回收目录（各市报送文件所在文件夹），其余可留空。")
     else:
-        ui.alert("“设置”表已存在：B2 回收目录，B3 输出目录，B4 活动设置文件，B5 评分工作簿。")
+        ui.alert("“设置”表已存在：B2 回收目录，B3 输出目录，B4 活动设置文件，B5 评分工作簿，B6 答题卡，B7 线上答题导出。")
     sheet.activate()
 
 
 HANDLERS: tuple[Callable, ...] = (
     validate_book, city_report, city_notices, consolidate_folder, province_report,
-    rectification_notices, exposure_list, reward_roster, contest_scoring, init_settings, track_followup,
+    rectification_notices, exposure_list, reward_roster, contest_scoring, quiz_marking, init_settings, track_followup,
     remind_returns,
 )
