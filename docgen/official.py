@@ -477,36 +477,9 @@ def _looks_numeric(text: str) -> bool:
     return bool(re.fullmatch(r"[-+]?[\d,.]+%?|[-+]?\d+(\.\d+)?[元个件份项场人栋]?", text))
 
 
-class OfficialDocument:
-    """A GB/T 9704-2012 document. Call the element methods in reading order, then save()."""
+class _Masthead:
+    """Part of OfficialDocument: 版头 (7.2) and the lines above the 正文: 发文机关标志, 发文字号 and red line, 标题, 主送机关."""
 
-    def __init__(self, campaign: Any, fonts: dict | None = None, *, char_grid: bool = False,
-                 draft: bool = False):
-        """``fonts`` overrides the campaign's [fonts] (keys as in DEFAULT_FONTS).
-
-        ``char_grid=True`` writes Word's "lines and characters" grid (28 characters a line by
-        grid pitch) instead of the default line grid plus 0.25 pt condensing. Both should give
-        28 characters a line in Word and WPS (not verified here: no Word/WPS on the build
-        machine); LibreOffice 7.4 puts every 3号 character of a character grid into two cells
-        (14 a line), hence the default, which LibreOffice lays out at 28 (tested).
-        """
-        self.campaign = campaign
-        self.fonts = resolve_fonts(campaign, fonts)
-        self.char_grid = bool(char_grid)
-        self.document = Document(io.BytesIO(_template_bytes(tuple(sorted(self.fonts.items())), self.char_grid)))
-        self._body = self.document.element.body
-        self._counters = [0, 0, 0, 0]
-        self._last = ""            # kind of the last element added
-        self._title_text = ""
-        self._copy_to: list[str] = []
-        self._printer = ""                     # 印发机关 of the 版记 ("" = no 印发 line)
-        self._printed: dt.date | None = None   # 印发日期
-        self.draft = bool(draft)
-        self._page_numbers()
-        if self.draft:
-            self._draft_headers()
-
-    # -- elements ----------------------------------------------------------------------
     def masthead(self, authority: str, doc_number: str | None = None, *, letterhead: bool = False,
                  printed: dt.date | None = None, copy_to: Iterable[str] = (), mark: str | None = None):
         """版头 (7.2) at the top of page 1, and the 版记 (7.4) that save() puts at the foot of the last page.
@@ -589,6 +562,10 @@ class OfficialDocument:
         self._last = "recipient"
         return p
 
+
+class _BodyText:
+    """Part of OfficialDocument: 正文 (7.3): headings with their 层次序数, paragraphs, 附件说明, 署名 and 成文日期, 附注, attachment pages."""
+
     def heading1(self, text: str):
         return self._heading(1, text)
 
@@ -611,6 +588,158 @@ class OfficialDocument:
         p = self.document.add_paragraph()
         self._last = "blank"
         return p
+
+    def attachments(self, names: list[str]):
+        """附件说明: one blank line below the text, indented 2 characters; several are numbered 1. 2. …
+
+        Wrapped lines align with the first character of the attachment name (7.3.4).
+        """
+        names = [clean_text(n).strip().rstrip("。.；;，,") for n in names if clean_text(n).strip()]
+        if not names:
+            return []
+        self.blank_line()
+        out = []
+        label = 3.0   # "附件：" is three characters
+        if len(names) == 1:
+            p = self._para("附件：" + names[0], "Attachment")
+            self._set_ind(p, left=2 + label, hanging=label)
+            out.append(p)
+        else:
+            for i, name in enumerate(names, 1):
+                num = f"{i}."
+                numw = visual_width(num) * 0.75   # half-width digits in Times New Roman are narrower than ½ char
+                prefix = ("附件：" if i == 1 else "") + num
+                p = self._para(prefix + name, "Attachment")
+                if i == 1:
+                    self._set_ind(p, left=2 + label + numw, hanging=label + numw)
+                else:
+                    self._set_ind(p, left=2 + label + numw, hanging=numw)
+                out.append(p)
+        self._last = "attachments"
+        return out
+
+    def signature(self, authority: str, date: dt.date):
+        """署名 and 成文日期 without a seal (7.3.5.2), placed by measure: the 署名 one blank line
+        below the text, 2 characters from the right; the date on the next line, its first
+        character 2 characters right of the 署名's first character. When the date is the longer,
+        the date keeps 2 characters from the right and the 署名 moves left so that it still
+        starts 2 characters left of the date. Both lines are flush left with a left indent
+        computed from the measured widths (half-width digits included; East Asian autospacing
+        off), so the renderer's own measuring cannot shift them. The block is kept with the
+        text above it (never alone on a page)."""
+        authority = clean_text(authority).strip()
+        day = date.date() if isinstance(date, dt.datetime) else date
+        date_text = chinese_date(day)
+        char = CHAR_TWIPS / 20                                   # 1 字 of 3号 on the 28-a-line grid
+        width = TEXT_WIDTH_TWIPS / 20
+        wa, wd = text_width_pt(authority), text_width_pt(date_text)
+        start_a = width - 2 * char - wa                          # 右空二字
+        start_d = start_a + 2 * char                             # 首字比署名首字右移二字
+        if start_d + wd > width - 2 * char:                      # date longer: it keeps 右空二字
+            start_d = width - 2 * char - wd
+            start_a = start_d - 2 * char
+        start_a = max(0.0, start_a)
+        start_d = max(0.0, start_d)
+        self._keep_previous_with_next()
+        blank = self.blank_line()
+        _keep(blank, next_=True)
+        pa = self._para(authority, "Signature")
+        pd = self._para(date_text, "Date")
+        for p, start in ((pa, start_a), (pd, start_d)):
+            ppr = p._p.get_or_add_pPr()
+            ppr.append(parse_xml(f'<w:autoSpaceDE {nsdecls("w")} w:val="0"/>'))
+            ppr.append(parse_xml(f'<w:autoSpaceDN {nsdecls("w")} w:val="0"/>'))
+            ppr.append(parse_xml(f'<w:jc {nsdecls("w")} w:val="left"/>'))
+            ppr.append(parse_xml(f'<w:ind {nsdecls("w")} w:left="{round(start * 20)}" w:right="0" w:firstLine="0"/>'))
+            _sort_ppr(ppr)
+        _keep(pa, next_=True)
+        self._last = "signature"
+        return pa, pd
+
+    def note(self, text: str):
+        """附注 in parentheses, indented 2 characters, below the 成文日期 (7.3.6)."""
+        t = clean_text(text).strip()
+        if not (t.startswith("（") and t.endswith("）")):
+            t = f"（{t.strip('()（）')}）"
+        p = self._para(t, "Note")
+        self._last = "note"
+        return p
+
+    def copy_to(self, names: Iterable[str]):
+        """抄送 (7.4.2): the agencies go into the 版记 that save() writes at the foot of the last
+        page: "抄送：" then the agencies separated by "，", ending with "。", in 4号仿宋, one
+        character in from both edges, wrapped lines aligned after the colon."""
+        for n in names or ():
+            t = clean_text(n).strip()
+            if t and t not in self._copy_to:
+                self._copy_to.append(t)
+        return list(self._copy_to)
+
+    def attachment_page(self, label: str, title: str | None = None):
+        """Start an attachment: new page, "附件1" in 黑体 flush left on line 1, its title centred on line 3."""
+        self.page_break()
+        p = self._para(clean_text(label), "AttachmentLabel")
+        if title:
+            self.blank_line()
+            self._para(clean_text(title), "Title")
+            self.blank_line()
+        self._counters = [0, 0, 0, 0]
+        self._last = "attachment_page"
+        return p
+
+    def page_break(self):
+        p = self.document.add_paragraph()
+        p.add_run().add_break(WD_BREAK.PAGE)
+        self._last = "page_break"
+        return p
+
+    def _para(self, text: str, style: str):
+        """A paragraph with style id ``style`` (set directly: no lookup by name)."""
+        p = self.document.add_paragraph()
+        if style != "Normal":
+            p._p.style = style
+        if text:
+            p.add_run(text)
+        return p
+
+    def _keep_previous_with_next(self) -> None:
+        """keep-with-next on the last paragraph before this point (every paragraph of a
+        table's last row when the body ends with a table), so what follows is never alone."""
+        last = self._body[-1] if len(self._body) else None
+        while last is not None and last.tag == qn("w:sectPr"):
+            last = last.getprevious()
+        if last is None:
+            return
+        if last.tag == qn("w:tbl"):
+            rows = last.findall(qn("w:tr"))
+            for tr in rows[-2:]:
+                for p in tr.iter(qn("w:p")):
+                    _keep_p(p, next_=True)
+        elif last.tag == qn("w:p"):
+            _keep_p(last, next_=True)
+
+    def _heading(self, level: int, text: str):
+        i = level - 1
+        self._counters[i] += 1
+        for j in range(i + 1, 4):
+            self._counters[j] = 0
+        n = self._counters[i]
+        prefix = (f"{chinese_numeral(n)}、", f"（{chinese_numeral(n)}）", f"{n}.", f"（{n}）")[i]
+        p = self._para(prefix + clean_text(text).strip(), f"Heading{level}")
+        self._last = f"heading{level}"
+        return p
+
+    @staticmethod
+    def _set_ind(p, left: float = 0, right: float = 0, hanging: float = 0, first_line: float = 0):
+        ind = p._p.get_or_add_pPr().get_or_add_ind()
+        for name, chars in (("left", left), ("right", right), ("hanging", hanging), ("firstLine", first_line)):
+            if chars:
+                ind.set(qn(f"w:{name}"), str(round(chars * CHAR_TWIPS)))
+                ind.set(qn(f"w:{name}Chars"), str(round(chars * 100)))
+
+
+class _TablesAndImages:
+    """Part of OfficialDocument: Tables (as wide as the 版心 at most, header row repeated, numbers never broken) and pictures."""
 
     def table(self, headers: list[str], rows: list[list], widths_mm: list[float] | None = None,
               font_size_pt: float = 10.5, *, total_row: bool = False, header_font: str | None = None,
@@ -725,149 +854,26 @@ class OfficialDocument:
         self._last = "images"
         return table
 
-    def attachments(self, names: list[str]):
-        """附件说明: one blank line below the text, indented 2 characters; several are numbered 1. 2. …
+    @staticmethod
+    def _column_widths(headers: list[str], body: list[list[str]], widths_mm, font_size_pt: float) -> list[float]:
+        n = len(headers)
+        total = TEXT_BLOCK_MM[0]
+        if widths_mm:
+            w = [float(x) for x in list(widths_mm)[:n]] + [total / n] * max(0, n - len(widths_mm))
+            s = sum(w)
+            return [x * total / s for x in w] if s > total else w
+        char_mm = font_size_pt * 25.4 / 72
+        natural = []
+        for i, h in enumerate(headers):
+            longest = max([visual_width(r[i]) for r in body[:500]] + [0])
+            head = min(visual_width(h), 4.0)
+            natural.append(min(max(longest, head, 1.0) * char_mm + 2.5, 60.0))
+        s = sum(natural)
+        return [x * total / s for x in natural]
 
-        Wrapped lines align with the first character of the attachment name (7.3.4).
-        """
-        names = [clean_text(n).strip().rstrip("。.；;，,") for n in names if clean_text(n).strip()]
-        if not names:
-            return []
-        self.blank_line()
-        out = []
-        label = 3.0   # "附件：" is three characters
-        if len(names) == 1:
-            p = self._para("附件：" + names[0], "Attachment")
-            self._set_ind(p, left=2 + label, hanging=label)
-            out.append(p)
-        else:
-            for i, name in enumerate(names, 1):
-                num = f"{i}."
-                numw = visual_width(num) * 0.75   # half-width digits in Times New Roman are narrower than ½ char
-                prefix = ("附件：" if i == 1 else "") + num
-                p = self._para(prefix + name, "Attachment")
-                if i == 1:
-                    self._set_ind(p, left=2 + label + numw, hanging=label + numw)
-                else:
-                    self._set_ind(p, left=2 + label + numw, hanging=numw)
-                out.append(p)
-        self._last = "attachments"
-        return out
 
-    def signature(self, authority: str, date: dt.date):
-        """署名 and 成文日期 without a seal (7.3.5.2), placed by measure: the 署名 one blank line
-        below the text, 2 characters from the right; the date on the next line, its first
-        character 2 characters right of the 署名's first character. When the date is the longer,
-        the date keeps 2 characters from the right and the 署名 moves left so that it still
-        starts 2 characters left of the date. Both lines are flush left with a left indent
-        computed from the measured widths (half-width digits included; East Asian autospacing
-        off), so the renderer's own measuring cannot shift them. The block is kept with the
-        text above it (never alone on a page)."""
-        authority = clean_text(authority).strip()
-        day = date.date() if isinstance(date, dt.datetime) else date
-        date_text = chinese_date(day)
-        char = CHAR_TWIPS / 20                                   # 1 字 of 3号 on the 28-a-line grid
-        width = TEXT_WIDTH_TWIPS / 20
-        wa, wd = text_width_pt(authority), text_width_pt(date_text)
-        start_a = width - 2 * char - wa                          # 右空二字
-        start_d = start_a + 2 * char                             # 首字比署名首字右移二字
-        if start_d + wd > width - 2 * char:                      # date longer: it keeps 右空二字
-            start_d = width - 2 * char - wd
-            start_a = start_d - 2 * char
-        start_a = max(0.0, start_a)
-        start_d = max(0.0, start_d)
-        self._keep_previous_with_next()
-        blank = self.blank_line()
-        _keep(blank, next_=True)
-        pa = self._para(authority, "Signature")
-        pd = self._para(date_text, "Date")
-        for p, start in ((pa, start_a), (pd, start_d)):
-            ppr = p._p.get_or_add_pPr()
-            ppr.append(parse_xml(f'<w:autoSpaceDE {nsdecls("w")} w:val="0"/>'))
-            ppr.append(parse_xml(f'<w:autoSpaceDN {nsdecls("w")} w:val="0"/>'))
-            ppr.append(parse_xml(f'<w:jc {nsdecls("w")} w:val="left"/>'))
-            ppr.append(parse_xml(f'<w:ind {nsdecls("w")} w:left="{round(start * 20)}" w:right="0" w:firstLine="0"/>'))
-            _sort_ppr(ppr)
-        _keep(pa, next_=True)
-        self._last = "signature"
-        return pa, pd
-
-    def note(self, text: str):
-        """附注 in parentheses, indented 2 characters, below the 成文日期 (7.3.6)."""
-        t = clean_text(text).strip()
-        if not (t.startswith("（") and t.endswith("）")):
-            t = f"（{t.strip('()（）')}）"
-        p = self._para(t, "Note")
-        self._last = "note"
-        return p
-
-    def copy_to(self, names: Iterable[str]):
-        """抄送 (7.4.2): the agencies go into the 版记 that save() writes at the foot of the last
-        page: "抄送：" then the agencies separated by "，", ending with "。", in 4号仿宋, one
-        character in from both edges, wrapped lines aligned after the colon."""
-        for n in names or ():
-            t = clean_text(n).strip()
-            if t and t not in self._copy_to:
-                self._copy_to.append(t)
-        return list(self._copy_to)
-
-    def attachment_page(self, label: str, title: str | None = None):
-        """Start an attachment: new page, "附件1" in 黑体 flush left on line 1, its title centred on line 3."""
-        self.page_break()
-        p = self._para(clean_text(label), "AttachmentLabel")
-        if title:
-            self.blank_line()
-            self._para(clean_text(title), "Title")
-            self.blank_line()
-        self._counters = [0, 0, 0, 0]
-        self._last = "attachment_page"
-        return p
-
-    def page_break(self):
-        p = self.document.add_paragraph()
-        p.add_run().add_break(WD_BREAK.PAGE)
-        self._last = "page_break"
-        return p
-
-    def save(self, path) -> Path:
-        """Write atomically (temporary file + rename); return the path."""
-        path = Path(path)
-        self._colophon()
-        props = self.document.core_properties
-        props.title = self._title_text[:255]
-        props.author = getattr(self.campaign, "authority", "") or ""
-        props.last_modified_by = props.author
-        props.comments = "由质量月助手生成"
-        props.language = "zh-CN"
-        with atomic_path(path) as tmp:
-            self.document.save(str(tmp))
-        return path
-
-    # -- internals ---------------------------------------------------------------------
-    def _para(self, text: str, style: str):
-        """A paragraph with style id ``style`` (set directly: no lookup by name)."""
-        p = self.document.add_paragraph()
-        if style != "Normal":
-            p._p.style = style
-        if text:
-            p.add_run(text)
-        return p
-
-    def _keep_previous_with_next(self) -> None:
-        """keep-with-next on the last paragraph before this point (every paragraph of a
-        table's last row when the body ends with a table), so what follows is never alone."""
-        last = self._body[-1] if len(self._body) else None
-        while last is not None and last.tag == qn("w:sectPr"):
-            last = last.getprevious()
-        if last is None:
-            return
-        if last.tag == qn("w:tbl"):
-            rows = last.findall(qn("w:tr"))
-            for tr in rows[-2:]:
-                for p in tr.iter(qn("w:p")):
-                    _keep_p(p, next_=True)
-        elif last.tag == qn("w:p"):
-            _keep_p(last, next_=True)
+class _Colophon:
+    """Part of OfficialDocument: 版记 (7.4): 抄送, 印发机关 and 印发日期 between the rules, at the foot of the last page."""
 
     def colophon(self) -> None:
         """Write the 版记 here instead of at the end (a notice followed by a detachable receipt
@@ -941,6 +947,50 @@ class OfficialDocument:
             _sort_ppr(el.find(qn("w:pPr")))
             self._append(el)
 
+
+class OfficialDocument(_Masthead, _BodyText, _TablesAndImages, _Colophon):
+    """A GB/T 9704-2012 document. Call the element methods in reading order, then save()."""
+
+    def __init__(self, campaign: Any, fonts: dict | None = None, *, char_grid: bool = False,
+                 draft: bool = False):
+        """``fonts`` overrides the campaign's [fonts] (keys as in DEFAULT_FONTS).
+
+        ``char_grid=True`` writes Word's "lines and characters" grid (28 characters a line by
+        grid pitch) instead of the default line grid plus 0.25 pt condensing. Both should give
+        28 characters a line in Word and WPS (not verified here: no Word/WPS on the build
+        machine); LibreOffice 7.4 puts every 3号 character of a character grid into two cells
+        (14 a line), hence the default, which LibreOffice lays out at 28 (tested).
+        """
+        self.campaign = campaign
+        self.fonts = resolve_fonts(campaign, fonts)
+        self.char_grid = bool(char_grid)
+        self.document = Document(io.BytesIO(_template_bytes(tuple(sorted(self.fonts.items())), self.char_grid)))
+        self._body = self.document.element.body
+        self._counters = [0, 0, 0, 0]
+        self._last = ""            # kind of the last element added
+        self._title_text = ""
+        self._copy_to: list[str] = []
+        self._printer = ""                     # 印发机关 of the 版记 ("" = no 印发 line)
+        self._printed: dt.date | None = None   # 印发日期
+        self.draft = bool(draft)
+        self._page_numbers()
+        if self.draft:
+            self._draft_headers()
+
+    def save(self, path) -> Path:
+        """Write atomically (temporary file + rename); return the path."""
+        path = Path(path)
+        self._colophon()
+        props = self.document.core_properties
+        props.title = self._title_text[:255]
+        props.author = getattr(self.campaign, "authority", "") or ""
+        props.last_modified_by = props.author
+        props.comments = "由质量月助手生成"
+        props.language = "zh-CN"
+        with atomic_path(path) as tmp:
+            self.document.save(str(tmp))
+        return path
+
     def _append(self, el) -> None:
         sect = self._body.find(qn("w:sectPr"))
         if sect is not None:
@@ -959,42 +1009,6 @@ class OfficialDocument:
             rpr = (f'<w:rPr>{_rfonts(self.fonts["heading1"], self.fonts["heading1"])}<w:color w:val="{RED}"/>'
                    '<w:sz w:val="32"/><w:szCs w:val="32"/></w:rPr>')
             p._p.append(parse_xml(f'<w:r {nsdecls("w")}>{rpr}<w:t>草稿</w:t></w:r>'))
-
-    def _heading(self, level: int, text: str):
-        i = level - 1
-        self._counters[i] += 1
-        for j in range(i + 1, 4):
-            self._counters[j] = 0
-        n = self._counters[i]
-        prefix = (f"{chinese_numeral(n)}、", f"（{chinese_numeral(n)}）", f"{n}.", f"（{n}）")[i]
-        p = self._para(prefix + clean_text(text).strip(), f"Heading{level}")
-        self._last = f"heading{level}"
-        return p
-
-    @staticmethod
-    def _set_ind(p, left: float = 0, right: float = 0, hanging: float = 0, first_line: float = 0):
-        ind = p._p.get_or_add_pPr().get_or_add_ind()
-        for name, chars in (("left", left), ("right", right), ("hanging", hanging), ("firstLine", first_line)):
-            if chars:
-                ind.set(qn(f"w:{name}"), str(round(chars * CHAR_TWIPS)))
-                ind.set(qn(f"w:{name}Chars"), str(round(chars * 100)))
-
-    @staticmethod
-    def _column_widths(headers: list[str], body: list[list[str]], widths_mm, font_size_pt: float) -> list[float]:
-        n = len(headers)
-        total = TEXT_BLOCK_MM[0]
-        if widths_mm:
-            w = [float(x) for x in list(widths_mm)[:n]] + [total / n] * max(0, n - len(widths_mm))
-            s = sum(w)
-            return [x * total / s for x in w] if s > total else w
-        char_mm = font_size_pt * 25.4 / 72
-        natural = []
-        for i, h in enumerate(headers):
-            longest = max([visual_width(r[i]) for r in body[:500]] + [0])
-            head = min(visual_width(h), 4.0)
-            natural.append(min(max(longest, head, 1.0) * char_mm + 2.5, 60.0))
-        s = sum(natural)
-        return [x * total / s for x in natural]
 
     def _page_numbers(self):
         """Odd pages: right, indented 1 character; even pages: left, indented 1 character."""
