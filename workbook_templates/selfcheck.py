@@ -134,7 +134,7 @@ class SelfCheckSheet:
             srange = f"{q}!${status}$2:${status}${last_row}"
             ws.cell(r, 3, f'=COUNTIF({srange},"?*")')
             ws.cell(r, 4, f'=COUNTIF({srange},"完整")')
-            empty = "尚未填写"
+            empty = OPTIONAL_EMPTY if sheet.optional else "尚未填写"
             ws.cell(r, tip_col, f'=IF({problems}>0,"需修改："&{parts},IF(C{r}=0,"{empty}","已填写完整"))')
         for c in range(1, tip_col + 1):
             ws.cell(r, c).border = BORDER
