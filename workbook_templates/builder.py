@@ -4,6 +4,10 @@ Everything the workbook does without Python lives here: Excel tables, drop-downs
 ranges on the hidden 字典 sheet, bounds and date windows, Chinese prompts and errors,
 conditional formats for missing or non-conforming cells, a 自查 sheet of native formulas,
 protection, print setup, and a very-hidden metadata sheet that identifies the file.
+
+This module assembles the workbook and writes the 字典 and _meta sheets; each sheet family has
+its own module: entry_sheets (基本信息 and the activity tables), selfcheck (自查), guide (填报说明),
+reference (参考判定), cellchecks (what is highlighted, shared by the formats and 自查), style.
 """
 from __future__ import annotations
 
