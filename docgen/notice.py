@@ -247,6 +247,17 @@ def write_notice(c, n: Notice, path, *, issuer: str | None = None, fonts: dict |
     ]
     doc.table(info[0], info[1:], widths_mm=[30, 126], header=False, align=["center", "left"])
 
+    _problems(doc, n)
+    _requirements(doc, n, issuer)
+    doc.signature(issuer, n.issue_date)
+    doc.colophon()
+
+    _receipt(doc, n, issuer)
+    return doc.save(path)
+
+
+def _problems(doc: OfficialDocument, n: Notice) -> None:
+    """存在问题: one row per non-conforming item, with the tool's conclusion and its basis."""
     doc.heading1("存在问题")
     rows = []
     for i, (_, r) in enumerate(n.items.iterrows(), 1):
@@ -258,6 +269,9 @@ def write_notice(c, n: Notice, path, *, issuer: str | None = None, fonts: dict |
               rows, widths_mm=[10, 20, 18, 26, 13, 42, 27], font_size_pt=10.5,
               align=["center", "left", "center", "left", "center", "left", "left"])
 
+
+def _requirements(doc: OfficialDocument, n: Notice, issuer: str) -> None:
+    """整改要求: measures by category, the deadline and its basis, the reply, objections."""
     doc.heading1("整改要求")
     categories = {text(v) for v in n.items.get("category", [])}
     measures = []
@@ -279,10 +293,10 @@ def write_notice(c, n: Notice, path, *, issuer: str | None = None, fonts: dict |
     doc.heading2("异议")
     doc.paragraph(f"如对本通知书所列问题有异议，可自收到本通知书之日起{OBJECTION_WORKING_DAYS}个工作日内向{issuer}"
                   "书面提出，并附相关证明材料；逾期未提出的，视为无异议。")
-    doc.signature(issuer, n.issue_date)
-    doc.colophon()
 
-    # 送达回执 on its own page (detachable; the 版记 stays at the foot of the notice's last page)
+
+def _receipt(doc: OfficialDocument, n: Notice, issuer: str) -> None:
+    """送达回执 on its own page (detachable; the 版记 stays at the foot of the notice's last page)."""
     doc.page_break()
     doc.paragraph("………………………（沿此线剪下）………………………", indent=False).alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.title("送达回执")
@@ -299,7 +313,6 @@ def write_notice(c, n: Notice, path, *, issuer: str | None = None, fonts: dict |
     doc.table(receipt[0], receipt[1:], widths_mm=[40, 116], header=False, row_height_mm=14,
               font_size_pt=12, align=["center", "left"])
     doc.paragraph(f"受送达单位签收后，本回执由送达人带回或于3个工作日内寄回{issuer}存档。")
-    return doc.save(path)
 
 
 def _manifest(out_dir: Path) -> dict:

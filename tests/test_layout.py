@@ -155,3 +155,49 @@ def test_the_verified_outcomes_are_the_contracts_list():
     from workbook_templates.contract import load_contract
 
     assert set(OUTCOMES) == set(load_contract().choice_lists["核查结果"])
+
+
+# -- readable sizes (issue 14) ---------------------------------------------------------------
+MAX_FUNCTION_LINES = 80
+MAX_CLASS_LINES = 300
+SIZED_PACKAGES = ("addin", "docgen", "workbook_templates")
+REASON = "Long because"
+# Being split on another branch (the quiz helper owns addin/cli/pipeline.py in this round); an entry
+# here must still be oversized, so it cannot outlive its fix: remove it when that branch lands.
+PENDING = {"addin/cli/pipeline.py: cmd_demo_run"}
+
+
+def oversized(source: str, max_function: int = MAX_FUNCTION_LINES, max_class: int = MAX_CLASS_LINES) -> list[str]:
+    """Functions over ``max_function`` lines and classes over ``max_class`` lines (decorators and
+    docstring included) whose docstring does not say why ("Long because ...")."""
+    out = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+            size = node.end_lineno - first + 1
+            limit = max_class if isinstance(node, ast.ClassDef) else max_function
+            if size > limit and REASON not in (ast.get_docstring(node) or ""):
+                out.append(f"{node.name} ({size} lines)")
+    return out
+
+
+def test_no_function_or_class_is_too_long_without_a_stated_reason():
+    found = []
+    for pkg in SIZED_PACKAGES:
+        for path in sorted((ROOT / pkg).rglob("*.py")):
+            found += [f"{path.relative_to(ROOT)}: {what}" for what in oversized(path.read_text("utf-8"))]
+    pending = {f for f in found if f.split(" (")[0] in PENDING}
+    stale = PENDING - {f.split(" (")[0] for f in pending}
+    assert not stale, f"no longer over the limit, remove from PENDING: {sorted(stale)}"
+    found = [f for f in found if f not in pending]
+    assert not found, ("over the size limit without a docstring saying why (“Long because …”); split it along "
+                       "the seams its comments mark:\n" + "\n".join(found))
+
+
+def test_the_size_check_can_fail():
+    body = "\n".join(f"    x{i} = {i}" for i in range(MAX_FUNCTION_LINES))
+    assert oversized(f"def f():\n{body}\n") == [f"f ({MAX_FUNCTION_LINES + 1} lines)"]
+    assert oversized(f'def f():\n    """Long because it must be."""\n{body}\n') == []
+    assert oversized(f"def f():\n{body[:body.rindex(chr(10))]}\n") == []          # exactly 80 lines
+    methods = "\n".join(f"    def m{i}(self):\n        return {i}\n" for i in range(MAX_CLASS_LINES // 3 + 1))
+    assert oversized(f"class C:\n{methods}") == [f"C ({len(methods.splitlines()) + 1} lines)"]

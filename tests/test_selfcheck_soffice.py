@@ -30,6 +30,8 @@ pytestmark = pytest.mark.soffice
 
 HEADS = {key: head for key, head, _ in CLASSES}
 COMPLETE = "已填写完整"
+OPTIONAL_EMPTY = "无需填写（选填）"   # an optional sheet (contract: optional = true) left empty
+NOT_FILLED = "尚未填写"              # a sheet of a required activity left empty
 
 
 def _edit(rows, sheet, i, **values):
@@ -98,8 +100,8 @@ def test_selfcheck_reports_every_class_and_complete_only_when_clean(tmp_path, so
             if expected:
                 assert row["提示"] != COMPLETE and all(CLASS_TIP[c][0] in row["提示"] for c in expected), (name, title, row["提示"])
             elif title == contract.sheet("batchcheck").title:
-                # these workbooks leave 同批次自查 (only for a traced batch) empty: nothing wrong, not filled
-                assert row["提示"] in (COMPLETE, "尚未填写"), (name, title, row["提示"])
+                # these workbooks leave 同批次自查 (only for a traced batch) empty: optional, so it says so
+                assert row["提示"] == OPTIONAL_EMPTY, (name, title, row["提示"])
             else:
                 assert row["提示"] == COMPLETE, (name, title, row["提示"])
         total = sum(sum(v.values()) for v in want.values())
@@ -109,6 +111,28 @@ def test_selfcheck_reports_every_class_and_complete_only_when_clean(tmp_path, so
         if name == "credit-code-letters-in-3-8" and not check_credit_code("QYNWF4JHQ3A1D2CUR4").ok:
             python_cells = {("监督抽测", "D2")}   # once addin.core.idcodes checks positions 3-8 too
         assert {(f.sheet, f.cell) for f in findings} == python_cells, (name, [(f.code, f.sheet, f.cell) for f in findings])
+
+
+def test_selfcheck_tells_an_empty_optional_sheet_from_an_empty_required_one(tmp_path, soffice, campaign, contract):
+    """同批次自查 filled (a clean row) says 已填写完整; 自建房安全鉴定 left empty says 尚未填写 —
+    only the optional sheet may be empty without being 尚未填写."""
+    optional = [s for s in contract.sheets if s.optional]
+    assert [s.key for s in optional] == ["batchcheck"]
+    rows = copy.deepcopy(GOOD_ROWS)
+    del rows["appraisal"]
+    rows["batchcheck"] = [{"notice_no": "南建质整〔2022〕7号", "manufacturer": "柳州某钢铁公司", "batch": "22-0815",
+                           "project": "江南区某小区2#楼", "contractor": "广西某建工集团有限公司",
+                           "selfcheck_date": dt.datetime(2022, 9, 22), "selfcheck_result": "未发现问题"}]
+    src = tmp_path / "src"
+    src.mkdir()
+    make_return(src / "filled-optional.xlsx", campaign, contract, info=GOOD_INFO, rows=rows)
+    out = tmp_path / "out"
+    soffice("--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(src / "filled-optional.xlsx"))
+    got = _selfcheck(load_workbook(out / "filled-optional.xlsx", data_only=True))
+    assert got[contract.sheet("batchcheck").title]["提示"] == COMPLETE
+    assert got[contract.sheet("appraisal").title]["提示"] == NOT_FILLED
+    others = {s.title for s in contract.sheets} - {contract.sheet(k).title for k in ("batchcheck", "appraisal")}
+    assert {t: got[t]["提示"] for t in others} == dict.fromkeys(others, COMPLETE)
 
 
 def _uscc(rng: random.Random) -> str:

@@ -54,6 +54,7 @@ class Sheet:
     activity: str = ""
     help: str = ""
     since: str = ""       # schema version that added the sheet ("" = the first)
+    optional: bool = False  # filled only when the case arises: left empty, 自查 says 无需填写（选填）
 
     def column(self, key: str) -> Column:
         for c in self.columns:
@@ -113,7 +114,7 @@ class Contract:
         gone = {s.key for s in sheets}
         kept = tuple(
             Sheet(s.key, s.title, tuple(c for c in s.columns if c not in columns.get(s.key, ())), s.kind, s.rows,
-                  s.activity, s.help, s.since)
+                  s.activity, s.help, s.since, s.optional)
             for s in self.sheets if s.key not in gone)
         return Contract(str(version), self.template_id, kept, self.choice_lists, f"{self.hash}@{version}")
 
@@ -156,7 +157,7 @@ def _build(data: dict) -> Contract:
         sheets.append(Sheet(
             key=s["key"], title=s["title"], columns=tuple(cols), kind=s.get("kind", "table"),
             rows=int(s.get("rows", 300)), activity=s.get("activity", ""), help=s.get("help", ""),
-            since=str(s.get("since", "")),
+            since=str(s.get("since", "")), optional=bool(s.get("optional", False)),
         ))
     checks = parse_checks(data.get("checks", []), {s.key: {c.key: c for c in s.columns} for s in sheets}, lists)
     canonical = json.dumps(

@@ -131,40 +131,54 @@ class _Checker:
                 if problem is not None:
                     return text, problem
             return text, None
-        title = col.title
         if t in ("int", "number"):
-            x = nz.parse_number(raw)
-            if x is None:
-                if type(raw) is str and len(raw) > LONG_TEXT:
-                    return None, _too_long(title, raw) or _Problem("type-error", f"“{title}”应为数值，无法识别为数字")
-                return None, _Problem("type-error", f"“{title}”应为数值，填写的“{_show(raw)}”无法识别为数字", value=raw)
-            if t == "int":
-                if abs(x - round(x)) > 1e-9:
-                    return None, _Problem("type-error", f"“{title}”应为整数，填写的是 {_show(raw)}", value=raw)
-                x = int(round(x))
-            lo, hi = col.min, col.max
-            if (lo is not None and x < lo) or (hi is not None and x > hi):
-                rng = f"{_show(float(lo)) if lo is not None else ''}～{_show(float(hi)) if hi is not None else ''}"
-                return None, _Problem("out-of-range", f"“{title}”应在 {rng} 之间，填写的是 {_show(x)}", value=raw)
-            return x, None
+            return self._normalise_number(col, raw)
         if t == "date":
-            d = nz.parse_date(raw, default_year=self.campaign.year)
-            if d is None:
-                if type(raw) is str and len(raw) > LONG_TEXT:
-                    return None, _too_long(title, raw) or _Problem("type-error", f"“{title}”应为日期，不是有效日期")
-                return None, _Problem("type-error", f"“{title}”应为日期（如 {self.campaign.activity_start:%Y-%m-%d}），填写的“{_show(raw)}”不是有效日期", value=raw)
-            if not self.campaign.plausible(d):  # a typo such as 2032 for 2022: an error, whatever the column
-                c = self.campaign
-                return d, _Problem("date-implausible",
-                                   f"“{title}”为 {d:%Y-%m-%d}，与本次活动（{c.activity_start:%Y-%m-%d} 至报送截止 "
-                                   f"{c.report_deadline:%Y-%m-%d}）相差一年以上，应为填写错误",
-                                   basis=c.doc_number, value=raw)
-            if col.window and not self.campaign.in_window(d):
-                c = self.campaign
-                return d, _Problem("date-outside-campaign",
-                                   f"“{title}”为 {d:%Y-%m-%d}，不在活动期间（{c.activity_start:%Y-%m-%d} 至 {c.activity_end:%Y-%m-%d}）",
-                                   basis=c.doc_number, value=raw)
-            return d, None
+            return self._normalise_date(col, raw)
+        return self._normalise_text(col, raw)
+
+    def _normalise_number(self, col: Column, raw: Any) -> tuple[Any, _Problem | None]:
+        """normalise() of an int or number column: parsed, integral when it must be, within bounds."""
+        t, title = col.type, col.title
+        x = nz.parse_number(raw)
+        if x is None:
+            if type(raw) is str and len(raw) > LONG_TEXT:
+                return None, _too_long(title, raw) or _Problem("type-error", f"“{title}”应为数值，无法识别为数字")
+            return None, _Problem("type-error", f"“{title}”应为数值，填写的“{_show(raw)}”无法识别为数字", value=raw)
+        if t == "int":
+            if abs(x - round(x)) > 1e-9:
+                return None, _Problem("type-error", f"“{title}”应为整数，填写的是 {_show(raw)}", value=raw)
+            x = int(round(x))
+        lo, hi = col.min, col.max
+        if (lo is not None and x < lo) or (hi is not None and x > hi):
+            rng = f"{_show(float(lo)) if lo is not None else ''}～{_show(float(hi)) if hi is not None else ''}"
+            return None, _Problem("out-of-range", f"“{title}”应在 {rng} 之间，填写的是 {_show(x)}", value=raw)
+        return x, None
+
+    def _normalise_date(self, col: Column, raw: Any) -> tuple[Any, _Problem | None]:
+        """normalise() of a date column: a real date, plausible for the campaign, in its window when asked."""
+        title = col.title
+        d = nz.parse_date(raw, default_year=self.campaign.year)
+        if d is None:
+            if type(raw) is str and len(raw) > LONG_TEXT:
+                return None, _too_long(title, raw) or _Problem("type-error", f"“{title}”应为日期，不是有效日期")
+            return None, _Problem("type-error", f"“{title}”应为日期（如 {self.campaign.activity_start:%Y-%m-%d}），填写的“{_show(raw)}”不是有效日期", value=raw)
+        if not self.campaign.plausible(d):  # a typo such as 2032 for 2022: an error, whatever the column
+            c = self.campaign
+            return d, _Problem("date-implausible",
+                               f"“{title}”为 {d:%Y-%m-%d}，与本次活动（{c.activity_start:%Y-%m-%d} 至报送截止 "
+                               f"{c.report_deadline:%Y-%m-%d}）相差一年以上，应为填写错误",
+                               basis=c.doc_number, value=raw)
+        if col.window and not self.campaign.in_window(d):
+            c = self.campaign
+            return d, _Problem("date-outside-campaign",
+                               f"“{title}”为 {d:%Y-%m-%d}，不在活动期间（{c.activity_start:%Y-%m-%d} 至 {c.activity_end:%Y-%m-%d}）",
+                               basis=c.doc_number, value=raw)
+        return d, None
+
+    def _normalise_text(self, col: Column, raw: Any) -> tuple[Any, _Problem | None]:
+        """normalise() of a text-like column with a form to check: yes/no, choice, codes, phone, URL, numbers."""
+        t, title = col.type, col.title
         text = nz.clean_text(raw)
         if text is None:
             return None, None

@@ -402,104 +402,125 @@ def _values_for(rule, grade: str | None, spec: str | None, design: Any, target: 
     """Measured values (as text) for ``rule`` aimed at ``target`` (judge() decides in the end)."""
     m = rule.method
     if m in ("min_each", "max_each", "range_each"):
-        n = rng.choice((2, 2, 3))
-        if m == "min_each":
-            lo = float(rule.limit("min", grade))
-            if rule.spec_adjust and spec is not None:
-                for band, delta in rule.spec_adjust:
-                    if band.contains(Decimal(spec)):
-                        lo += float(delta)
-                        break
-            p = _places(lo)
-            spread = (0.04, 0.18) if p == 0 else ((0.08, 0.55) if p == 1 else (0.02, 0.12))
-            vals = [_above(lo, *spread, p, rng) for _ in range(n)]
-            if target == "不合格":
-                vals[rng.randrange(n)] = _below(lo, 0.01, 0.06, p, rng)
-        elif m == "max_each":
-            hi = float(rule.limit("max", grade))
-            p = 2 if hi < 20 else _places(hi)
-            vals = [_below(hi, 0.02, 0.15, p, rng) for _ in range(n)]
-            if target == "不合格":
-                vals[rng.randrange(n)] = _above(hi, 0.02, 0.08, p, rng)
-        else:
-            lo, hi = float(rule.limit("min", grade)), float(rule.limit("max", grade))
-            n = rng.choice((1, 2))
-            vals = [round(rng.uniform(lo * 0.8, hi * 0.35), 1) for _ in range(n)]
-            if target == "不合格":
-                vals[rng.randrange(n)] = round(lo - rng.uniform(0.2, 1.5), 1)
-            p = 1
-        return [_fmt(v, p) for v in vals]
+        return _limit_values(rule, grade, spec, design, target, rng)
     if m == "deviation_rate":
-        lim = {k: rule.limit(k) for k in ("dev_min", "dev_max", "pass_rate", "recheck_rate", "cap_factor")}
-        dmin, dmax = int(math.ceil(lim["dev_min"])), int(math.floor(lim["dev_max"]))
-        cap = lim["cap_factor"]
-
-        def band_ok(n: int, k: int) -> bool:
-            n_pass = n - k
-            if target == "合格":
-                return n_pass >= lim["pass_rate"] * n
-            if target == "需复检":
-                return lim["recheck_rate"] * n <= n_pass < lim["pass_rate"] * n
-            return n_pass < lim["recheck_rate"] * n
-
-        beyond_cap = target == "不合格" and cap is not None and rng.random() < 0.3
-        options = [(n, k) for n in range(10, 17) for k in range(0, n + 1) if band_ok(n, k)]
-        if beyond_cap:
-            options = [(n, 1) for n in range(10, 17)]
-        elif target == "合格":
-            clean = [o for o in options if o[1] == 0]
-            options = clean if rng.random() < 0.7 else [o for o in options if o[1] > 0] or clean
-        else:
-            options = [o for o in options if o[1] <= o[0] // 2] or options
-        n, k = rng.choice(options)
-        mid = (dmin + dmax) / 2
-        devs = [max(dmin, min(dmax, round(rng.gauss(mid - 1, (dmax - dmin) / 6)))) for _ in range(n - k)]
-        for _ in range(k):
-            if cap is not None:
-                hi_lim, lo_lim = int(math.floor(lim["dev_max"] * cap)), int(math.ceil(lim["dev_min"] * cap))
-                if beyond_cap:
-                    dev = rng.choice((hi_lim + rng.randint(1, 4), lo_lim - rng.randint(1, 4)))
-                else:
-                    dev = rng.choice((rng.randint(dmax + 1, hi_lim), rng.randint(lo_lim, dmin - 1)))
-            else:
-                dev = rng.choice((rng.randint(dmax + 1, dmax + 8), rng.randint(dmin - 8, dmin - 1)))
-            devs.insert(rng.randrange(len(devs) + 1), dev)
-        return [str(int(design) + d) for d in devs]
+        return _deviation_values(rule, grade, spec, design, target, rng)
     if m == "rebound":
-        fk = float(Decimal(grade[len(rule.grade_prefix):]))
-        k = float(rule.limit("k"))
-        n = max(10, int(rule.limit("min_areas")))
-        for _ in range(50):
-            s = rng.uniform(1.2, 3.5)
-            goal = fk + rng.uniform(1.0, 8.0) if target != "不合格" else fk - rng.uniform(1.0, 6.0)
-            z = [rng.gauss(0, 1) for _ in range(n)]
-            zm, zs = statistics.mean(z), statistics.stdev(z)
-            vals = [round(goal + k * s + s * (x - zm) / zs, 1) for x in z]
-            ds = [Decimal(_fmt(v, 1)) for v in vals]
-            fcu_e = statistics.mean(ds) - Decimal(repr(k)) * statistics.stdev(ds)
-            ok = fcu_e >= Decimal(repr(fk))
-            if min(vals) > float(rule.limit("floor")) + 1 and abs(float(fcu_e) - fk) > 0.3 and ok == (target != "不合格"):
-                return [_fmt(v, 1) for v in vals]
-        raise RuntimeError(f"cannot generate rebound values for {grade} {target}")
+        return _rebound_values(rule, grade, spec, design, target, rng)
     if m == "mean_min_ratio":
-        d = float(Decimal(grade[len(rule.grade_prefix):]))
-        mean_r, min_r = float(rule.limit("mean_ratio")), float(rule.limit("min_ratio"))
-        n = rng.randint(3, 6)
-        for _ in range(50):
-            if target != "不合格":
-                vals = [round(d * rng.uniform(mean_r + 0.05, mean_r + 0.4), 1) for _ in range(n)]
-            elif rng.random() < 0.5:
-                vals = [round(d * rng.uniform(min_r + 0.03, mean_r - 0.04), 1) for _ in range(n)]
-            else:
-                vals = [round(d * rng.uniform(mean_r + 0.05, mean_r + 0.3), 1) for _ in range(n)]
-                vals[rng.randrange(n)] = round(d * rng.uniform(min_r - 0.15, min_r - 0.03), 1)
-            mean = statistics.mean(vals)
-            ok = mean >= mean_r * d + 0.05 and min(vals) >= min_r * d + 0.05
-            bad = mean < mean_r * d - 0.05 or min(vals) < min_r * d - 0.05
-            if (target != "不合格" and ok) or (target == "不合格" and bad):
-                return [_fmt(v, 1) for v in vals]
-        raise RuntimeError(f"cannot generate mortar values for {grade} {target}")
+        return _mortar_values(rule, grade, spec, design, target, rng)
     raise RuntimeError(f"no value generator for method {m}")
+
+
+def _limit_values(rule, grade: str | None, spec: str | None, design: Any, target: str, rng: random.Random) -> list[str]:
+    """Every value within a minimum and/or maximum (one planted outside for 不合格)."""
+    m = rule.method
+    n = rng.choice((2, 2, 3))
+    if m == "min_each":
+        lo = float(rule.limit("min", grade))
+        if rule.spec_adjust and spec is not None:
+            for band, delta in rule.spec_adjust:
+                if band.contains(Decimal(spec)):
+                    lo += float(delta)
+                    break
+        p = _places(lo)
+        spread = (0.04, 0.18) if p == 0 else ((0.08, 0.55) if p == 1 else (0.02, 0.12))
+        vals = [_above(lo, *spread, p, rng) for _ in range(n)]
+        if target == "不合格":
+            vals[rng.randrange(n)] = _below(lo, 0.01, 0.06, p, rng)
+    elif m == "max_each":
+        hi = float(rule.limit("max", grade))
+        p = 2 if hi < 20 else _places(hi)
+        vals = [_below(hi, 0.02, 0.15, p, rng) for _ in range(n)]
+        if target == "不合格":
+            vals[rng.randrange(n)] = _above(hi, 0.02, 0.08, p, rng)
+    else:
+        lo, hi = float(rule.limit("min", grade)), float(rule.limit("max", grade))
+        n = rng.choice((1, 2))
+        vals = [round(rng.uniform(lo * 0.8, hi * 0.35), 1) for _ in range(n)]
+        if target == "不合格":
+            vals[rng.randrange(n)] = round(lo - rng.uniform(0.2, 1.5), 1)
+        p = 1
+    return [_fmt(v, p) for v in vals]
+
+
+def _deviation_values(rule, grade: str | None, spec: str | None, design: Any, target: str, rng: random.Random) -> list[str]:
+    """Deviations from the design value whose share within the allowed band gives the target (the rule's pass and recheck rates and cap factor)."""
+    lim = {k: rule.limit(k) for k in ("dev_min", "dev_max", "pass_rate", "recheck_rate", "cap_factor")}
+    dmin, dmax = int(math.ceil(lim["dev_min"])), int(math.floor(lim["dev_max"]))
+    cap = lim["cap_factor"]
+
+    def band_ok(n: int, k: int) -> bool:
+        n_pass = n - k
+        if target == "合格":
+            return n_pass >= lim["pass_rate"] * n
+        if target == "需复检":
+            return lim["recheck_rate"] * n <= n_pass < lim["pass_rate"] * n
+        return n_pass < lim["recheck_rate"] * n
+
+    beyond_cap = target == "不合格" and cap is not None and rng.random() < 0.3
+    options = [(n, k) for n in range(10, 17) for k in range(0, n + 1) if band_ok(n, k)]
+    if beyond_cap:
+        options = [(n, 1) for n in range(10, 17)]
+    elif target == "合格":
+        clean = [o for o in options if o[1] == 0]
+        options = clean if rng.random() < 0.7 else [o for o in options if o[1] > 0] or clean
+    else:
+        options = [o for o in options if o[1] <= o[0] // 2] or options
+    n, k = rng.choice(options)
+    mid = (dmin + dmax) / 2
+    devs = [max(dmin, min(dmax, round(rng.gauss(mid - 1, (dmax - dmin) / 6)))) for _ in range(n - k)]
+    for _ in range(k):
+        if cap is not None:
+            hi_lim, lo_lim = int(math.floor(lim["dev_max"] * cap)), int(math.ceil(lim["dev_min"] * cap))
+            if beyond_cap:
+                dev = rng.choice((hi_lim + rng.randint(1, 4), lo_lim - rng.randint(1, 4)))
+            else:
+                dev = rng.choice((rng.randint(dmax + 1, hi_lim), rng.randint(lo_lim, dmin - 1)))
+        else:
+            dev = rng.choice((rng.randint(dmax + 1, dmax + 8), rng.randint(dmin - 8, dmin - 1)))
+        devs.insert(rng.randrange(len(devs) + 1), dev)
+    return [str(int(design) + d) for d in devs]
+
+
+def _rebound_values(rule, grade: str | None, spec: str | None, design: Any, target: str, rng: random.Random) -> list[str]:
+    """Rebound-method strengths whose characteristic value lands on the target side of the grade."""
+    fk = float(Decimal(grade[len(rule.grade_prefix):]))
+    k = float(rule.limit("k"))
+    n = max(10, int(rule.limit("min_areas")))
+    for _ in range(50):
+        s = rng.uniform(1.2, 3.5)
+        goal = fk + rng.uniform(1.0, 8.0) if target != "不合格" else fk - rng.uniform(1.0, 6.0)
+        z = [rng.gauss(0, 1) for _ in range(n)]
+        zm, zs = statistics.mean(z), statistics.stdev(z)
+        vals = [round(goal + k * s + s * (x - zm) / zs, 1) for x in z]
+        ds = [Decimal(_fmt(v, 1)) for v in vals]
+        fcu_e = statistics.mean(ds) - Decimal(repr(k)) * statistics.stdev(ds)
+        ok = fcu_e >= Decimal(repr(fk))
+        if min(vals) > float(rule.limit("floor")) + 1 and abs(float(fcu_e) - fk) > 0.3 and ok == (target != "不合格"):
+            return [_fmt(v, 1) for v in vals]
+    raise RuntimeError(f"cannot generate rebound values for {grade} {target}")
+
+
+def _mortar_values(rule, grade: str | None, spec: str | None, design: Any, target: str, rng: random.Random) -> list[str]:
+    """Mortar cube strengths judged by mean and minimum ratio to the grade."""
+    d = float(Decimal(grade[len(rule.grade_prefix):]))
+    mean_r, min_r = float(rule.limit("mean_ratio")), float(rule.limit("min_ratio"))
+    n = rng.randint(3, 6)
+    for _ in range(50):
+        if target != "不合格":
+            vals = [round(d * rng.uniform(mean_r + 0.05, mean_r + 0.4), 1) for _ in range(n)]
+        elif rng.random() < 0.5:
+            vals = [round(d * rng.uniform(min_r + 0.03, mean_r - 0.04), 1) for _ in range(n)]
+        else:
+            vals = [round(d * rng.uniform(mean_r + 0.05, mean_r + 0.3), 1) for _ in range(n)]
+            vals[rng.randrange(n)] = round(d * rng.uniform(min_r - 0.15, min_r - 0.03), 1)
+        mean = statistics.mean(vals)
+        ok = mean >= mean_r * d + 0.05 and min(vals) >= min_r * d + 0.05
+        bad = mean < mean_r * d - 0.05 or min(vals) < min_r * d - 0.05
+        if (target != "不合格" and ok) or (target == "不合格" and bad):
+            return [_fmt(v, 1) for v in vals]
+    raise RuntimeError(f"cannot generate mortar values for {grade} {target}")
 
 
 # ----------------------------------------------------------------- the model of one return
@@ -519,7 +540,331 @@ class CityReturn:
     gen: Any = field(default=None, repr=False, compare=False)        # the generator, to plant more rows
 
 
-class _CityGen:
+class _ActivityRows:
+    """Row generators of _CityGen for the activities other than the spot checks: publicity, tours,
+    manual, videos, quiz, exposure, complaints, appraisal (uses the base's people, firms and dates)."""
+
+    def publicity(self) -> list[dict[str, Any]]:
+        rng = self.rng
+        out = []
+        forms = list(_PUBLICITY)
+        for i in range(self.rows("publicity")):
+            form = forms[i % len(forms)] if i < len(forms) else rng.choice(forms)
+            title = rng.choice(_PUBLICITY[form]).format(theme=self.campaign.theme)
+            online = form == "线上宣传"
+            channel = rng.choice(_ONLINE) if online else ("报刊" if form == "其他" and rng.random() < 0.3 else "现场")
+            row = {"date": self.day(), "form": form, "title": f"{self.short}{title}" if rng.random() < 0.5 else title,
+                   "channel": channel}
+            if not online:
+                row["participants"] = rng.randint(30, 400)
+            if online or channel == "官方网站":
+                row["items"] = rng.randint(1, 30)
+                row["link"] = self._link(channel, row["date"])
+            if rng.random() < 0.15:
+                row["remark"] = rng.choice(("联合市总工会开展", "覆盖在建项目 {} 个".format(rng.randint(5, 60)),
+                                            "县区同步开展"))
+            out.append(row)
+        out.sort(key=lambda r: r["date"])
+        return out
+
+    def _link(self, channel: str, day: dt.date) -> str:
+        rng = self.rng
+        if channel == "微信公众号":
+            chars = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789_-"
+            return "https://mp.weixin.qq.com/s/" + "".join(rng.choice(chars) for _ in range(22))
+        if channel == "短视频":
+            return f"https://www.douyin.com/video/{rng.randint(10 ** 18, 10 ** 19 - 1)}"
+        return f"http://zjt.gxzf.gov.cn/xwdt/sxdt/t{day:%Y%m%d}_{rng.randint(1000000, 9999999)}.shtml"
+
+    def tours(self) -> list[dict[str, Any]]:
+        rng = self.rng
+        out = []
+        for _ in range(self.rows("tours")):
+            p = rng.choice(self.projects)
+            organiser = rng.choice((f"{self.city.name}住房和城乡建设局", f"{self.city.name}建设工程质量安全监督站",
+                                    p["contractor"]))
+            row = {"date": self.day(5), "project": p["project"] + "质量标准化示范观摩",
+                   "organiser": organiser, "participants": rng.randint(40, 320),
+                   "methods": "、".join(rng.sample(_METHODS_WORK, rng.randint(2, 4)))}
+            if rng.random() < 0.2:
+                row["remark"] = "线上同步直播"
+            out.append(row)
+        out.sort(key=lambda r: r["date"])
+        return out
+
+    def manual(self) -> list[dict[str, Any]]:
+        rng = self.rng
+        out = []
+        kinds = ("示范企业", "示范项目", "企业手册（施工）", "企业手册（监理）")
+        seen: set[str] = set()
+        for i in range(self.rows("manual")):
+            kind = kinds[i % 4] if i < 4 else rng.choices(kinds, (2, 2, 4, 2))[0]
+            if kind == "示范项目":
+                name = rng.choice(self.projects)["project"]
+                code = None
+            else:
+                name, code = self._firm("supervisor" if kind == "企业手册（监理）" else "contractor")
+            if (kind, name) in seen:
+                continue
+            seen.add((kind, name))
+            row = {"kind": kind, "name": name, "credit_code": code,
+                   "compiled": "是" if kind != "企业手册（施工）" or rng.random() < 0.85 else "否",
+                   "in_inspection": "是" if rng.random() < 0.9 else "否"}
+            if rng.random() < 0.7:
+                row["date"] = self.day()
+            if row["compiled"] == "否":
+                row["remark"] = "正在编制，预计年底前完成"
+            out.append(row)
+        return out
+
+    def videos(self) -> list[dict[str, Any]]:
+        rng = self.rng
+        out = []
+        titles = rng.sample(_VIDEO_TITLES, min(len(_VIDEO_TITLES), self.sizes["videos"][1]))
+        for i in range(self.rows("videos")):
+            firm = rng.choice(self.firms)[0]
+            title = titles[i % len(titles)] + ("" if i < len(titles) else f"（{i + 1}）")
+            out.append({"title": f"《{title}》", "unit": firm, "author": self.person(),
+                        "duration": rng.randint(60, 480), "phone": self.mobile(),
+                        "file_name": f"{self.short}-微视频-{i + 1:02d}.mp4"})
+        return out
+
+    def quiz(self) -> list[dict[str, Any]]:
+        rng = self.rng
+        out = []
+        for _ in range(self.rows("quiz")):
+            row = {"participant": self.person(unique=True), "unit": rng.choice(self.firms)[0],
+                   "online": float(rng.randint(55, 100)), "offline": float(rng.randint(50, 100)),
+                   "time_used": rng.randint(600, 3600)}
+            if rng.random() < 0.2:
+                row["online"] = round(row["online"] - 0.5, 1)
+            out.append(row)
+        return out
+
+    def exposure(self, spots: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        rng = self.rng
+        out = []
+        failing = [r for r in spots if r.get("_judgment") == "不合格"]
+        for i in range(self.rows("exposure")):
+            src = failing[i] if i < len(failing) else None
+            p = src or rng.choice(self.projects)
+            problem, standard, clause = rng.choice(_EXPOSURES)
+            if src:
+                rule = next((r for r in self.rules if r.id == src.get("_rule")), None)
+                if rule is not None:
+                    standard = _STANDARD_TITLES.get(rule.standard, "") + rule.standard
+                    clause = rule.clause
+                    problem = f"监督抽测“{src['item']}”不合格：{src['_message']}"
+            photos = [f"{self.short}-曝光{i + 1:02d}-{j}.{rng.choice(('jpg', 'jpg', 'png'))}"
+                      for j in range(1, rng.randint(1, 3) + 1)]
+            day = max(self.day(10), src["date"]) if src else self.day(10)
+            day = min(day, self.campaign.activity_end)
+            out.append({"project": p["project"], "location": p["location"], "builder": p["builder"],
+                        "contractor": p["contractor"], "supervisor": p["supervisor"], "problem": problem,
+                        "standard": standard, "clause": clause, "photos": "、".join(photos), "date": day,
+                        "url": f"http://zjt.gxzf.gov.cn/zwgk/zlaq/t{day:%Y%m%d}_{rng.randint(1000000, 9999999)}.shtml"})
+        out.sort(key=lambda r: r["date"])
+        return out
+
+    def complaints(self) -> list[dict[str, Any]]:
+        out = [self.complaint(day) for day in sorted(self.day() for _ in range(self.rows("complaints")))]
+        self.number_complaints(out)
+        return out
+
+    def number_complaints(self, rows: list[dict[str, Any]]) -> None:
+        for i, row in enumerate(rows, 1):
+            row["no"] = f"{self.abbr}ZLTS{self.year}{self.city.code[2:4]}{i:04d}"
+
+    def complaint(self, day: dt.date, real: bool | None = None, verified: str | None = None) -> dict[str, Any]:
+        rng = self.rng
+        rewards = self.campaign.reward_rules      # the campaign's amounts (settings, not the rule)
+        rmin, rmax = float(rewards.random_min), float(rewards.random_max)
+        extra = {level: float(v) for level, v in rewards.extra_by_level.items()}
+        real = rng.random() < 0.7 if real is None else real
+        verified = verified or rng.choices(("属实", "部分属实", "不属实", "核查中"), (4, 2, 3, 1))[0]
+        project = rng.choice(self.projects)["project"] if rng.random() < 0.6 else \
+            f"{self.city.name}{self.district()[0]}{rng.choice(_ESTATE)}{rng.choice(_ESTATE_SUFFIX)}"
+        row = {"no": "", "date": day, "real_name": "是" if real else "否", "project": project,
+               "type": rng.choice(("主体结构", "渗漏", "渗漏", "装饰装修", "给排水", "电气", "节能保温",
+                                   "市政设施", "其他")),
+               "verified": verified}
+        if real:
+            row.update(complainant=self.person(), phone=self.mobile(), id_number=self.id_number())
+        if verified in ("属实", "部分属实"):
+            levels = tuple(extra) or ("一般",)
+            row["level"] = rng.choices(levels, (6, 3, 1, 1, 1, 1)[: len(levels)])[0]
+        if real:
+            amount = round(rng.uniform(rmin, rmax), 2)
+            if row.get("level"):
+                amount = round(amount + float(extra.get(row["level"], 0)), 2)
+            row["reward"] = amount
+        if verified != "核查中":
+            row["closed"] = day + dt.timedelta(days=rng.randint(1, 20))
+        return row
+
+    def appraisal(self) -> list[dict[str, Any]]:
+        rng = self.rng
+        self.agencies = [self._firm("agency") for _ in range(rng.randint(2, 4))]
+        self.unqualified = self.agencies[-1][0] if rng.random() < 0.4 else None
+        out = [self.appraisal_row() for _ in range(self.rows("appraisal"))]
+        out.sort(key=lambda r: r["date"])
+        return out
+
+    def appraisal_row(self, grade: str | None = None, qualified: bool | None = None) -> dict[str, Any]:
+        rng = self.rng
+        choices = self.agencies if qualified is None else \
+            [a for a in self.agencies if (a[0] != self.unqualified) == qualified] or self.agencies
+        agency, code = rng.choice(choices)
+        dname = self.district()[0]
+        grade = grade or rng.choices(("A级", "B级", "C级", "D级"), (40, 35, 18, 7))[0]
+        measure = {"A级": "无需处理", "B级": rng.choice(("无需处理", "观察使用")),
+                   "C级": rng.choice(("观察使用", "处理使用", "处理使用", "停止使用")),
+                   "D级": rng.choice(("停止使用", "整体拆除"))}[grade]
+        bad_agency = agency == self.unqualified
+        bad_person = not bad_agency and qualified is None and rng.random() < 0.05
+        row = {"address": f"{self.city.name}{dname}{rng.choice(_ESTATE)}{rng.choice(_VILLAGE)}"
+                          f"{rng.randint(1, 30)}组{rng.randint(1, 99)}号",
+               "owner": self.person(), "agency": agency, "agency_code": code,
+               "agency_qual": "不具备" if bad_agency else "具备",
+               "appraiser_qual": "不具备" if bad_person else "具备",
+               "date": self.campaign.activity_start - dt.timedelta(days=20) + dt.timedelta(days=rng.randint(0, 49)),
+               "grade": grade, "measure": measure,
+               "procedure_ok": "否" if (bad_agency or bad_person) and rng.random() < 0.5 else "是",
+               "supervision": rng.choices(("符合要求", "存在问题已整改", "存在问题未整改", "未督导"), (6, 2, 1, 2))[0],
+               "bad_record": "是" if (bad_agency or bad_person) else "否"}
+        if bad_agency or bad_person:
+            row["supervision"] = "存在问题未整改"
+            row["remark"] = "不具备房屋安全鉴定资格，已认定不良行为记录并责令重新鉴定"
+        elif grade == "D级":
+            row["remark"] = "已书面告知产权人，落实人员撤离"
+        return row
+
+
+class _SpotRows:
+    """Row generators of _CityGen for the spot checks (监督抽测): rows aimed at a verdict, the traced
+    batch, the judge's verdict, the notices for non-conforming rows."""
+
+    def spotcheck(self, trace: dict[str, Any] | None = None, trace_role: str | None = None) -> list[dict[str, Any]]:
+        rng = self.rng
+        n = max(self.rows("spotcheck"), len(self.items))
+        seq = list(self.items)
+        rng.shuffle(seq)
+        seq += [rng.choice(self.items) for _ in range(n - len(seq))]
+        # a few per cent non-conforming; some 需复检 where the rule has a re-sampling band
+        n_fail = max(1, round(n * rng.uniform(0.02, 0.07)))
+        fails = set(rng.sample(range(n), n_fail))
+        targets = []
+        for i, item in enumerate(seq):
+            rule = next(r for r in self.rules if r.item == item)
+            if i in fails:
+                targets.append("不合格")
+            elif rule.method == "deviation_rate" and rng.random() < 0.06:
+                targets.append("需复检")
+            else:
+                targets.append("合格")
+        rows = [self.spot_row(item, target) for item, target in zip(seq, targets)]
+        if trace and trace_role:
+            rows.append(self.trace_row(trace, trace_role))
+        # group into site visits: a project and a date for a few consecutive rows
+        rng.shuffle(rows)
+        out = []
+        i = 0
+        while i < len(rows):
+            size = rng.randint(2, 6)
+            p = rng.choice(self.projects)
+            day = self.day(1, 26)
+            for r in rows[i:i + size]:
+                proj = r.pop("_trace_project", None) or p
+                r.update({k: proj[k] for k in ("project", "location", "builder", "builder_code", "contractor",
+                                                "contractor_code", "supervisor", "supervisor_code")})
+                r["date"] = day
+                out.append(r)
+            i += size
+        out.sort(key=lambda r: r["date"])
+        for r in out:
+            self.finish_spot(r)
+        return out
+
+    def spot_row(self, item: str, target: str, case: tuple | None = None) -> dict[str, Any]:
+        rng = self.rng
+        for _ in range(30):
+            grade, spec, design = case or _choose_case(self.rules, item, rng)
+            rule = _rule_for(self.rules, item, judge_mod.normalize_grade(grade),
+                             Decimal(spec) if spec else None)
+            if rule is None:
+                continue
+            vals = _values_for(rule, judge_mod.normalize_grade(grade), spec, design, target, rng)
+            sep = rng.choice(("、", "、", "、", "，", ", "))
+            row = {"category": "建筑材料" if _is_material(item) else "实体质量", "item": item,
+                   "grade": grade, "spec": spec, "design": design, "measured": sep.join(vals), "_target": target}
+            res = self.judge_row(row)
+            if res in VERDICTS:
+                return row
+        raise RuntimeError(f"cannot generate a judgeable row for {item}")
+
+    def trace_row(self, trace: dict[str, Any], role: str) -> dict[str, Any]:
+        target = "不合格" if role == "source" else "合格"
+        item = trace["item"] if role == "source" else trace["user_item"]
+        row = self.spot_row(item, target, (trace["grade"], trace["spec"], None))
+        row.update(manufacturer=trace["manufacturer"], batch=trace["batch"], _trace=True,
+                   _trace_project=self.rng.choice(self.projects))
+        if role == "source":
+            row["batch_selfcheck"] = f"已通报{'、'.join(trace['user_cities'])}，督促使用同批次钢筋的工地自查自纠"
+        else:
+            row["batch_selfcheck"] = f"接{trace['source_city']}通报，同批次钢筋已暂停使用并送检"
+        return row
+
+    def judge_row(self, row: dict[str, Any]) -> str:
+        j = judge_mod.judge(row["item"], clean_text(row.get("grade")), row["measured"],
+                            spec=row.get("spec"), design=row.get("design"))
+        row["_judgment"] = j.result
+        row["_message"] = j.message
+        row["_rule"] = j.rule_id
+        return j.result
+
+    def finish_spot(self, r: dict[str, Any]) -> None:
+        """Stated verdict = judge(); materials get maker and batch; non-conforming rows a notice."""
+        rng = self.rng
+        result = self.judge_row(r)
+        r["stated"] = result
+        if r["category"] == "建筑材料" and not r.get("manufacturer"):
+            day = r["date"]
+            if "钢筋" in r["item"]:
+                r["manufacturer"] = rng.choice(_REBAR_MAKERS)
+                r["batch"] = f"{day:%y}{rng.choice('ABCD')}{day:%m}-{rng.randint(1, 9999):04d}"
+            elif "砂浆" in r["item"]:
+                r["manufacturer"] = f"{self.city.name}{rng.choice(_FIRM_WORD)}预拌砂浆有限公司"
+                r["batch"] = f"SJ{day:%y%m%d}{rng.randint(1, 99):02d}"
+            else:
+                r["manufacturer"] = rng.choice(_WIRE_MAKERS)
+                r["batch"] = f"{day:%y%m%d}-{rng.randint(1, 30):02d}"
+        if result == "不合格":
+            self.add_notice(r)
+            if r["category"] == "建筑材料" and not r.get("batch_selfcheck"):
+                r["batch_selfcheck"] = rng.choice(("已督促使用同批次产品的工地自查，未发现问题",
+                                                   f"同批次产品涉及 {rng.randint(1, 4)} 个工地，已全部退场",
+                                                   "已通知生产厂家召回同批次产品"))
+        elif result == "需复检":
+            r["remark"] = "合格点率在复检区间，已按规范要求抽取同数量构件复检"
+
+    def add_notice(self, r: dict[str, Any]) -> None:
+        rng = self.rng
+        self.notice_seq += 1
+        issued = r["date"] + dt.timedelta(days=rng.randint(0, 3))
+        r["notice_no"] = f"{self.abbr}建质改〔{self.year}〕{self.notice_seq:03d}号"
+        r["notice_date"] = issued
+        r["deadline"] = issued + dt.timedelta(days=rng.choice((7, 10, 15, 20, 30)))
+        r["status"] = rng.choices(("整改中", "已整改", "已复查合格", "未整改"), (4, 3, 3, 1))[0]
+        r["case_filed"] = "是" if rng.random() < 0.3 else "否"
+        if r["category"] == "建筑材料":
+            r["remark"] = "已责令同批次产品退场"
+        else:
+            r["remark"] = "已责令返工处理"
+
+
+class _CityGen(_ActivityRows, _SpotRows):
+    """One city's return: the shared sources (dates, people, firms, projects) and 基本信息; the rows
+    of each activity come from the mixins above."""
     def __init__(self, campaign: Campaign, city: City, seed: int, sizes: dict[str, tuple[int, int]],
                  variant: str = ""):
         self.campaign = campaign
@@ -641,317 +986,23 @@ class _CityGen:
             "complaint_officer_phone": self.mobile(),
         }
 
-    def publicity(self) -> list[dict[str, Any]]:
-        rng = self.rng
-        out = []
-        forms = list(_PUBLICITY)
-        for i in range(self.rows("publicity")):
-            form = forms[i % len(forms)] if i < len(forms) else rng.choice(forms)
-            title = rng.choice(_PUBLICITY[form]).format(theme=self.campaign.theme)
-            online = form == "线上宣传"
-            channel = rng.choice(_ONLINE) if online else ("报刊" if form == "其他" and rng.random() < 0.3 else "现场")
-            row = {"date": self.day(), "form": form, "title": f"{self.short}{title}" if rng.random() < 0.5 else title,
-                   "channel": channel}
-            if not online:
-                row["participants"] = rng.randint(30, 400)
-            if online or channel == "官方网站":
-                row["items"] = rng.randint(1, 30)
-                row["link"] = self._link(channel, row["date"])
-            if rng.random() < 0.15:
-                row["remark"] = rng.choice(("联合市总工会开展", "覆盖在建项目 {} 个".format(rng.randint(5, 60)),
-                                            "县区同步开展"))
-            out.append(row)
-        out.sort(key=lambda r: r["date"])
-        return out
 
-    def _link(self, channel: str, day: dt.date) -> str:
-        rng = self.rng
-        if channel == "微信公众号":
-            chars = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789_-"
-            return "https://mp.weixin.qq.com/s/" + "".join(rng.choice(chars) for _ in range(22))
-        if channel == "短视频":
-            return f"https://www.douyin.com/video/{rng.randint(10 ** 18, 10 ** 19 - 1)}"
-        return f"http://zjt.gxzf.gov.cn/xwdt/sxdt/t{day:%Y%m%d}_{rng.randint(1000000, 9999999)}.shtml"
 
-    def tours(self) -> list[dict[str, Any]]:
-        rng = self.rng
-        out = []
-        for _ in range(self.rows("tours")):
-            p = rng.choice(self.projects)
-            organiser = rng.choice((f"{self.city.name}住房和城乡建设局", f"{self.city.name}建设工程质量安全监督站",
-                                    p["contractor"]))
-            row = {"date": self.day(5), "project": p["project"] + "质量标准化示范观摩",
-                   "organiser": organiser, "participants": rng.randint(40, 320),
-                   "methods": "、".join(rng.sample(_METHODS_WORK, rng.randint(2, 4)))}
-            if rng.random() < 0.2:
-                row["remark"] = "线上同步直播"
-            out.append(row)
-        out.sort(key=lambda r: r["date"])
-        return out
 
-    def manual(self) -> list[dict[str, Any]]:
-        rng = self.rng
-        out = []
-        kinds = ("示范企业", "示范项目", "企业手册（施工）", "企业手册（监理）")
-        seen: set[str] = set()
-        for i in range(self.rows("manual")):
-            kind = kinds[i % 4] if i < 4 else rng.choices(kinds, (2, 2, 4, 2))[0]
-            if kind == "示范项目":
-                name = rng.choice(self.projects)["project"]
-                code = None
-            else:
-                name, code = self._firm("supervisor" if kind == "企业手册（监理）" else "contractor")
-            if (kind, name) in seen:
-                continue
-            seen.add((kind, name))
-            row = {"kind": kind, "name": name, "credit_code": code,
-                   "compiled": "是" if kind != "企业手册（施工）" or rng.random() < 0.85 else "否",
-                   "in_inspection": "是" if rng.random() < 0.9 else "否"}
-            if rng.random() < 0.7:
-                row["date"] = self.day()
-            if row["compiled"] == "否":
-                row["remark"] = "正在编制，预计年底前完成"
-            out.append(row)
-        return out
 
-    def videos(self) -> list[dict[str, Any]]:
-        rng = self.rng
-        out = []
-        titles = rng.sample(_VIDEO_TITLES, min(len(_VIDEO_TITLES), self.sizes["videos"][1]))
-        for i in range(self.rows("videos")):
-            firm = rng.choice(self.firms)[0]
-            title = titles[i % len(titles)] + ("" if i < len(titles) else f"（{i + 1}）")
-            out.append({"title": f"《{title}》", "unit": firm, "author": self.person(),
-                        "duration": rng.randint(60, 480), "phone": self.mobile(),
-                        "file_name": f"{self.short}-微视频-{i + 1:02d}.mp4"})
-        return out
 
-    def quiz(self) -> list[dict[str, Any]]:
-        rng = self.rng
-        out = []
-        for _ in range(self.rows("quiz")):
-            row = {"participant": self.person(unique=True), "unit": rng.choice(self.firms)[0],
-                   "online": float(rng.randint(55, 100)), "offline": float(rng.randint(50, 100)),
-                   "time_used": rng.randint(600, 3600)}
-            if rng.random() < 0.2:
-                row["online"] = round(row["online"] - 0.5, 1)
-            out.append(row)
-        return out
 
-    def spotcheck(self, trace: dict[str, Any] | None = None, trace_role: str | None = None) -> list[dict[str, Any]]:
-        rng = self.rng
-        n = max(self.rows("spotcheck"), len(self.items))
-        seq = list(self.items)
-        rng.shuffle(seq)
-        seq += [rng.choice(self.items) for _ in range(n - len(seq))]
-        # a few per cent non-conforming; some 需复检 where the rule has a re-sampling band
-        n_fail = max(1, round(n * rng.uniform(0.02, 0.07)))
-        fails = set(rng.sample(range(n), n_fail))
-        targets = []
-        for i, item in enumerate(seq):
-            rule = next(r for r in self.rules if r.item == item)
-            if i in fails:
-                targets.append("不合格")
-            elif rule.method == "deviation_rate" and rng.random() < 0.06:
-                targets.append("需复检")
-            else:
-                targets.append("合格")
-        rows = [self.spot_row(item, target) for item, target in zip(seq, targets)]
-        if trace and trace_role:
-            rows.append(self.trace_row(trace, trace_role))
-        # group into site visits: a project and a date for a few consecutive rows
-        rng.shuffle(rows)
-        out = []
-        i = 0
-        while i < len(rows):
-            size = rng.randint(2, 6)
-            p = rng.choice(self.projects)
-            day = self.day(1, 26)
-            for r in rows[i:i + size]:
-                proj = r.pop("_trace_project", None) or p
-                r.update({k: proj[k] for k in ("project", "location", "builder", "builder_code", "contractor",
-                                                "contractor_code", "supervisor", "supervisor_code")})
-                r["date"] = day
-                out.append(r)
-            i += size
-        out.sort(key=lambda r: r["date"])
-        for r in out:
-            self.finish_spot(r)
-        return out
 
-    def spot_row(self, item: str, target: str, case: tuple | None = None) -> dict[str, Any]:
-        rng = self.rng
-        for _ in range(30):
-            grade, spec, design = case or _choose_case(self.rules, item, rng)
-            rule = _rule_for(self.rules, item, judge_mod.normalize_grade(grade),
-                             Decimal(spec) if spec else None)
-            if rule is None:
-                continue
-            vals = _values_for(rule, judge_mod.normalize_grade(grade), spec, design, target, rng)
-            sep = rng.choice(("、", "、", "、", "，", ", "))
-            row = {"category": "建筑材料" if _is_material(item) else "实体质量", "item": item,
-                   "grade": grade, "spec": spec, "design": design, "measured": sep.join(vals), "_target": target}
-            res = self.judge_row(row)
-            if res in VERDICTS:
-                return row
-        raise RuntimeError(f"cannot generate a judgeable row for {item}")
 
-    def trace_row(self, trace: dict[str, Any], role: str) -> dict[str, Any]:
-        target = "不合格" if role == "source" else "合格"
-        item = trace["item"] if role == "source" else trace["user_item"]
-        row = self.spot_row(item, target, (trace["grade"], trace["spec"], None))
-        row.update(manufacturer=trace["manufacturer"], batch=trace["batch"], _trace=True,
-                   _trace_project=self.rng.choice(self.projects))
-        if role == "source":
-            row["batch_selfcheck"] = f"已通报{'、'.join(trace['user_cities'])}，督促使用同批次钢筋的工地自查自纠"
-        else:
-            row["batch_selfcheck"] = f"接{trace['source_city']}通报，同批次钢筋已暂停使用并送检"
-        return row
 
-    def judge_row(self, row: dict[str, Any]) -> str:
-        j = judge_mod.judge(row["item"], clean_text(row.get("grade")), row["measured"],
-                            spec=row.get("spec"), design=row.get("design"))
-        row["_judgment"] = j.result
-        row["_message"] = j.message
-        row["_rule"] = j.rule_id
-        return j.result
 
-    def finish_spot(self, r: dict[str, Any]) -> None:
-        """Stated verdict = judge(); materials get maker and batch; non-conforming rows a notice."""
-        rng = self.rng
-        result = self.judge_row(r)
-        r["stated"] = result
-        if r["category"] == "建筑材料" and not r.get("manufacturer"):
-            day = r["date"]
-            if "钢筋" in r["item"]:
-                r["manufacturer"] = rng.choice(_REBAR_MAKERS)
-                r["batch"] = f"{day:%y}{rng.choice('ABCD')}{day:%m}-{rng.randint(1, 9999):04d}"
-            elif "砂浆" in r["item"]:
-                r["manufacturer"] = f"{self.city.name}{rng.choice(_FIRM_WORD)}预拌砂浆有限公司"
-                r["batch"] = f"SJ{day:%y%m%d}{rng.randint(1, 99):02d}"
-            else:
-                r["manufacturer"] = rng.choice(_WIRE_MAKERS)
-                r["batch"] = f"{day:%y%m%d}-{rng.randint(1, 30):02d}"
-        if result == "不合格":
-            self.add_notice(r)
-            if r["category"] == "建筑材料" and not r.get("batch_selfcheck"):
-                r["batch_selfcheck"] = rng.choice(("已督促使用同批次产品的工地自查，未发现问题",
-                                                   f"同批次产品涉及 {rng.randint(1, 4)} 个工地，已全部退场",
-                                                   "已通知生产厂家召回同批次产品"))
-        elif result == "需复检":
-            r["remark"] = "合格点率在复检区间，已按规范要求抽取同数量构件复检"
 
-    def add_notice(self, r: dict[str, Any]) -> None:
-        rng = self.rng
-        self.notice_seq += 1
-        issued = r["date"] + dt.timedelta(days=rng.randint(0, 3))
-        r["notice_no"] = f"{self.abbr}建质改〔{self.year}〕{self.notice_seq:03d}号"
-        r["notice_date"] = issued
-        r["deadline"] = issued + dt.timedelta(days=rng.choice((7, 10, 15, 20, 30)))
-        r["status"] = rng.choices(("整改中", "已整改", "已复查合格", "未整改"), (4, 3, 3, 1))[0]
-        r["case_filed"] = "是" if rng.random() < 0.3 else "否"
-        if r["category"] == "建筑材料":
-            r["remark"] = "已责令同批次产品退场"
-        else:
-            r["remark"] = "已责令返工处理"
 
-    def exposure(self, spots: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        rng = self.rng
-        out = []
-        failing = [r for r in spots if r.get("_judgment") == "不合格"]
-        for i in range(self.rows("exposure")):
-            src = failing[i] if i < len(failing) else None
-            p = src or rng.choice(self.projects)
-            problem, standard, clause = rng.choice(_EXPOSURES)
-            if src:
-                rule = next((r for r in self.rules if r.id == src.get("_rule")), None)
-                if rule is not None:
-                    standard = _STANDARD_TITLES.get(rule.standard, "") + rule.standard
-                    clause = rule.clause
-                    problem = f"监督抽测“{src['item']}”不合格：{src['_message']}"
-            photos = [f"{self.short}-曝光{i + 1:02d}-{j}.{rng.choice(('jpg', 'jpg', 'png'))}"
-                      for j in range(1, rng.randint(1, 3) + 1)]
-            day = max(self.day(10), src["date"]) if src else self.day(10)
-            day = min(day, self.campaign.activity_end)
-            out.append({"project": p["project"], "location": p["location"], "builder": p["builder"],
-                        "contractor": p["contractor"], "supervisor": p["supervisor"], "problem": problem,
-                        "standard": standard, "clause": clause, "photos": "、".join(photos), "date": day,
-                        "url": f"http://zjt.gxzf.gov.cn/zwgk/zlaq/t{day:%Y%m%d}_{rng.randint(1000000, 9999999)}.shtml"})
-        out.sort(key=lambda r: r["date"])
-        return out
 
-    def complaints(self) -> list[dict[str, Any]]:
-        out = [self.complaint(day) for day in sorted(self.day() for _ in range(self.rows("complaints")))]
-        self.number_complaints(out)
-        return out
 
-    def number_complaints(self, rows: list[dict[str, Any]]) -> None:
-        for i, row in enumerate(rows, 1):
-            row["no"] = f"{self.abbr}ZLTS{self.year}{self.city.code[2:4]}{i:04d}"
 
-    def complaint(self, day: dt.date, real: bool | None = None, verified: str | None = None) -> dict[str, Any]:
-        rng = self.rng
-        rewards = self.campaign.reward_rules      # the campaign's amounts (settings, not the rule)
-        rmin, rmax = float(rewards.random_min), float(rewards.random_max)
-        extra = {level: float(v) for level, v in rewards.extra_by_level.items()}
-        real = rng.random() < 0.7 if real is None else real
-        verified = verified or rng.choices(("属实", "部分属实", "不属实", "核查中"), (4, 2, 3, 1))[0]
-        project = rng.choice(self.projects)["project"] if rng.random() < 0.6 else \
-            f"{self.city.name}{self.district()[0]}{rng.choice(_ESTATE)}{rng.choice(_ESTATE_SUFFIX)}"
-        row = {"no": "", "date": day, "real_name": "是" if real else "否", "project": project,
-               "type": rng.choice(("主体结构", "渗漏", "渗漏", "装饰装修", "给排水", "电气", "节能保温",
-                                   "市政设施", "其他")),
-               "verified": verified}
-        if real:
-            row.update(complainant=self.person(), phone=self.mobile(), id_number=self.id_number())
-        if verified in ("属实", "部分属实"):
-            levels = tuple(extra) or ("一般",)
-            row["level"] = rng.choices(levels, (6, 3, 1, 1, 1, 1)[: len(levels)])[0]
-        if real:
-            amount = round(rng.uniform(rmin, rmax), 2)
-            if row.get("level"):
-                amount = round(amount + float(extra.get(row["level"], 0)), 2)
-            row["reward"] = amount
-        if verified != "核查中":
-            row["closed"] = day + dt.timedelta(days=rng.randint(1, 20))
-        return row
 
-    def appraisal(self) -> list[dict[str, Any]]:
-        rng = self.rng
-        self.agencies = [self._firm("agency") for _ in range(rng.randint(2, 4))]
-        self.unqualified = self.agencies[-1][0] if rng.random() < 0.4 else None
-        out = [self.appraisal_row() for _ in range(self.rows("appraisal"))]
-        out.sort(key=lambda r: r["date"])
-        return out
 
-    def appraisal_row(self, grade: str | None = None, qualified: bool | None = None) -> dict[str, Any]:
-        rng = self.rng
-        choices = self.agencies if qualified is None else \
-            [a for a in self.agencies if (a[0] != self.unqualified) == qualified] or self.agencies
-        agency, code = rng.choice(choices)
-        dname = self.district()[0]
-        grade = grade or rng.choices(("A级", "B级", "C级", "D级"), (40, 35, 18, 7))[0]
-        measure = {"A级": "无需处理", "B级": rng.choice(("无需处理", "观察使用")),
-                   "C级": rng.choice(("观察使用", "处理使用", "处理使用", "停止使用")),
-                   "D级": rng.choice(("停止使用", "整体拆除"))}[grade]
-        bad_agency = agency == self.unqualified
-        bad_person = not bad_agency and qualified is None and rng.random() < 0.05
-        row = {"address": f"{self.city.name}{dname}{rng.choice(_ESTATE)}{rng.choice(_VILLAGE)}"
-                          f"{rng.randint(1, 30)}组{rng.randint(1, 99)}号",
-               "owner": self.person(), "agency": agency, "agency_code": code,
-               "agency_qual": "不具备" if bad_agency else "具备",
-               "appraiser_qual": "不具备" if bad_person else "具备",
-               "date": self.campaign.activity_start - dt.timedelta(days=20) + dt.timedelta(days=rng.randint(0, 49)),
-               "grade": grade, "measure": measure,
-               "procedure_ok": "否" if (bad_agency or bad_person) and rng.random() < 0.5 else "是",
-               "supervision": rng.choices(("符合要求", "存在问题已整改", "存在问题未整改", "未督导"), (6, 2, 1, 2))[0],
-               "bad_record": "是" if (bad_agency or bad_person) else "否"}
-        if bad_agency or bad_person:
-            row["supervision"] = "存在问题未整改"
-            row["remark"] = "不具备房屋安全鉴定资格，已认定不良行为记录并责令重新鉴定"
-        elif grade == "D级":
-            row["remark"] = "已书面告知产权人，落实人员撤离"
-        return row
 
 
 def _trace_spec(seed: int, campaign: Campaign) -> dict[str, Any]:
@@ -1391,12 +1442,12 @@ def generate_demo(out_dir: str | Path, campaign: Campaign, seed: int = 2022) -> 
     contract = load_contract()
     cities = list(campaign.cities)
     roles = _roles(len(cities))
-    role_of = {}
+    role_of: dict[int, list[str]] = {}
     for role, i in roles.items():
         role_of.setdefault(i, []).append(role)
-    trace = _trace_spec(seed, campaign)
-    trace["source_city"] = cities[roles["trace_source"]].name
-    trace["user_cities"] = [cities[roles["trace_user1"]].name, cities[roles["trace_user2"]].name]
+    trace = _trace_spec(seed, campaign) | {
+        "source_city": cities[roles["trace_source"]].name,
+        "user_cities": [cities[roles["trace_user1"]].name, cities[roles["trace_user2"]].name]}
     deadline = campaign.report_deadline
     files: list[dict[str, Any]] = []
     expected: list[dict[str, Any]] = []
@@ -1417,85 +1468,18 @@ def generate_demo(out_dir: str | Path, campaign: Campaign, seed: int = 2022) -> 
             counts[city.name] = _empty_counts(city)
             batch_expected.append({"code": "missing-city", "city": city.name, "file": ""})
             continue
-        rng = random.Random(f"dates:{seed}:{campaign.id}:{city.code}")
-        if "late" in mine:
-            fill = deadline + dt.timedelta(days=2)
-        elif "duplicate" in mine:
-            fill = deadline - dt.timedelta(days=1)
-        else:
-            fill = deadline - dt.timedelta(days=rng.randint(1, 6))
-        trace_role = ("source" if "trace_source" in mine else
-                      "user" if ("trace_user1" in mine or "trace_user2" in mine) else None)
-        ret = generate_city(campaign, city, seed, fill, trace=trace, trace_role=trace_role)
-        planter = _Planter(ret)
-        for role, action in (("formats", planter.formats), ("codes", planter.codes_and_complaints),
-                             ("spot", planter.spotchecks), ("appraisal", planter.appraisals)):
-            if role in mine:
-                action()
-                planted_cities.append(city.name)
-        if "messy" in mine:
-            _messy(ret)
-        if "photo_missing" in mine and ret.rows["exposure"]:
-            first = ret.rows["exposure"][0]
-            names = str(first["photos"]).split("、")
-            if len(names) < 2:
-                names.append(names[0].rsplit("-", 1)[0] + "-2.jpg")
-                first["photos"] = "、".join(names)
-            ret.missing_photos = [names[-1]]
-        ret.photos = [p for r in ret.rows["exposure"] for p in str(r["photos"]).split("、")
-                      if p not in ret.missing_photos]
-        track_expected[city.name] = _follow_up(ret, TRACK_AS_OF, filed, seed)
-        _batch_selfchecks(ret, trace, mine)
-        _check_clean_duplicates(contract, ret)
+        fill = _fill_date(campaign, city, seed, mine)
+        ret = _prepare_return(campaign, city, seed, fill, mine, trace, contract, filed, planted_cities,
+                              track_expected)
 
-        def emit(r: CityReturn, name: str, role: str, used: bool, when: dt.datetime) -> None:
-            wb = build_city_workbook(campaign, r, contract)
-            path = save_deterministic(wb, out / name, when)
-            files.append({"name": name, "city": city.name, "city_code": city.code, "role": role, "used": used,
-                          "fill_date": r.info["fill_date"].isoformat(), "mtime": when.isoformat(),
-                          "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-                          "size": path.stat().st_size})
-
-        base_name = workbook_filename(campaign, city)
-        if "duplicate" in mine:
-            old = _earlier_version(ret, fill - dt.timedelta(days=3))
-            emit(old, base_name, "duplicate-old", False, _at(old.info["fill_date"], 17, 40))
-            name = base_name.replace(".xlsx", "（更正版）.xlsx")
-            emit(ret, name, "duplicate-new", True, _at(fill, 10, 20))
-            batch_expected.append({"code": "duplicate-submission", "city": city.name, "file": base_name,
-                                   "note": f"应采用后报的“{name}”"})
-        elif "late" in mine:
-            name = base_name
-            emit(ret, name, "late", True, _at(fill, 9, 35))
-            batch_expected.append({"code": "late-submission", "city": city.name, "file": name})
-        else:
-            name = base_name
-            emit(ret, name, "normal", True, _at(fill, 16, 5))
+        name = _emit_city(out, campaign, contract, city, ret, fill, mine, files, batch_expected)
         found = _expected(contract, ret, name)
         expected.extend(found)
         used_returns.append(ret)
         status = "逾期报送" if fill > deadline else "已报送"
         counts[city.name] = _counts(ret, status, found)
-        for sheet_key, idx, col in ret.messy:
-            sheet = contract.sheet(sheet_key)
-            messy_cells.append({"file": name, "sheet": sheet.title, "cell": _cell(sheet, col, idx),
-                                "value": ret.rows[sheet_key][idx][col]})
-        for p in ret.photos:
-            (out / p).write_bytes(_photo_bytes(p, seed))
-            os.utime(out / p, (_at(fill, 15, 0).timestamp(),) * 2)
-            photos_written.append(p)
-        exp_sheet = contract.sheet("exposure")
-        for idx, r in enumerate(ret.rows["exposure"]):
-            for p in ret.missing_photos:
-                if p in str(r["photos"]).split("、"):
-                    missing_photos.append({"file": name, "sheet": exp_sheet.title,
-                                           "cell": _cell(exp_sheet, "photos", idx), "photo": p})
-        spot_sheet = contract.sheet("spotcheck")
-        for idx, r in enumerate(ret.rows["spotcheck"]):
-            if r.get("_trace"):
-                trace_sites.append({"city": city.name, "file": name, "project": r["project"],
-                                    "cell": _cell(spot_sheet, "batch", idx), "item": r["item"],
-                                    "judgment": r["_judgment"]})
+        _record_outputs(out, contract, city, name, fill, ret, seed, messy_cells, photos_written, missing_photos,
+                        trace_sites)
 
     manifest = DemoManifest(
         out_dir=str(out), seed=seed, campaign_id=campaign.id, files=files,
@@ -1511,6 +1495,106 @@ def generate_demo(out_dir: str | Path, campaign: Campaign, seed: int = 2022) -> 
     )
     manifest.write()
     return manifest
+
+
+def _emit_city(out: Path, campaign: Campaign, contract, city: City, ret: CityReturn, fill: dt.date, mine: list[str],
+               files: list[dict[str, Any]], batch_expected: list[dict[str, Any]]) -> str:
+    """Write the city's return (and, for the duplicate role, its earlier version first) with the
+    modification times the roles need; record each file in ``files``. Returns the name of the file used."""
+    def emit(r: CityReturn, name: str, role: str, used: bool, when: dt.datetime) -> None:
+        wb = build_city_workbook(campaign, r, contract)
+        path = save_deterministic(wb, out / name, when)
+        files.append({"name": name, "city": city.name, "city_code": city.code, "role": role, "used": used,
+                      "fill_date": r.info["fill_date"].isoformat(), "mtime": when.isoformat(),
+                      "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+                      "size": path.stat().st_size})
+
+    base_name = workbook_filename(campaign, city)
+    if "duplicate" in mine:
+        old = _earlier_version(ret, fill - dt.timedelta(days=3))
+        emit(old, base_name, "duplicate-old", False, _at(old.info["fill_date"], 17, 40))
+        name = base_name.replace(".xlsx", "（更正版）.xlsx")
+        emit(ret, name, "duplicate-new", True, _at(fill, 10, 20))
+        batch_expected.append({"code": "duplicate-submission", "city": city.name, "file": base_name,
+                               "note": f"应采用后报的“{name}”"})
+    elif "late" in mine:
+        name = base_name
+        emit(ret, name, "late", True, _at(fill, 9, 35))
+        batch_expected.append({"code": "late-submission", "city": city.name, "file": name})
+    else:
+        name = base_name
+        emit(ret, name, "normal", True, _at(fill, 16, 5))
+    return name
+
+
+def _fill_date(campaign: Campaign, city: City, seed: int, mine: list[str]) -> dt.date:
+    """When the city filled its return: after the deadline for the late one, the day before for the duplicate."""
+    deadline = campaign.report_deadline
+    rng = random.Random(f"dates:{seed}:{campaign.id}:{city.code}")
+    if "late" in mine:
+        fill = deadline + dt.timedelta(days=2)
+    elif "duplicate" in mine:
+        fill = deadline - dt.timedelta(days=1)
+    else:
+        fill = deadline - dt.timedelta(days=rng.randint(1, 6))
+    return fill
+
+
+def _prepare_return(campaign: Campaign, city: City, seed: int, fill: dt.date, mine: list[str], trace: dict[str, Any],
+                    contract, filed: list[str], planted_cities: list[str],
+                    track_expected: dict[str, dict[str, int]]) -> CityReturn:
+    """One city's return with its roles applied: planted mistakes, messy cells, missing photos,
+    follow-up states and batch self-checks (``planted_cities``, ``track_expected``, ``filed`` grow)."""
+    trace_role = ("source" if "trace_source" in mine else
+                  "user" if ("trace_user1" in mine or "trace_user2" in mine) else None)
+    ret = generate_city(campaign, city, seed, fill, trace=trace, trace_role=trace_role)
+    planter = _Planter(ret)
+    for role, action in (("formats", planter.formats), ("codes", planter.codes_and_complaints),
+                         ("spot", planter.spotchecks), ("appraisal", planter.appraisals)):
+        if role in mine:
+            action()
+            planted_cities.append(city.name)
+    if "messy" in mine:
+        _messy(ret)
+    if "photo_missing" in mine and ret.rows["exposure"]:
+        first = ret.rows["exposure"][0]
+        names = str(first["photos"]).split("、")
+        if len(names) < 2:
+            names.append(names[0].rsplit("-", 1)[0] + "-2.jpg")
+            first["photos"] = "、".join(names)
+        ret.missing_photos = [names[-1]]
+    ret.photos = [p for r in ret.rows["exposure"] for p in str(r["photos"]).split("、")
+                  if p not in ret.missing_photos]
+    track_expected[city.name] = _follow_up(ret, TRACK_AS_OF, filed, seed)
+    _batch_selfchecks(ret, trace, mine)
+    _check_clean_duplicates(contract, ret)
+    return ret
+
+
+def _record_outputs(out: Path, contract, city: City, name: str, fill: dt.date, ret: CityReturn, seed: int,
+                    messy_cells: list, photos_written: list, missing_photos: list, trace_sites: list) -> None:
+    """What the manifest says about one written return: its messy cells, the photos written beside it
+    (and the ones left out), the sites of the traced batch."""
+    for sheet_key, idx, col in ret.messy:
+        sheet = contract.sheet(sheet_key)
+        messy_cells.append({"file": name, "sheet": sheet.title, "cell": _cell(sheet, col, idx),
+                            "value": ret.rows[sheet_key][idx][col]})
+    for p in ret.photos:
+        (out / p).write_bytes(_photo_bytes(p, seed))
+        os.utime(out / p, (_at(fill, 15, 0).timestamp(),) * 2)
+        photos_written.append(p)
+    exp_sheet = contract.sheet("exposure")
+    for idx, r in enumerate(ret.rows["exposure"]):
+        for p in ret.missing_photos:
+            if p in str(r["photos"]).split("、"):
+                missing_photos.append({"file": name, "sheet": exp_sheet.title,
+                                       "cell": _cell(exp_sheet, "photos", idx), "photo": p})
+    spot_sheet = contract.sheet("spotcheck")
+    for idx, r in enumerate(ret.rows["spotcheck"]):
+        if r.get("_trace"):
+            trace_sites.append({"city": city.name, "file": name, "project": r["project"],
+                                "cell": _cell(spot_sheet, "batch", idx), "item": r["item"],
+                                "judgment": r["_judgment"]})
 
 
 def _province_figures(campaign: Campaign, counts: dict[str, dict[str, Any]], used: list[CityReturn],
