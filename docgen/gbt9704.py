@@ -66,7 +66,7 @@ CHAR_SPACE = int(round((CHAR_TWIPS / 20 - SIZE_PT["三号"]) * 4096))   # ≈ -8
 # Otherwise (the default): a line grid, and 3号 condensed by 0.25 pt (in 1/20 pt).
 CONDENSE_TWENTIETHS = -5
 # Footer distance (page bottom edge -> bottom of the footer line). Tuned with LibreOffice so
-# that the 一字线 of a 4号 page number sits ~7 mm below the 版心 (see tests/test_docgen_soffice.py).
+# that the 一字线 of a 4号 page number sits ~7 mm below the 版心 (see tests/docgen/test_docgen_soffice.py).
 FOOTER_DISTANCE_MM = 24.5
 
 # 版头 (GB/T 9704-2012 7.2.4, 7.2.5, 7.2.7): the 发文机关标志's top edge 35 mm below the top edge

@@ -201,3 +201,20 @@ def test_the_size_check_can_fail():
     assert oversized(f"def f():\n{body[:body.rindex(chr(10))]}\n") == []          # exactly 80 lines
     methods = "\n".join(f"    def m{i}(self):\n        return {i}\n" for i in range(MAX_CLASS_LINES // 3 + 1))
     assert oversized(f"class C:\n{methods}") == [f"C ({len(methods.splitlines()) + 1} lines)"]
+
+
+# -- tests mirror the rooms ----------------------------------------------------------------------------
+CROSS_CUTTING_TESTS = {"test_layout.py", "test_docs.py"}     # about the whole tree, not one room
+
+
+def test_tests_mirror_the_rooms():
+    """Each test module sits in a folder named after the room it tests (addin/<room>/, docgen/,
+    workbook_templates/; cli for the command-line face, lite for the Lite edition), so a newcomer finds
+    a behaviour's tests beside where its code lives. Shared fixtures and builders stay at tests/."""
+    tests = ROOT / "tests"
+    rooms = {p.name for p in (ROOT / "addin").iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    rooms |= {"docgen", "workbook_templates"}
+    assert sorted(p.name for p in tests.glob("test_*.py")) == sorted(CROSS_CUTTING_TESTS)
+    folders = {p.parent.name for p in tests.glob("*/test_*.py")}
+    assert folders <= rooms, f"test folders that name no room: {sorted(folders - rooms)}"
+    assert not list(tests.glob("*/*/test_*.py")), "one level of room folders only"

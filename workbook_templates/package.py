@@ -8,7 +8,7 @@ refused with one Chinese sentence that says what the file is and what the city s
 
 Limits are checked on the zip's central directory (declared sizes). That is a real bound: the
 zip reader under python-calamine refuses a member that inflates beyond its declared size (checked
-in tests/test_hostile_package.py), and Python's zipfile fails such a member's CRC.
+in tests/infra/test_hostile_package.py), and Python's zipfile fails such a member's CRC.
 
 A sheet with hundreds of thousands of empty-but-formatted rows below its data is cut after its
 last value before parsing, so it reads in about the time of its real data plus one inflate pass.

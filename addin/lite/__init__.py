@@ -15,5 +15,5 @@ It is a face beside :mod:`addin.excel` (desktop, classic xlwings, a local Python
 :mod:`addin.cli`, not part of them, because its runtime differs: no multiprocessing, no
 compiled extensions outside Pyodide's own builds, files only through the add-in's ``/data``.
 Nothing here imports pandas or a compiled module, so what the Lite edition offers runs on the
-Python standard library alone (tests/test_addin_lite_pyodide.py proves it in a real Pyodide).
+Python standard library alone (tests/lite/test_addin_lite_pyodide.py proves it in a real Pyodide).
 """

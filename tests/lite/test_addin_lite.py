@@ -1,6 +1,6 @@
 """The xlwings Lite edition under CPython: what `qm addin lite` writes, the pure-Python wheel,
 and the 校验本表 script driven through xlwings' remote engine like the desktop button.
-(tests/test_addin_lite_pyodide.py runs the same code in a real Pyodide.)"""
+(tests/lite/test_addin_lite_pyodide.py runs the same code in a real Pyodide.)"""
 from __future__ import annotations
 
 import base64
@@ -18,10 +18,10 @@ os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 import addin.excel.buttons as b  # noqa: E402
 from addin.cli.main import main  # noqa: E402
 from addin.lite import package  # noqa: E402
-from tests.test_addin_buttons import actions, alerts, bad_rows, payload_from_xlsx, remote_book, _sheet  # noqa: E402,F401
+from tests.excel.test_addin_buttons import actions, alerts, bad_rows, payload_from_xlsx, remote_book, _sheet  # noqa: E402,F401
 from tests.filling import GOOD_INFO, make_return  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_qm_addin_lite_writes_main_requirements_and_wheel(tmp_path, capsys):

@@ -1,6 +1,6 @@
 """The cross-field declarations (contract.toml [[checks]]) and their two interpreters, without a client.
 
-The agreement of the two engines on a grid of cases is tests/test_crossfield_soffice.py; here: a
+The agreement of the two engines on a grid of cases is tests/workbook_templates/test_crossfield_soffice.py; here: a
 typo in a declaration is an error at load time, and each operator means what the vocabulary says.
 """
 from __future__ import annotations

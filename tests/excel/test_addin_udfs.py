@@ -15,7 +15,7 @@ import pytest
 from addin.excel import udfs
 from addin.rules.judge import judge
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _has_chinese(text: str) -> bool:

@@ -5,7 +5,7 @@ import pytest
 
 from addin.cli.main import main
 from tests.docgen_fixtures import docx_part, docx_parts
-from tests.test_scoring_workbook import fill, template  # noqa: F401  (fixture)
+from tests.contest.test_scoring_workbook import fill, template  # noqa: F401  (fixture)
 
 pytest.importorskip("docgen.award_list")
 

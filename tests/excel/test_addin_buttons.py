@@ -360,7 +360,7 @@ def test_city_report_snapshot_reads_like_the_file(bad_return, tmp_path, campaign
 
 # -- 竞赛计分 ------------------------------------------------------------------------------
 def test_contest_scoring(tmp_path, campaign):
-    tsw = pytest.importorskip("tests.test_scoring_workbook")
+    tsw = pytest.importorskip("tests.contest.test_scoring_workbook")
     from addin.contest.workbook import write_scoring_template
 
     template = write_scoring_template(campaign, tmp_path, source=str(tsw.write_source(tmp_path / "汇总.xlsx")))

@@ -352,7 +352,7 @@ def test_qm_demo_prints_what_was_planted(demo_manifest, demo_dir, monkeypatch, c
 
 # ----------------------------------------------------------------- benchmark returns
 def test_bench_returns_are_relabelled_copies(tmp_path, contract):
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
     try:
         import make_returns
     finally:

@@ -24,7 +24,7 @@ import pytest
 
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TESTS = Path(__file__).resolve().parent
 PYODIDE_VERSION = "314.0.8"      # keep in step with .ci/run
 REQUIRED = os.environ.get("QM_REQUIRE_PYODIDE") == "1"
@@ -95,7 +95,7 @@ def pyodide_run(pyodide_dir, beihai, tmp_path_factory):
     """Run tests/pyodide_job.py in Pyodide on the 北海市 return's values and the UDF cases."""
     from addin.excel.bookcheck import book_values
     from addin.lite.package import build_wheel
-    from tests.test_addin_buttons import payload_from_xlsx, remote_book
+    from tests.excel.test_addin_buttons import payload_from_xlsx, remote_book
 
     job = tmp_path_factory.mktemp("pyodide-job")
     wheel = build_wheel(job)

@@ -1,4 +1,4 @@
-"""Runs INSIDE Pyodide (tests/test_addin_lite_pyodide.py): install the project's pure-Python
+"""Runs INSIDE Pyodide (tests/lite/test_addin_lite_pyodide.py): install the project's pure-Python
 wheel the way a wheel is installed (unpacked into site-packages), then run the Lite edition's
 check and worksheet functions on the inputs in /job/in.json; results to /job/out.json.
 

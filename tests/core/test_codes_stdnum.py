@@ -28,7 +28,7 @@ from addin.core.idcodes import USCC_CHARSET, check_credit_code, check_id_number,
 uscc = pytest.importorskip("stdnum.cn.uscc")
 ric = pytest.importorskip("stdnum.cn.ric")
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 TODAY = dt.date(2026, 12, 1)
 
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from addin.core.normalize import cn_number, parse_date, parse_number, parse_numbers
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def _spelling_table():

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from addin.cli.main import main
-from tests.test_scoring_workbook import fill, write_source
+from tests.contest.test_scoring_workbook import fill, write_source
 from addin.contest.workbook import write_scoring_template
 
 pytestmark = pytest.mark.soffice

@@ -341,7 +341,7 @@ def test_item_statistics_on_a_small_example():
 
 # -- the ribbon button -------------------------------------------------------------------------
 def test_quiz_marking_button(campaign, tmp_path):
-    tab = pytest.importorskip("tests.test_addin_buttons")
+    tab = pytest.importorskip("tests.excel.test_addin_buttons")
     import addin.excel.buttons as b
 
     paper = _hand_paper()
