@@ -86,6 +86,8 @@ _PHONE_CHARS = re.compile(r"[\d\s\-－—–()（）+＋]+")
 
 
 def _mask_one_phone(raw: str) -> str:
+    if re.fullmatch(r"[\d\-]*\*+\d{4}", raw):          # already masked (138****1234, 0771-***0119)
+        return raw
     digits = re.sub(r"\D", "", raw.translate(str.maketrans("０１２３４５６７８９", "0123456789")))
     if not digits:
         return "*" * len(raw) if raw else ""
@@ -352,14 +354,15 @@ def _name_before_contact(m: re.Match) -> str:
     return m.group(0)
 
 
-def scrub_published(value: object, *, name: bool = False) -> str:
+def scrub_published(value: object, *, name: bool = False, public_name: bool = False) -> str:
     """Any field on its way into a published document, with personal data masked wherever it is.
 
     Phone numbers (mobile and landline, half- or full-width digits, with spaces, dashes or
     brackets, with or without +86), ID numbers (also in groups), names introduced by a private
     person's role (个人自建：韦小宝 -> 个人自建：韦**) or followed by a phone or ID number, and names
     typed with spaces (蒙　桂). With ``name=True`` the whole value is a person's name (or a list
-    of them) and is masked as one. Total: any input gives a string; an unexpected failure gives
+    of them) and is masked as one. With ``public_name=True`` the value is a name published on
+    purpose (an award winner): numbers are masked, names are kept. Total: any input gives a string; an unexpected failure gives
     '' (nothing published) rather than the raw text.
     """
     try:
@@ -374,6 +377,8 @@ def scrub_published(value: object, *, name: bool = False) -> str:
         text = _MOBILE_LOOSE.sub(lambda m: _mask_one_phone(m.group(0)), text)
         text = _LANDLINE_LOOSE.sub(lambda m: _mask_one_phone(m.group(0)), text)
         text = _CONTACT_NUMBER.sub(lambda m: m.group(1) + _mask_one_phone(m.group(2)), text)
+        if public_name:
+            return text
         if _looks_like_spaced_name(text):          # 蒙　桂: a whole value that is a spaced name
             joined = _join_spaced_names(text.strip())
             if joined[:2] in COMPOUND_SURNAMES or joined[0] in _SURNAMES:
