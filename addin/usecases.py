@@ -115,7 +115,7 @@ def consolidate_returns(paths: Iterable[str | Path], campaign: Campaign, output:
         raise QmError(f"没有找到报送的 Excel 文件（{where}）")
     start = time.perf_counter()
     c = consolidate_files(found.files, campaign, jobs=jobs, progress=progress, timeout=timeout,
-                          memory_mb=memory_mb, limits=limits)
+                          memory_mb=memory_mb, limits=limits, names=found.names)   # 甲/报表.xlsx, 乙/报表.xlsx
     read_s = time.perf_counter() - start
     write_consolidated(c, output)
     return ConsolidationRun(c, found.files, output, found.problems, read_s, time.perf_counter() - start)
@@ -232,7 +232,9 @@ def photo_folders(c: Consolidated, candidates: Iterable[Path], default: Path) ->
             out[f] = p.parent
             continue
         names = [n for v in rows.get("photos", []) for n in split_photos(v)]
-        holders = [d for d in candidates if (d / p.name).is_file()] or [default]
+        # a name with sub-folders (甲/报表.xlsx) is looked up as it is, then by its file name
+        holders = ([(d / p).parent for d in candidates if (d / p).is_file()]
+                   or [d for d in candidates if (d / p.name).is_file()] or [default])
         out[f] = max(holders, key=lambda d: sum((d / n).is_file() for n in names))
     return out
 

@@ -53,6 +53,36 @@ def junk_reason(path: Path) -> str | None:
     return None
 
 
+def _hidden_folder(rel: Path) -> str | None:
+    """Why a file under a hidden folder (.git, .Trash, any folder whose name starts with a dot)
+    of the folder being read is skipped, or None."""
+    if any(part.startswith(".") and part not in (".", "..") for part in rel.parts[:-1]):
+        return "隐藏文件夹（名称以 . 开头）中的文件"
+    return None
+
+
+def _broken_link(path: Path) -> str:
+    """What is wrong with a symbolic link that leads to no file (in Chinese)."""
+    import errno
+
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "是循环的符号链接（指向自身或互相指向）"
+        if exc.errno == errno.ENOENT:
+            return "是失效的符号链接（指向的文件不存在）"
+        return f"是无法打开的符号链接（{exc.strerror or exc}）"
+    return "是符号链接，指向的不是普通文件"
+
+
+def _empty(path: Path) -> bool:
+    try:
+        return path.stat().st_size == 0
+    except OSError:
+        return False
+
+
 @dataclass
 class Collection:
     """What :func:`collect` found: files to read, problems (named paths that cannot be read),
@@ -71,7 +101,8 @@ def collect(paths: Iterable[str | Path]) -> Collection:
     """Files named directly, and Excel-like files under folders (recursively, sorted).
 
     Sub-folders are read. Junk (._*, .DS_Store, Thumbs.db, desktop.ini, ~$ lock files, our own
-    temporary files, anything under __MACOSX) is skipped quietly; workbooks this program wrote
+    temporary files, anything under __MACOSX or a hidden folder such as .git) is skipped quietly;
+    empty (0-byte) files and broken or looping symbolic links in a folder are skipped with a note; workbooks this program wrote
     (marked, see addin.infra.marker) are skipped with a note when found in a folder and are a
     problem when named directly; a named path that is not a regular file or folder (FIFO,
     socket, device) is a problem that says what it is. ``names`` keeps each file's path
@@ -94,7 +125,7 @@ def collect(paths: Iterable[str | Path]) -> Collection:
                 if f.suffix.lower() not in EXCEL_SUFFIXES:
                     continue
                 rel = f.relative_to(p)
-                why = junk_reason(rel)
+                why = junk_reason(rel) or _hidden_folder(rel)
                 if why:
                     out.junk.append(f"{f}：{why}")
                     continue
@@ -102,6 +133,11 @@ def collect(paths: Iterable[str | Path]) -> Collection:
                     kind = special_kind(f)
                     if kind:
                         out.notes.append(f"{f}：是{kind}，不是普通文件，已跳过")
+                    elif f.is_symlink():
+                        out.notes.append(f"{f}：{_broken_link(f)}，已跳过")
+                    continue
+                if _empty(f):
+                    out.notes.append(f"{f}：是空文件（0 字节，可能拷贝未完成），已跳过")
                     continue
                 kind = own_output_kind(f)
                 if kind:
