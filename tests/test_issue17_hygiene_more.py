@@ -272,3 +272,19 @@ def test_identity_conflict_is_in_the_console_and_the_summary_status(capsys, tmp_
     sources = _sheet_values(out_path, "来源")
     status = dict(zip(_column(sources, "文件名"), _column(sources, "处理")))
     assert status[name] == "采用" and status["冒名.xlsx"].startswith("身份冲突")
+
+
+def test_check_two_folders_with_the_same_file_name(capsys, demo_manifest, tmp_path):
+    """qm check 第一批 第二批, each with 报表.xlsx at its top: two annotated copies, two row groups."""
+    a, b = tmp_path / "第一批", tmp_path / "第二批"
+    planted = [f["name"] for f in demo_manifest.files if f["city"] in demo_manifest.planted_cities][:2]
+    for d, src in zip((a, b), planted):
+        d.mkdir()
+        shutil.copy2(Path(demo_manifest.out_dir) / src, d / "报表.xlsx")
+    marked = tmp_path / "标注"
+    code, out, _ = run(capsys, "check", str(a), str(b), "--annotate", str(marked), "--xlsx", str(tmp_path / "结果.xlsx"))
+    assert code == 1 and "第一批/报表.xlsx" in out and "第二批/报表.xlsx" in out
+    copies = sorted(p.relative_to(marked).as_posix() for p in marked.rglob("*.xlsx"))
+    assert copies == ["第一批/报表（校验标注）.xlsx", "第二批/报表（校验标注）.xlsx"]
+    files = set(_column(_sheet_values(tmp_path / "结果.xlsx", "校验结果"), "文件"))
+    assert {"第一批/报表.xlsx", "第二批/报表.xlsx"} <= files

@@ -16,7 +16,6 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
-import os
 import pickle
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -26,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from addin.infra.batch import DEFAULT_FILE_TIMEOUT, DEFAULT_WORKER_MB, collect, run_parallel
+from addin.infra.batch import DEFAULT_FILE_TIMEOUT, DEFAULT_WORKER_MB, collect, run_parallel, unique_names
 from addin.core.findings import ERROR, WARNING, Finding
 from addin.consolidate.figures import CITY_KEYS, MONEY_KEYS, city_figures, info_rows
 from addin.consolidate.model import (JUDGMENT, STAT_COLUMNS, CityStatus, Consolidated, Submission,
@@ -559,23 +558,10 @@ def consolidate_files(paths: list[str | Path], campaign: Campaign, jobs: int | N
 
 
 def display_names(paths: list[str], names: Mapping[str | Path, str] | None = None) -> dict[str, str]:
-    """path -> the name shown: ``names`` where given; otherwise the file name, and for file names
-    that two paths share, the path below their common folder (never the same name twice)."""
+    """path -> the name shown: ``names`` where given, otherwise the file name; a name two paths
+    share becomes each one's path below their common folder (addin.infra.batch.unique_names)."""
     given = {str(k): v for k, v in (names or {}).items()}
-    out = {p: given.get(p) or Path(p).name for p in paths}
-    clash: dict[str, list[str]] = {}
-    for p, n in out.items():
-        clash.setdefault(n, []).append(p)
-    for n, group in clash.items():
-        if len(group) > 1:
-            try:
-                root = Path(os.path.commonpath([str(Path(p).resolve().parent) for p in group]))
-                for p in group:
-                    out[p] = Path(p).resolve().relative_to(root).as_posix()
-            except ValueError:               # different drives: the full path
-                for p in group:
-                    out[p] = str(Path(p).resolve())
-    return out
+    return unique_names({p: given.get(p) or Path(p).name for p in paths})
 
 
 def consolidate_dir(directory: str | Path, campaign: Campaign, jobs: int | None = None,

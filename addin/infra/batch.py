@@ -164,6 +164,29 @@ def collect(paths: Iterable[str | Path]) -> Collection:
             seen.add(key)
             out.files.append(f)
             out.names[f] = name
+    out.names = unique_names(out.names)
+    return out
+
+
+def unique_names(names: dict) -> dict:
+    """``names`` (path -> name shown) with every name that two paths share replaced by the path
+    below their common folder (第一批/报表.xlsx, 第二批/报表.xlsx: two folders named on the
+    command line, each with a 报表.xlsx at its top), so no two inputs are ever shown, linked or
+    annotated under the same name."""
+    groups: dict[str, list] = {}
+    for p, n in names.items():
+        groups.setdefault(n, []).append(p)
+    out = dict(names)
+    for n, group in groups.items():
+        if len(group) < 2:
+            continue
+        full = [Path(os.path.abspath(p)) for p in group]
+        try:
+            root = Path(os.path.commonpath([str(f.parent) for f in full]))
+            shown = [f.relative_to(root).as_posix() for f in full]
+        except ValueError:                       # different drives: the full path
+            shown = [str(f) for f in full]
+        out.update(zip(group, shown))
     return out
 
 
