@@ -25,7 +25,7 @@ from addin.contest.scoring import QuizResult, VideoResult, score_quiz, score_vid
 from addin.contest.workbook import read_scoring_workbook, write_results
 from addin.core.errors import QmError
 from addin.core.findings import ERROR, INFO, WARNING, Finding, count_by_severity, sort_key
-from addin.infra.batch import DEFAULT_FILE_TIMEOUT, DEFAULT_WORKER_MB, collect_files, collect_verbose
+from addin.infra.batch import DEFAULT_FILE_TIMEOUT, DEFAULT_WORKER_MB, collect, collect_files, collect_verbose
 from addin.infra.paths import Output, guard
 from docgen.award_list import write_award_list
 from workbook_templates.package import Limits
@@ -399,11 +399,13 @@ def load_source(source: str | Path, campaign: Campaign, *, jobs: int | None = No
     source = Path(source)
     if source.is_file() and _is_summary(source):
         return load_consolidated(source, campaign), []
-    files, problems = collect_returns([source])
+    found = collect([source])
+    files, problems = found.files, found.problems
     if not files:
         raise QmError(f"没有找到报送的 Excel 文件（{source}）" + (f"：{'；'.join(problems)}" if problems else ""),
                       file=source)
-    c = consolidate_files(files, campaign, jobs=jobs, progress=progress, timeout=timeout, memory_mb=memory_mb)
+    c = consolidate_files(files, campaign, jobs=jobs, progress=progress, timeout=timeout, memory_mb=memory_mb,
+                          names=found.names)                  # 甲/报表.xlsx: the name under the folder
     if not any(s.status == SubmissionStatus.USED for s in c.submissions):
         why = "；".join(f"{s.file}：{s.note}" for s in c.submissions if s.note) or "没有可用的报送文件"
         raise QmError(f"“{source}”不是汇总表，也没有可读取的本活动报送文件（{why}）", file=source)
@@ -517,9 +519,11 @@ def remind_cities(folder: str | Path, campaign: Campaign, out_dir: str | Path, *
     guard([folder], [Output(out_dir, "催报输出目录", folder=True)])     # before any work
     if not Path(folder).is_dir():
         raise QmError(f"回收目录“{folder}”不是文件夹：请给出各市报送文件所在的文件夹", file=Path(folder))
-    files, problems = collect_returns([folder])
+    found = collect([folder])
+    files, problems = found.files, found.problems
     if files:
-        c = consolidate_files(files, campaign, jobs=jobs, progress=progress, timeout=timeout, memory_mb=memory_mb)
+        c = consolidate_files(files, campaign, jobs=jobs, progress=progress, timeout=timeout, memory_mb=memory_mb,
+                              names=found.names)
     elif problems:
         raise QmError(f"找不到回收目录：{'；'.join(problems)}", file=Path(folder))
     else:                          # nothing returned yet: every city is to be chased

@@ -288,3 +288,23 @@ def test_check_two_folders_with_the_same_file_name(capsys, demo_manifest, tmp_pa
     assert copies == ["第一批/报表（校验标注）.xlsx", "第二批/报表（校验标注）.xlsx"]
     files = set(_column(_sheet_values(tmp_path / "结果.xlsx", "校验结果"), "文件"))
     assert {"第一批/报表.xlsx", "第二批/报表.xlsx"} <= files
+
+
+def test_track_from_a_folder_keeps_sub_folder_names(capsys, demo_manifest, tmp_path):
+    """qm track read from the returns folder: the 来源文件 of 跟踪督导表 names each return by its sub-folder."""
+    folder = tmp_path / "回收"
+    planted = [f["name"] for f in demo_manifest.files if f["city"] in demo_manifest.planted_cities][:2]
+    for sub, src in zip(("甲", "乙"), planted):
+        (folder / sub).mkdir(parents=True)
+        shutil.copy2(Path(demo_manifest.out_dir) / src, folder / sub / "报表.xlsx")
+    out_path = tmp_path / "跟踪督导表.xlsx"
+    code, out, err = run(capsys, "track", str(folder), "-o", str(out_path), "--as-of", "2022-10-20")
+    assert code in (0, 1), err
+    from openpyxl import load_workbook
+
+    seen = set()
+    for ws in load_workbook(out_path, read_only=True).worksheets:
+        rows = [list(r) for r in ws.iter_rows(values_only=True, max_row=500)]
+        if any("来源文件" in r for r in rows[:5]):
+            seen |= {v for v in _column(rows, "来源文件") if v}
+    assert seen and seen <= {"甲/报表.xlsx", "乙/报表.xlsx"}, seen
