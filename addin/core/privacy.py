@@ -236,7 +236,7 @@ _ID_WORD = re.compile(r"((?:身份证|身份证号|身份证号码|证件号|证
 _ROLES = sorted("""个人自建 个人建房 自建房 自建 个人 业主 户主 房主 屋主 姓名 本人 村民 居民 住户 租户 委托人 申请人
 建设人 投资人 出资人 负责人 项目经理 技术负责人 总监理工程师 总监 监理工程师 监理员 施工员 质检员 安全员
 投诉人 举报人 反映人 来电人 联系人 产权人 法定代表人 法人代表 鉴定人 经办人 当事人""".split(), key=len, reverse=True)
-_ROLE_INTRO = re.compile(r"(?:" + "|".join(_ROLES) + r")(?:姓名|名字)?[ \t\u3000\u00a0]*[:：]?[ \t\u3000\u00a0]*")
+_ROLE_INTRO = re.compile(r"(?:" + "|".join(_ROLES) + r")(?:姓名|名字)?[ \t\u3000\u00a0]*(?:[:：]|为|是|系)?[ \t\u3000\u00a0]*")
 _WS = " \t\u3000\u00a0"
 _IS_CJK = re.compile(rf"[{_CJK}]")
 # What follows a name (业主王明|反映, 联系人陈明|电话): the name ends before these, so the next
@@ -246,7 +246,9 @@ _AFTER_NAME = tuple(sorted("""反映 反应 电话 手机 联系 身份 投诉 �
 签字 签名 确认 同意 现场 房屋 户 座机 微信 证件""".split(), key=len, reverse=True))
 # What follows a role word and is not a name (业主单位, 房主房屋, 个人安全防护, 负责人签字).
 _NOT_A_NAME = tuple("""单位 方面 代表 委托 名称 签字 签名 确认 同意 信息 电话 意见 情况 房屋 安全 原因 防护 财产 所有 名义
-姓名 身份 联系 大会 委员 岗位 证书 资格 资料 材料 承诺 责任 任务 职责 到场 在场 不在""".split())
+姓名 身份 联系 大会 委员 岗位 证书 资格 资料 材料 承诺 责任 任务 职责 到场 在场 不在 严重 高度 全部 全程 全面 全体
+金额 方案 万元 成立 曾经 常驻 常年 明确 明显 管理 时间 应当 应该 文件 任职 齐全 向其 于是 和解 包括 连续 简历
+车辆 路面 石材 解释 关于 程序 董事 经理 师傅 否""".split())
 # A name directly followed by one of these is part of an organisation's name (负责人黄河建设公司).
 _ORG = re.compile(r"公司|集团|有限|单位|中心|分局|管理局|监督站|工作站|设计院|研究院|事务所|工程队|施工队|项目部|合作社|"
                   r"协会|委员会|办公室|建筑|建设|建工|工程|监理|勘察|设计|房地产|置业|开发|实业|物业")
