@@ -76,13 +76,6 @@ def _broken_link(path: Path) -> str:
     return "是符号链接，指向的不是普通文件"
 
 
-def _empty(path: Path) -> bool:
-    try:
-        return path.stat().st_size == 0
-    except OSError:
-        return False
-
-
 @dataclass
 class Collection:
     """What :func:`collect` found: files to read, problems (named paths that cannot be read),
@@ -102,7 +95,8 @@ def collect(paths: Iterable[str | Path]) -> Collection:
 
     Sub-folders are read. Junk (._*, .DS_Store, Thumbs.db, desktop.ini, ~$ lock files, our own
     temporary files, anything under __MACOSX or a hidden folder such as .git) is skipped quietly;
-    empty (0-byte) files and broken or looping symbolic links in a folder are skipped with a note; workbooks this program wrote
+    broken or looping symbolic links in a folder are skipped with a note (an empty file is read
+    and refused: a copy that did not finish is a city's return someone must chase); workbooks this program wrote
     (marked, see addin.infra.marker) are skipped with a note when found in a folder and are a
     problem when named directly; a named path that is not a regular file or folder (FIFO,
     socket, device) is a problem that says what it is. ``names`` keeps each file's path
@@ -135,9 +129,6 @@ def collect(paths: Iterable[str | Path]) -> Collection:
                         out.notes.append(f"{f}：是{kind}，不是普通文件，已跳过")
                     elif f.is_symlink():
                         out.notes.append(f"{f}：{_broken_link(f)}，已跳过")
-                    continue
-                if _empty(f):
-                    out.notes.append(f"{f}：是空文件（0 字节，可能拷贝未完成），已跳过")
                     continue
                 kind = own_output_kind(f)
                 if kind:
