@@ -26,7 +26,7 @@ from addin.contest.scoring import QuizResult, VideoResult, score_quiz, score_vid
 from addin.contest.workbook import read_scoring_workbook, write_results
 from addin.core.errors import QmError
 from addin.core.findings import ERROR, INFO, WARNING, Finding, count_by_severity, sort_key
-from addin.infra.batch import DEFAULT_FILE_TIMEOUT, DEFAULT_WORKER_MB, collect_files, collect_verbose
+from addin.infra.batch import DEFAULT_FILE_TIMEOUT, DEFAULT_WORKER_MB, collect, collect_files, collect_verbose
 from addin.infra.paths import Output, guard
 from docgen.award_list import write_award_list
 from workbook_templates.package import Limits
@@ -117,7 +117,7 @@ def consolidate_returns(paths: Iterable[str | Path], campaign: Campaign, output:
         raise QmError(f"没有找到报送的 Excel 文件（{where}）")
     start = time.perf_counter()
     c = consolidate_files(found.files, campaign, jobs=jobs, progress=progress, timeout=timeout,
-                          memory_mb=memory_mb, limits=limits)
+                          memory_mb=memory_mb, limits=limits, names=found.names)   # 甲/报表.xlsx, 乙/报表.xlsx
     read_s = time.perf_counter() - start
     write_consolidated(c, output)
     return ConsolidationRun(c, found.files, output, found.problems, read_s, time.perf_counter() - start)
@@ -234,7 +234,9 @@ def photo_folders(c: Consolidated, candidates: Iterable[Path], default: Path) ->
             out[f] = p.parent
             continue
         names = [n for v in rows.get("photos", []) for n in split_photos(v)]
-        holders = [d for d in candidates if (d / p.name).is_file()] or [default]
+        # a name with sub-folders (甲/报表.xlsx) is looked up as it is, then by its file name
+        holders = ([(d / p).parent for d in candidates if (d / p).is_file()]
+                   or [d for d in candidates if (d / p.name).is_file()] or [default])
         out[f] = max(holders, key=lambda d: sum((d / n).is_file() for n in names))
     return out
 
@@ -399,11 +401,13 @@ def load_source(source: str | Path, campaign: Campaign, *, jobs: int | None = No
     source = Path(source)
     if source.is_file() and _is_summary(source):
         return load_consolidated(source, campaign), []
-    files, problems = collect_returns([source])
+    found = collect([source])
+    files, problems = found.files, found.problems
     if not files:
         raise QmError(f"没有找到报送的 Excel 文件（{source}）" + (f"：{'；'.join(problems)}" if problems else ""),
                       file=source)
-    c = consolidate_files(files, campaign, jobs=jobs, progress=progress, timeout=timeout, memory_mb=memory_mb)
+    c = consolidate_files(files, campaign, jobs=jobs, progress=progress, timeout=timeout, memory_mb=memory_mb,
+                          names=found.names)                  # 甲/报表.xlsx: the name under the folder
     if not any(s.status == SubmissionStatus.USED for s in c.submissions):
         why = "；".join(f"{s.file}：{s.note}" for s in c.submissions if s.note) or "没有可用的报送文件"
         raise QmError(f"“{source}”不是汇总表，也没有可读取的本活动报送文件（{why}）", file=source)
@@ -517,9 +521,11 @@ def remind_cities(folder: str | Path, campaign: Campaign, out_dir: str | Path, *
     guard([folder], [Output(out_dir, "催报输出目录", folder=True)])     # before any work
     if not Path(folder).is_dir():
         raise QmError(f"回收目录“{folder}”不是文件夹：请给出各市报送文件所在的文件夹", file=Path(folder))
-    files, problems = collect_returns([folder])
+    found = collect([folder])
+    files, problems = found.files, found.problems
     if files:
-        c = consolidate_files(files, campaign, jobs=jobs, progress=progress, timeout=timeout, memory_mb=memory_mb)
+        c = consolidate_files(files, campaign, jobs=jobs, progress=progress, timeout=timeout, memory_mb=memory_mb,
+                              names=found.names)
     elif problems:
         raise QmError(f"找不到回收目录：{'；'.join(problems)}", file=Path(folder))
     else:                          # nothing returned yet: every city is to be chased

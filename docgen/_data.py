@@ -170,3 +170,38 @@ def sort_by_city(df: pd.DataFrame, c, *more: str) -> pd.DataFrame:
     by = ["_k", *[m for m in more if m in df.columns]]
     out = out.sort_values(by, kind="stable", key=lambda s: s.map(text) if s.name != "_k" else s)
     return out.drop(columns="_k")
+
+
+def for_publication(c, *, keep_names: bool = False):
+    """``c`` as the published documents may see it: every text cell of every frame (activity
+    sheets, statistics, 基本信息, non-conforming items, batch trace) passed through the one
+    scrubber, addin.core.privacy.scrub_published (issue 17 class 8: personal data is typed into
+    fields nobody expects it in — a phone in 监理单位, an ID in 问题描述). Numbers, dates and
+    booleans are left as they are; ``c`` itself is not changed. Fields that are a person's name
+    by declaration (投诉人) are masked further by their own masker where they are printed.
+
+    ``keep_names``: for a document served on the parties it names (整改通知书): a notice to a
+    self-builder must name him, so names are kept and only phone and ID numbers are masked."""
+    import dataclasses
+
+    from addin.core.privacy import scrub_published
+
+    def clean(df):
+        if df is None or not isinstance(df, pd.DataFrame) or df.empty:
+            return df
+        out = df.copy()
+        for col in out.columns:
+            if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
+                out[col] = out[col].map(lambda v: scrub_published(v, public_name=keep_names)
+                                        if isinstance(v, str) else v)
+        return out
+
+    mode = "numbers" if keep_names else "all"
+    if getattr(c, "_published", None) in (mode, "all"):
+        return c
+    frames = {k: clean(v) for k, v in (c.frames or {}).items()}
+    extra = {name: clean(getattr(c, name)) for name in ("stats", "info", "nonconforming", "batch_trace")
+             if hasattr(c, name)}
+    out = dataclasses.replace(c, frames=frames, **extra)
+    object.__setattr__(out, "_published", mode)
+    return out

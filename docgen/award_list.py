@@ -10,7 +10,14 @@ import datetime as dt
 from pathlib import Path
 
 from addin.contest.scoring import QuizResult, VideoResult
+from addin.core.privacy import scrub_published
 from docgen.official import OfficialDocument
+
+
+def _pub(value, *, public_name: bool = False) -> str:
+    """Every field of the published list through the one scrubber (issue 17 class 8); winners'
+    names are published on purpose, so only the numbers typed with them are masked."""
+    return scrub_published(value, public_name=public_name)
 
 
 def award_list_title(campaign) -> str:
@@ -47,7 +54,7 @@ def build_award_list(campaign, video: VideoResult, quiz: QuizResult, date: dt.da
         doc.heading1(f"{tier}（{len(winners)}件）")
         if winners:
             doc.table(["序号", "作品名称", "报送单位", "作者", "得分"],
-                      [[i, e.entry.title, e.entry.unit, e.entry.author, e.final_text]
+                      [[i, _pub(e.entry.title), _pub(e.entry.unit), _pub(e.entry.author, public_name=True), e.final_text]
                        for i, e in enumerate(winners, 1)],
                       widths_mm=[12, 52, 50, 22, 20])
         else:
@@ -67,7 +74,8 @@ def build_award_list(campaign, video: VideoResult, quiz: QuizResult, date: dt.da
         doc.heading1(f"个人成绩前{top}名")
         if best:
             doc.table(["名次", "姓名", "所在单位", "城市", "总成绩"],
-                      [[p.rank, p.participant.name, p.participant.unit, p.participant.city, p.final_text] for p in best],
+                      [[p.rank, _pub(p.participant.name, public_name=True), _pub(p.participant.unit),
+                        _pub(p.participant.city), p.final_text] for p in best],
                       widths_mm=[16, 22, 70, 22, 24])
         else:
             doc.paragraph("无。")

@@ -42,7 +42,7 @@ from addin.checks.annotate import write_text
 from addin.core.errors import QmValueError
 from addin.infra.atomic import atomic_path
 from addin.infra.names import fit_name
-from docgen._data import as_date, fmt_number, text
+from docgen._data import as_date, fmt_number, for_publication, text
 from docgen.official import OfficialDocument, chinese_date
 
 OBJECTION_WORKING_DAYS = 5
@@ -376,6 +376,9 @@ def build_notices(c, out_dir, issue_date: dt.date | None = None, *, issuer: str 
     ``out_dir`` (the original is never written). ``notices_out``: receives the Notice objects.
     """
     out_dir = Path(out_dir)
+    # every field through the one scrubber; a notice is served on the parties it names, so their
+    # names stay (a self-builder must be named) while phone and ID numbers are masked
+    c = for_publication(c, keep_names=True)
     previous = prepare_output_dir(out_dir, clear=False)          # refuse a foreign folder before any work
     notices = plan_notices(c, issue_date, include_recorded=include_recorded, city=city, previous=previous)
     prepare_output_dir(out_dir)                                   # planned without error: replace the previous run

@@ -15,10 +15,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from addin.consolidate.figures import FIGURES, Ledger, region_word
+from addin.consolidate.figures import Ledger, region_word
 from addin.consolidate.model import CityStatus
+from addin.core.privacy import scrub_published
 from docgen._data import (
-    as_date, clean_basis, fmt_int, fmt_money, fmt_pct, frame, is_yes, join_names, num, rate, sort_by_city, text,
+    as_date, clean_basis, fmt_int, fmt_money, fmt_pct, for_publication, is_yes, join_names, num, rate,
+    sort_by_city, text,
 )
 from docgen.official import OfficialDocument, chinese_date
 from docgen.report_activities import ActivitySections, breakdown
@@ -303,6 +305,7 @@ def _build(c, city: str | None, path, *, date: dt.date, recipient: str | None,
            authority: str, doc_number: str | None, fonts: dict | None, contact: dict,
            letterhead: bool = False, quiz=None) -> Path:
     doc = OfficialDocument(c.campaign, fonts)
+    c = for_publication(c)          # every field through the one scrubber (the 版记 contact is the sender's own)
     with tempfile.TemporaryDirectory(prefix="qm-report-") as tmp:
         rep = _Report(c, city, doc, Path(tmp), quiz)
         if not city:            # the province's report: 版头 (GB/T 9704 7.2) and 版记 (7.4)
@@ -384,7 +387,8 @@ def build_city_report(c, city_name: str, path, *, date: dt.date | None = None,
         st = c.stats[c.stats["city"] == name] if "city" in c.stats.columns else c.stats.iloc[0:0]
         date = as_date(row.get("fill_date")) or (as_date(st.iloc[0].get("fill_date")) if not st.empty else None) \
             or dt.date.today()
-    unit = text(row.get("unit")) or f"{name}住房和城乡建设局"
+    unit = scrub_published(row.get("unit")) or f"{name}住房和城乡建设局"       # the one scrubber, as every field
+    # the 附注 contact is the sending office's own (GB/T 9704 7.3.6), printed as the return gives it
     contact = {"name": text(row.get("contact")), "phone": text(row.get("phone"))}
     return _build(c, name, path, date=date, recipient=c.campaign.authority, authority=unit,
                   doc_number=doc_number, fonts=fonts, contact=contact)

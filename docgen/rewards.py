@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from addin.consolidate.figures import Ledger, default_seed, roster_rows, roster_totals  # noqa: F401  (default_seed: re-exported)
-from docgen._data import fmt_money, frame
+from docgen._data import fmt_money, for_publication, frame
 from docgen.official import OfficialDocument
 
 
@@ -39,7 +39,7 @@ def build_reward_roster(c, out_path, seed: int | None = None, *, date: dt.date |
         shown = "；".join(problems[:8]) + (f"；等{len(problems)}处" if len(problems) > 8 else "")
         raise NotPublishable(f"投诉奖励名册用于公开发布，投诉记录中有错误未处理：{shown}。"
                              "请修正后重新汇总，或加 --draft 生成每页标注“草稿”的核对稿")
-    seed, rows = compute_roster(c, seed)
+    seed, rows = compute_roster(for_publication(c), seed)   # every field through the one scrubber
     rules = camp.reward_rules
     unit = rules.currency
     lo, hi = float(rules.random_min), float(rules.random_max)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from addin.core.privacy import scrub_published
 from docgen._data import safe_filename
 from docgen.official import OfficialDocument, chinese_date
 
@@ -83,7 +84,9 @@ def write_supervision_letter(tracking, city: str, path, date: dt.date | None = N
     for n, item in enumerate(items, 1):
         need, by = _requirement(item, due)
         over = item.tracked.days_overdue
-        rows.append([n, item.row.get("project") or "", item.row.get("item") or "", item.follow.notice_no,
+        # every field from a return through the one scrubber (issue 17 class 8)
+        rows.append([n, scrub_published(item.row.get("project")), scrub_published(item.row.get("item")),
+                     scrub_published(item.follow.notice_no),
                      item.follow.deadline.isoformat() if item.follow.deadline else "未填",
                      item.state.value + (f"（逾期{over}天）" if over else ""), need, by])
     doc.table(["序号", "工程名称", "检测项目", "整改通知书编号", "整改期限", "跟踪状态", "办理要求", "办结时限"], rows,
@@ -92,7 +95,7 @@ def write_supervision_letter(tracking, city: str, path, date: dt.date | None = N
     doc.heading1("工作要求")
     doc.paragraph(f"请你局对上表所列事项逐项督促办理，于{chinese_date(due)}前将办理情况（整改回复、复查结论、立案查处情况）"
                   f"更新至监督抽测表并报送{camp.authority_short}{_contact(camp)}。逾期仍未整改的，将按规定通报。")
-    pending = sorted({(s.project, s.city) for i in items for s in i.sites if not s.done})
+    pending = sorted({(scrub_published(s.project), s.city) for i in items for s in i.sites if not s.done})
     if pending:
         doc.paragraph("同批次产品涉及的" + "、".join(f"{p}（{c}）" for p, c in pending[:20])
                       + (f"等{len(pending)}个工地" if len(pending) > 20 else "")

@@ -12,6 +12,7 @@ into memory and hashed; they are never opened for writing.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -24,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from addin.infra.batch import DEFAULT_FILE_TIMEOUT, DEFAULT_WORKER_MB, collect_files, run_parallel
+from addin.infra.batch import DEFAULT_FILE_TIMEOUT, DEFAULT_WORKER_MB, collect, run_parallel, unique_names
 from addin.core.findings import ERROR, WARNING, Finding
 from addin.consolidate.figures import CITY_KEYS, MONEY_KEYS, city_figures, info_rows
 from addin.consolidate.model import (JUDGMENT, STAT_COLUMNS, CityStatus, Consolidated, Submission,
@@ -95,14 +96,18 @@ def read_one(job: tuple) -> FileResult:
     return read_path(*job)
 
 
-def read_path(path_s: str, campaign: Campaign, limits: Limits | None = None) -> FileResult:
-    """Worker: read, hash and validate the returned file at ``path_s``."""
+def read_path(path_s: str, campaign: Campaign, limits: Limits | None = None,
+              names: Mapping[str, str] | None = None) -> FileResult:
+    """Worker: read, hash and validate the returned file at ``path_s``. ``names`` maps a path to
+    the name it is shown by (its path under the folder it was found in, so 甲/报表.xlsx and
+    乙/报表.xlsx stay apart in findings, sources and every source_file); default the file name."""
     from addin.checks.validate import read_error_finding, validate_returned
     from workbook_templates.package import DEFAULT_LIMITS, PackageError, check_size
     from workbook_templates.reader import ReadError, read_workbook
 
     limits = limits or DEFAULT_LIMITS
     path = Path(path_s)
+    name = shown_name(path_s, names)
     start = time.perf_counter()
     contract = load_contract()
     try:
@@ -111,28 +116,28 @@ def read_path(path_s: str, campaign: Campaign, limits: Limits | None = None) -> 
         check_size(st.st_size, limits)          # before reading: a huge file is never loaded
         data = path.read_bytes()
     except OSError as exc:
-        f = Finding(code="unreadable-file", file=path.name, message=f"无法打开文件：{exc.strerror or exc}")
-        return FileResult(path_s, path.name, "", 0.0, [f], False)
+        f = Finding(code="unreadable-file", file=name, message=f"无法打开文件：{exc.strerror or exc}")
+        return FileResult(path_s, name, "", 0.0, [f], False)
     except PackageError as err:
-        return FileResult(path_s, path.name, "", mtime, [Finding(code=err.code, file=path.name, message=err.message)],
+        return FileResult(path_s, name, "", mtime, [Finding(code=err.code, file=name, message=err.message)],
                           False)
     digest = hashlib.sha256(data).hexdigest()
     try:
         wb = read_workbook(path, contract, campaign_id=campaign.id, data=data, limits=limits)
     except ReadError as err:
-        return FileResult(path_s, path.name, digest, mtime, [read_error_finding(err)], False,
+        return FileResult(path_s, name, digest, mtime, _named([read_error_finding(err)], path.name, name), False,
                           seconds=time.perf_counter() - start)
     except Exception as exc:  # a bug in one file must not stop the batch
-        f = Finding(code="unreadable-file", file=path.name, message=f"读取时出错（{type(exc).__name__}：{exc}）")
-        return FileResult(path_s, path.name, digest, mtime, [f], False)
+        f = Finding(code="unreadable-file", file=name, message=f"读取时出错（{type(exc).__name__}：{exc}）")
+        return FileResult(path_s, name, digest, mtime, [f], False)
     v = validate_returned(wb, campaign, contract)
     rows = {key: _row_tuples(_columns(contract, key)[:-1], records, wb.sheets[key].rows)
             for key, records in v.records.items()}
     spot = _Spot(_columns(contract, "spotcheck"))
     city = city_of(campaign, wb.meta, v.info)
     return FileResult(
-        path_s, path.name, digest, mtime, v.findings, True, meta=dict(wb.meta), info=v.info,
-        xml=_render(city, path.name, rows) if city else {},
+        path_s, name, digest, mtime, _named(v.findings, path.name, name), True, meta=dict(wb.meta), info=v.info,
+        xml=_render(city, name, rows) if city else {},
         blobs={k: _pack(r) for k, r in rows.items() if r},
         counts={k: len(r) for k, r in rows.items()},
         stats=file_stats(contract, rows),
@@ -140,6 +145,13 @@ def read_path(path_s: str, campaign: Campaign, limits: Limits | None = None) -> 
         batch_digests=b"".join(_key_digest(spot.batch_key(r)) for r in rows.get("spotcheck", [])),
         seconds=time.perf_counter() - start,
     )
+
+
+def _named(findings: list[Finding], file_name: str, name: str) -> list[Finding]:
+    """The findings with the bare file name the reader gave them replaced by the name shown."""
+    if name == file_name:
+        return findings
+    return [dataclasses.replace(f, file=name) if f.file in (file_name, "") else f for f in findings]
 
 
 def _row_tuples(cols: list[str], records: list, raw_rows: list) -> list[tuple]:
@@ -249,15 +261,19 @@ def file_stats(contract: Contract, rows: dict[str, list[tuple]]) -> dict[str, An
     return city_figures(column, lambda key: len(rows.get(key, [])))
 
 
-def identity_conflict(campaign: Campaign, meta: Mapping[str, Any], info: Mapping[str, Any]) -> City | None:
-    """The city named in 基本信息 when it contradicts the city of the hidden metadata (both known
-    and different), else None. Such a return is never chosen for either city."""
+def identity_conflict(campaign: Campaign, meta: Mapping[str, Any], info: Mapping[str, Any]) -> str | None:
+    """What 基本信息 names as the city when it contradicts the city of the hidden metadata, else
+    None: another campaign city (its name), or a name that is no campaign city at all (杭州市, as
+    typed, marked 不在本次活动的城市名单中). A blank 基本信息 city is no contradiction (the metadata
+    decides; the validator reports the blank). Such a return is never chosen for either city."""
     by_meta = campaign.city_by_code(str(meta.get("city_code") or ""))
     named = str(info.get("city") or "").strip()
-    by_name = campaign.city_by_name(named) if named else None
-    if by_meta is not None and by_name is not None and by_meta.code != by_name.code:
-        return by_name
-    return None
+    if by_meta is None or not named:
+        return None
+    by_name = campaign.city_by_name(named)
+    if by_name is None:
+        return f"{named}（不在本次活动的城市名单中）"
+    return by_name.name if by_name.code != by_meta.code else None
 
 
 def _as_date(x: Any) -> dt.date | None:
@@ -289,13 +305,13 @@ def _choose(campaign: Campaign, results: list[FileResult]) -> tuple[dict[str, Fi
             # the file names two cities: it never displaces a consistent return; a person decides
             extra.append(Finding(code="identity-conflict", file=r.name, sheet="基本信息",
                                  message=f"身份冲突：本表下发时属于{city.name}（隐藏标识 {code}），基本信息中填写的城市却是"
-                                         f"{other.name}；未采用，请核实该文件来自哪个城市后改正城市或重新报送"))
+                                         f"{other}；未采用，请核实该文件来自哪个城市后改正城市或重新报送"))
             subs.append(Submission(r.name, city.name, city.code, _as_date(r.info.get("fill_date")), _mtime(r), r.sha256,
                                    r.meta.get("schema_version", ""), rows=dict(r.counts),
                                    errors=sum(f.severity == ERROR for f in r.findings),
                                    warnings=sum(f.severity == WARNING for f in r.findings),
                                    status=SubmissionStatus.IDENTITY_CONFLICT,
-                                   note=f"隐藏标识为{city.name}，基本信息填写为{other.name}，待人工核实"))
+                                   note=f"隐藏标识为{city.name}，基本信息填写为{other}，待人工核实"))
             continue
         by_city.setdefault(city.code, []).append(r)
     chosen: dict[str, FileResult] = {}
@@ -488,9 +504,15 @@ def consolidate_results(results: list[FileResult], campaign: Campaign, contract:
 _HASH_FAILED_MAX = 16 * 1024 * 1024     # bytes: hash a failed file in the parent only up to this size
 
 
-def failed_file_result(path_s: str, kind: str, detail: str) -> FileResult:
+def shown_name(path_s: str, names: Mapping[str, str] | None) -> str:
+    """The name a return is shown by: from ``names`` (path -> name with sub-folders), else the file name."""
+    return (names or {}).get(str(path_s)) or Path(path_s).name
+
+
+def failed_file_result(path_s: str, kind: str, detail: str, names: Mapping[str, str] | None = None) -> FileResult:
     """The FileResult for a file whose worker failed (run_parallel's on_failure for :func:`read_one`)."""
     path = Path(path_s)
+    name = shown_name(path_s, names)
     digest, mtime = "", 0.0
     try:
         st = path.stat()
@@ -500,7 +522,7 @@ def failed_file_result(path_s: str, kind: str, detail: str) -> FileResult:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         pass
-    return FileResult(path_s, path.name, digest, mtime, [failure_finding(path.name, kind, detail)], False)
+    return FileResult(path_s, name, digest, mtime, [failure_finding(name, kind, detail)], False)
 
 
 def failure_finding(name: str, kind: str, detail: str) -> Finding:
@@ -516,24 +538,38 @@ def failure_finding(name: str, kind: str, detail: str) -> Finding:
 
 def consolidate_files(paths: list[str | Path], campaign: Campaign, jobs: int | None = None,
                       progress: "bool | Callable[[int, int], None] | None" = None, *, timeout: float | None = DEFAULT_FILE_TIMEOUT,
-                      memory_mb: int | None = DEFAULT_WORKER_MB, limits: Limits | None = None) -> Consolidated:
-    """Read, validate and consolidate ``paths``; ``limits`` guard each file before parsing."""
-    # the campaign and limits go to each worker once (with the function), not with every file:
-    # a campaign of thousands of cities pickled per file made the parent block on its pipes
-    reader = functools.partial(read_path, campaign=campaign, limits=limits)
+                      memory_mb: int | None = DEFAULT_WORKER_MB, limits: Limits | None = None,
+                      names: Mapping[str | Path, str] | None = None) -> Consolidated:
+    """Read, validate and consolidate ``paths``; ``limits`` guard each file before parsing.
+    ``names``: path -> the name shown for it (addin.infra.batch.Collection.names: the path under
+    the folder it was found in); without it, the file name — unless two paths share a file name,
+    when each is shown by its path below their common folder (issue 17 class 5)."""
+    paths = [str(p) for p in paths]
+    shown = display_names(paths, names)
+    # the campaign, limits and names go to each worker once (with the function), not with every
+    # file: a campaign of thousands of cities pickled per file made the parent block on its pipes
+    reader = functools.partial(read_path, campaign=campaign, limits=limits, names=shown)
     spool = Spool()
-    results = [r.stash(spool) for r in run_parallel(reader, [str(p) for p in paths], jobs=jobs, label="汇总",
+    results = [r.stash(spool) for r in run_parallel(reader, paths, jobs=jobs, label="汇总",
                                                     progress=progress, timeout=timeout,
-                                                    on_failure=failed_file_result, memory_mb=memory_mb)]
+                                                    on_failure=functools.partial(failed_file_result, names=shown),
+                                                    memory_mb=memory_mb)]
     return consolidate_results(results, campaign)
+
+
+def display_names(paths: list[str], names: Mapping[str | Path, str] | None = None) -> dict[str, str]:
+    """path -> the name shown: ``names`` where given, otherwise the file name; a name two paths
+    share becomes each one's path below their common folder (addin.infra.batch.unique_names)."""
+    given = {str(k): v for k, v in (names or {}).items()}
+    return unique_names({p: given.get(p) or Path(p).name for p in paths})
 
 
 def consolidate_dir(directory: str | Path, campaign: Campaign, jobs: int | None = None,
                     progress: "bool | Callable[[int, int], None] | None" = None, *, timeout: float | None = DEFAULT_FILE_TIMEOUT,
                     memory_mb: int | None = DEFAULT_WORKER_MB, limits: Limits | None = None) -> Consolidated:
-    files, _ = collect_files([directory])
-    return consolidate_files(files, campaign, jobs=jobs, progress=progress, timeout=timeout, memory_mb=memory_mb,
-                             limits=limits)
+    found = collect([directory])
+    return consolidate_files(found.files, campaign, jobs=jobs, progress=progress, timeout=timeout, memory_mb=memory_mb,
+                             limits=limits, names=found.names)
 
 
 from addin.consolidate.summary_xlsx import load_consolidated, write_consolidated  # noqa: E402,F401

@@ -86,6 +86,8 @@ _PHONE_CHARS = re.compile(r"[\d\s\-－—–()（）+＋]+")
 
 
 def _mask_one_phone(raw: str) -> str:
+    if re.fullmatch(r"[\d\-]*\*+\d{4}", raw):          # already masked (138****1234, 0771-***0119)
+        return raw
     digits = re.sub(r"\D", "", raw.translate(str.maketrans("０１２３４５６７８９", "0123456789")))
     if not digits:
         return "*" * len(raw) if raw else ""
@@ -228,34 +230,148 @@ _LANDLINE_LOOSE = re.compile(rf"(?<!\d)[(（]?0\d{{2,3}}[)）]?{_SEP}\d{{3,4}}{_
 _CONTACT_NUMBER = re.compile(r"((?:联系)?(?:电话|手机|座机|微信|电话号码|手机号|联系方式|tel|TEL|Tel|phone|Phone)"
                              r"(?:号码)?\s*[:：]?\s*)([+(（]?\d[\d \u3000\-()（）]{4,}\d)")
 _ID_WORD = re.compile(r"((?:身份证|身份证号|身份证号码|证件号|证件号码)\s*[:：]?\s*)([0-9Xx][0-9Xx \-]{9,}[0-9Xx])")
-# a name introduced by a word for a private person, or followed by a contact word or ID number
-_PRIVATE_NAME = re.compile(
-    r"((?:个人自建|个人建房|自建房|自建|个人|业主|户主|房主|屋主|姓名|本人|村民|居民|委托人|申请人|建设人|投资人|出资人|"
-    r"负责人|项目经理|技术负责人|总监理工程师|总监|监理工程师|监理员|施工员|质检员|安全员|投诉人|举报人|联系人|产权人|"
-    r"法定代表人|法人代表|鉴定人|经办人|当事人)\s*[:：]?\s*)"
-    r"((?:" + "|".join(sorted(COMPOUND_SURNAMES)) + r")[\u4e00-\u9fff]{1,2}|[\u4e00-\u9fff]{2,3})"
-    r"(?![\u4e00-\u9fff]*(?:公司|集团|单位|中心|局|站|队|院|所|厂|部|社|委|办|处|协会|合作社))")
+# -- names in free text -----------------------------------------------------------------------
+# Words for a private person (or a person on a project) that introduce a name, longest first so
+# 个人自建 wins over 个人. An optional 姓名/名字 and a colon may follow (举报人姓名：…).
+_ROLES = sorted("""个人自建 个人建房 自建房 自建 个人 业主 户主 房主 屋主 姓名 本人 村民 居民 住户 租户 委托人 申请人
+建设人 投资人 出资人 负责人 项目经理 技术负责人 总监理工程师 总监 监理工程师 监理员 施工员 质检员 安全员
+投诉人 举报人 反映人 来电人 联系人 产权人 法定代表人 法人代表 鉴定人 经办人 当事人""".split(), key=len, reverse=True)
+_ROLE_INTRO = re.compile(r"(?:" + "|".join(_ROLES) + r")(?:姓名|名字)?[ \t\u3000\u00a0]*(?:[:：]|为|是|系)?[ \t\u3000\u00a0]*")
+_WS = " \t\u3000\u00a0"
+_IS_CJK = re.compile(rf"[{_CJK}]")
+# What follows a name (业主王明|反映, 联系人陈明|电话): the name ends before these, so the next
+# word is never taken for the third character of the name.
+_AFTER_NAME = tuple(sorted("""反映 反应 电话 手机 联系 身份 投诉 举报 来电 来信 来访 表示 认为 提出 发现 指出 要求 诉称
+称 说 讲 的 在 于 等 及 和 与 对 向 因 已 未 家 住 先生 女士 同志 师傅 夫妇 一家 本人 其 并 也 均 到 曾 又 是 为 被
+签字 签名 确认 同意 现场 房屋 户 座机 微信 证件""".split(), key=len, reverse=True))
+# What follows a role word and is not a name (业主单位, 房主房屋, 个人安全防护, 负责人签字).
+_NOT_A_NAME = tuple("""单位 方面 代表 委托 名称 签字 签名 确认 同意 信息 电话 意见 情况 房屋 安全 原因 防护 财产 所有 名义
+姓名 身份 联系 大会 委员 岗位 证书 资格 资料 材料 承诺 责任 任务 职责 到场 在场 不在 严重 高度 全部 全程 全面 全体
+金额 方案 万元 成立 曾经 常驻 常年 明确 明显 管理 时间 应当 应该 文件 任职 齐全 向其 于是 和解 包括 连续 简历
+车辆 路面 石材 解释 关于 程序 董事 经理 师傅 否""".split())
+# A name directly followed by one of these is part of an organisation's name (负责人黄河建设公司).
+_ORG = re.compile(r"公司|集团|有限|单位|中心|分局|管理局|监督站|工作站|设计院|研究院|事务所|工程队|施工队|项目部|合作社|"
+                  r"协会|委员会|办公室|建筑|建设|建工|工程|监理|勘察|设计|房地产|置业|开发|实业|物业")
+
+
+def _scan_name(text: str, pos: int) -> tuple[int, str] | None:
+    """The person's name starting at ``pos`` (end, name without spaces), or None: a surname
+    (compound or common) and one or two more characters (compound: up to four in all), the
+    characters possibly separated by spaces (蒙　桂, 黎 明 辉); the name stops before a word
+    that follows names (反映, 电话 …) and never takes a third character across a space
+    unless that character stands alone (张 三 丰)."""
+    if text[pos:pos + 2] in COMPOUND_SURNAMES and pos + 2 < len(text):
+        chars, i, most = [text[pos:pos + 2]], pos + 2, 4
+    elif pos < len(text) and text[pos] in _SURNAMES:
+        chars, i, most = [text[pos]], pos + 1, 3
+    else:
+        return None
+    least = len(chars[0]) + 1
+    spaced = False
+    while sum(map(len, chars)) < most:
+        j = i
+        while j < len(text) and text[j] in _WS and j - i < 3:
+            j += 1
+        if j >= len(text) or not _IS_CJK.match(text[j]):
+            break
+        n = sum(map(len, chars))
+        crossed = j > i
+        if n >= least:
+            if text.startswith(_AFTER_NAME, j):
+                break
+            if crossed != spaced:                  # 陈明 施工单位: a space ends an unspaced name;
+                break                              # 梁 柱板: a spaced name goes on spaced or not at all
+            if crossed and j + 1 < len(text) and _IS_CJK.match(text[j + 1]):
+                break                              # 陈　明 施工: only a lone character joins
+        spaced = spaced or (crossed and chars[-1] not in COMPOUND_SURNAMES)   # 欧阳 娜娜 is not spaced
+        chars.append(text[j])
+        i = j + 1
+    name = "".join(chars)
+    if len(name) < least:
+        return None
+    rest = text[i:i + 8]
+    if not rest.startswith(_AFTER_NAME) and _ORG.search((name + re.split(r"[^{0}]".format(_CJK), rest)[0])[:8]):
+        return None
+    return i, name
+
+
+def _mask_names_after_roles(text: str) -> str:
+    out, pos = [], 0
+    for m in _ROLE_INTRO.finditer(text):
+        if m.start() < pos:
+            continue
+        start = m.end()
+        if text.startswith(_NOT_A_NAME, start):
+            continue
+        if m.group(0).rstrip(_WS + ":：") == "个人" and not re.search("[:：]", m.group(0)):
+            continue                               # 个人 alone is too common a word: only 个人：韦小宝
+        found = _scan_name(text, start)
+        if not found:
+            continue
+        end, name = found
+        out.append(text[pos:start])
+        out.append(_mask_one_name(name))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+# a surname standing alone (not inside a word) followed by a space and more characters: a name
+# typed with spaces anywhere in free text (经核实，蒙　桂家中墙体开裂)
+_SPACED_START = re.compile(rf"(?<![{_CJK}])(?=(?:{'|'.join(sorted(COMPOUND_SURNAMES))}|[{_CJK}])[{_WS}]+[{_CJK}])")
+
+
+# Single characters that name building parts and materials: a role-less spaced "name" made of them
+# is a list typed with spaces (梁 柱 板, 钢 筋) in a construction text, not a person.
+_BUILDING_PARTS = frozenset("梁柱板墙砖砌浆筋钢砼混凝土管线窗门楼层顶底基桩梯台缝洞孔瓦沙砂石灰")
+
+
+def _mask_spaced_names(text: str) -> str:
+    out, pos = [], 0
+    for m in _SPACED_START.finditer(text):
+        if m.start() < pos:
+            continue
+        found = _scan_name(text, m.start())
+        if not found:
+            continue
+        end, name = found
+        if not any(ch in _WS for ch in text[m.start():end]):
+            continue
+        if end < len(text) and _IS_CJK.match(text[end]) and not text.startswith(_AFTER_NAME, end):
+            continue                               # 梁 柱板: not a name's end
+        if any(ch in _BUILDING_PARTS for ch in name[1:]):
+            continue                               # 梁 柱 板, 墙 砖: a list of building parts, not 梁**
+        out.append(text[pos:m.start()])
+        out.append(_mask_one_name(name))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+_NOT_A_PERSON = re.compile(r"施工|项目|值班|办公|服务|咨询|热线|应急|现场|联系|总机|前台|站$|部$|股$|室$")
 _NAME_BEFORE_CONTACT = re.compile(
-    r"(?<![\u4e00-\u9fff])((?:" + "|".join(sorted(COMPOUND_SURNAMES)) + r")[\u4e00-\u9fff]{1,2}|[\u4e00-\u9fff]{2,3})"
+    rf"(?<![{_CJK}])((?:" + "|".join(sorted(COMPOUND_SURNAMES)) + rf"|[{_CJK}])(?:[{_WS}]?[{_CJK}]){{1,2}})"
     r"(?=\s*[，,、;；:：(（]?\s*(?:电话|手机|联系电话|身份证|\d{11}|1[3-9]\d))")
 
 
-def _name_if_person(m: re.Match, group: int = 1, keep_before: bool = False) -> str:
-    name = m.group(group)
+def _name_before_contact(m: re.Match) -> str:
+    name = re.sub(rf"[{_WS}]", "", m.group(1))
+    if _ORG.search(name) or _NOT_A_PERSON.search(name):
+        return m.group(0)                          # 项目部电话, 施工方电话, 值班电话
     if name[:2] in COMPOUND_SURNAMES or name[0] in _SURNAMES:
-        masked = _mask_one_name(name)
-        return (m.group(1) + masked) if keep_before else masked
+        return _mask_one_name(name)
     return m.group(0)
 
 
-def scrub_published(value: object, *, name: bool = False) -> str:
+def scrub_published(value: object, *, name: bool = False, public_name: bool = False) -> str:
     """Any field on its way into a published document, with personal data masked wherever it is.
 
     Phone numbers (mobile and landline, half- or full-width digits, with spaces, dashes or
     brackets, with or without +86), ID numbers (also in groups), names introduced by a private
     person's role (个人自建：韦小宝 -> 个人自建：韦**) or followed by a phone or ID number, and names
     typed with spaces (蒙　桂). With ``name=True`` the whole value is a person's name (or a list
-    of them) and is masked as one. Total: any input gives a string; an unexpected failure gives
+    of them) and is masked as one. With ``public_name=True`` the value is a name published on
+    purpose (an award winner): numbers are masked, names are kept. Total: any input gives a string; an unexpected failure gives
     '' (nothing published) rather than the raw text.
     """
     try:
@@ -270,13 +386,15 @@ def scrub_published(value: object, *, name: bool = False) -> str:
         text = _MOBILE_LOOSE.sub(lambda m: _mask_one_phone(m.group(0)), text)
         text = _LANDLINE_LOOSE.sub(lambda m: _mask_one_phone(m.group(0)), text)
         text = _CONTACT_NUMBER.sub(lambda m: m.group(1) + _mask_one_phone(m.group(2)), text)
+        if public_name:
+            return text
         if _looks_like_spaced_name(text):          # 蒙　桂: a whole value that is a spaced name
             joined = _join_spaced_names(text.strip())
             if joined[:2] in COMPOUND_SURNAMES or joined[0] in _SURNAMES:
                 return _mask_one_name(joined)
-        text = _PRIVATE_NAME.sub(lambda m: _name_if_person(m, 2, keep_before=True), text)
-        text = _NAME_BEFORE_CONTACT.sub(lambda m: _name_if_person(m, 1), text)
-        return text
+        text = _mask_names_after_roles(text)
+        text = _NAME_BEFORE_CONTACT.sub(_name_before_contact, text)
+        return _mask_spaced_names(text)
     except Exception:
         return ""
 

@@ -53,6 +53,29 @@ def junk_reason(path: Path) -> str | None:
     return None
 
 
+def _hidden_folder(rel: Path) -> str | None:
+    """Why a file under a hidden folder (.git, .Trash, any folder whose name starts with a dot)
+    of the folder being read is skipped, or None."""
+    if any(part.startswith(".") and part not in (".", "..") for part in rel.parts[:-1]):
+        return "隐藏文件夹（名称以 . 开头）中的文件"
+    return None
+
+
+def _broken_link(path: Path) -> str:
+    """What is wrong with a symbolic link that leads to no file (in Chinese)."""
+    import errno
+
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "是循环的符号链接（指向自身或互相指向）"
+        if exc.errno == errno.ENOENT:
+            return "是失效的符号链接（指向的文件不存在）"
+        return f"是无法打开的符号链接（{exc.strerror or exc}）"
+    return "是符号链接，指向的不是普通文件"
+
+
 @dataclass
 class Collection:
     """What :func:`collect` found: files to read, problems (named paths that cannot be read),
@@ -71,7 +94,9 @@ def collect(paths: Iterable[str | Path]) -> Collection:
     """Files named directly, and Excel-like files under folders (recursively, sorted).
 
     Sub-folders are read. Junk (._*, .DS_Store, Thumbs.db, desktop.ini, ~$ lock files, our own
-    temporary files, anything under __MACOSX) is skipped quietly; workbooks this program wrote
+    temporary files, anything under __MACOSX or a hidden folder such as .git) is skipped quietly;
+    broken or looping symbolic links in a folder are skipped with a note (an empty file is read
+    and refused: a copy that did not finish is a city's return someone must chase); workbooks this program wrote
     (marked, see addin.infra.marker) are skipped with a note when found in a folder and are a
     problem when named directly; a named path that is not a regular file or folder (FIFO,
     socket, device) is a problem that says what it is. ``names`` keeps each file's path
@@ -94,7 +119,7 @@ def collect(paths: Iterable[str | Path]) -> Collection:
                 if f.suffix.lower() not in EXCEL_SUFFIXES:
                     continue
                 rel = f.relative_to(p)
-                why = junk_reason(rel)
+                why = junk_reason(rel) or _hidden_folder(rel)
                 if why:
                     out.junk.append(f"{f}：{why}")
                     continue
@@ -102,6 +127,8 @@ def collect(paths: Iterable[str | Path]) -> Collection:
                     kind = special_kind(f)
                     if kind:
                         out.notes.append(f"{f}：是{kind}，不是普通文件，已跳过")
+                    elif f.is_symlink():
+                        out.notes.append(f"{f}：{_broken_link(f)}，已跳过")
                     continue
                 kind = own_output_kind(f)
                 if kind:
@@ -128,6 +155,29 @@ def collect(paths: Iterable[str | Path]) -> Collection:
             seen.add(key)
             out.files.append(f)
             out.names[f] = name
+    out.names = unique_names(out.names)
+    return out
+
+
+def unique_names(names: dict) -> dict:
+    """``names`` (path -> name shown) with every name that two paths share replaced by the path
+    below their common folder (第一批/报表.xlsx, 第二批/报表.xlsx: two folders named on the
+    command line, each with a 报表.xlsx at its top), so no two inputs are ever shown, linked or
+    annotated under the same name."""
+    groups: dict[str, list] = {}
+    for p, n in names.items():
+        groups.setdefault(n, []).append(p)
+    out = dict(names)
+    for n, group in groups.items():
+        if len(group) < 2:
+            continue
+        full = [Path(os.path.abspath(p)) for p in group]
+        try:
+            root = Path(os.path.commonpath([str(f.parent) for f in full]))
+            shown = [f.relative_to(root).as_posix() for f in full]
+        except ValueError:                       # different drives: the full path
+            shown = [str(f) for f in full]
+        out.update(zip(group, shown))
     return out
 
 
