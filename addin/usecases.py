@@ -109,7 +109,7 @@ def consolidate_returns(paths: Iterable[str | Path], campaign: Campaign, output:
     paths = list(paths)
     found = collect_verbose(paths, verbose)
     # before any work: the summary is never one of the returns, a folder, or a file of another kind
-    guard([*paths, *found.files], [Output(output, "汇总表", (".xlsx",))])
+    guard([*paths, *found.files], [Output(output, "汇总表", (".xlsx",), kind="汇总表")])
     if not found.files:
         where = "、".join(str(p) for p in paths)
         raise QmError(f"没有找到报送的 Excel 文件（{where}）")
@@ -164,7 +164,7 @@ def score_contest(source: str | Path, campaign: Campaign, results: str | Path, *
     from addin.infra.marker import own_output_kind
 
     source, results = Path(source), Path(results)
-    guard([source], [Output(results, "结果工作簿", (".xlsx",)),
+    guard([source], [Output(results, "结果工作簿", (".xlsx",), kind="计分结果"),
                      Output(results.parent / AWARD_LIST_NAME, "获奖名单", (".docx",)),
                      Output(results.parent / DRAFT_AWARD_LIST_NAME, "获奖名单（仅供核对）", (".docx",))])
     kind = own_output_kind(source)
@@ -319,6 +319,37 @@ class NoticesRun:
         return lines
 
 
+def is_blank_return(path: str | Path) -> bool:
+    """Whether ``path`` is a blank template (no row in any sheet, nothing typed in 基本信息 but the
+    city), which `qm template` may write again; a filled return is never replaced (issue 17)."""
+    from workbook_templates.reader import read_workbook
+
+    try:
+        wb = read_workbook(path)
+    except Exception:           # unreadable: not ours to replace either
+        return False
+    if any(sheet.rows for sheet in wb.sheets.values()):
+        return False
+    typed = {k: v for k, v in (wb.info.values if wb.info is not None else {}).items()
+             if k not in ("city", "city_code") and v not in (None, "")}
+    return not typed
+
+
+def previous_demo_file(path: str | Path) -> bool:
+    """Whether ``path`` was written by an earlier `qm demo` into its folder (named in the folder's
+    demo manifest); `qm demo` replaces only those, never a real return."""
+    import json
+
+    from addin.demo.generator import MANIFEST_NAME
+
+    p = Path(path)
+    try:
+        manifest = json.loads((p.parent / MANIFEST_NAME).read_text("utf-8"))
+        return p.name in {f.get("name") for f in manifest.get("files", [])}
+    except (OSError, ValueError, AttributeError, TypeError):
+        return False
+
+
 def return_city(path: str | Path, campaign: Campaign):
     """The campaign city a city's return belongs to, from the workbook's own metadata (never its
     file name); None for anything that is not one of our returns (e.g. 汇总.xlsx)."""
@@ -440,7 +471,7 @@ def track_items(source: str | Path, campaign: Campaign, output: str | Path, *, a
     from docgen.supervise import supervision_file_name, write_supervision_letter
 
     output = Path(output)
-    guard([source], [Output(output, "跟踪督导表", (".xlsx",)),
+    guard([source], [Output(output, "跟踪督导表", (".xlsx",), kind="跟踪督导表"),
                      Output(Path(letters), "督办通知目录", folder=True) if letters else None])   # before any work
     day = as_of or dt.date.today()
     c, files = load_source(source, campaign, jobs=jobs, progress=progress)

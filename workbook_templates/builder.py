@@ -66,8 +66,10 @@ def excel_date(day: dt.date) -> str:
 
 
 def workbook_filename(campaign: Campaign, city: City | None) -> str:
+    from addin.infra.names import fit_name
+
     who = city.name if city else "通用空白"
-    return f"{campaign.year}年质量月活动填报表_{who}.xlsx"
+    return fit_name(f"{campaign.year}年质量月活动填报表_{who}", ".xlsx")   # a long city name: shortened by bytes
 
 
 class _Builder:

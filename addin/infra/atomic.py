@@ -5,6 +5,12 @@ target: only its hidden temporary file ``.~<name>.<random><suffix>``. While a ru
 holds an exclusive lock on that temporary file; the next run that writes the same target removes
 every such file nobody holds a lock on, so leftovers of dead runs disappear and a concurrent
 run's file is never touched.
+
+A command that fails half way (disk full after three of five notices, Ctrl-C) leaves nothing
+behind either: :func:`transaction` (wrapped around every ``qm`` command) records each output file
+that did not exist before and each output folder the run created (from the path guard,
+addin.infra.paths.guard, and from :func:`atomic_path`), and removes them if the command ends
+with an exception. Files that existed before are replaced only by complete new versions.
 """
 from __future__ import annotations
 
@@ -21,6 +27,80 @@ try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: no cleanup of leftovers, writing still atomic
     fcntl = None
+
+
+_journal: list[tuple[str, Path]] | None = None      # ("file" | "dir" | "out", path) of the current command
+_last_outputs: list[Path] = []
+
+
+@contextlib.contextmanager
+def transaction() -> Iterator[None]:
+    """Remove every output file and folder the enclosed work created if it ends with an exception."""
+    global _journal, _last_outputs
+    outer, _journal = _journal, []
+    try:
+        yield
+    except BrokenPipeError:     # `qm … | head`: the reader has gone, the files are what they are
+        raise
+    except BaseException:
+        rollback(_journal)
+        raise
+    finally:
+        _last_outputs = [p for kind, p in _journal if kind == "out"]
+        _journal = outer
+
+
+def rollback(entries: list[tuple[str, Path]]) -> None:
+    import shutil
+
+    for kind, path in reversed(entries):
+        try:
+            if kind == "file":
+                remove_stale_temporaries(path)
+                if path.is_file() or path.is_symlink():
+                    path.unlink()
+            elif kind == "dir" and path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+        except OSError:
+            pass
+
+
+def note_new_path(path: str | Path, folder: bool) -> None:
+    """Record, before a command writes ``path``, what of it does not exist yet (see transaction)."""
+    if _journal is None:
+        return
+    _journal.append(("out", Path(path)))
+    p = Path(os.path.abspath(path))
+    folder_part = p if folder else p.parent
+    top = None
+    while not folder_part.exists() and folder_part != folder_part.parent:
+        top = folder_part
+        folder_part = folder_part.parent
+    if top is not None and ("dir", top) not in _journal:
+        _journal.append(("dir", top))
+    if not folder and not p.exists() and ("file", p) not in _journal:
+        _journal.append(("file", p))
+
+
+def current_outputs() -> list[Path]:
+    """The outputs the running command declared to the path guard (to name one in a message)."""
+    if _journal is None:
+        return list(_last_outputs)
+    return [p for kind, p in _journal if kind == "out"]
+
+
+def wrapped_oserror(exc: BaseException) -> OSError | None:
+    """The OSError behind ``exc``: itself, its argument (xlsxwriter's FileCreateError(e)) or its cause."""
+    seen = 0
+    while exc is not None and seen < 5:
+        if isinstance(exc, OSError):
+            return exc
+        inner = next((a for a in getattr(exc, "args", ()) if isinstance(a, OSError)), None)
+        if inner is not None:
+            return inner
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return None
 
 
 def _prefix(target: Path) -> str:
@@ -66,6 +146,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     naming ``target`` and the cause in Chinese, after the temporary file is removed.
     """
     target = Path(target)
+    note_new_path(target, folder=False)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temporaries(target)
@@ -86,6 +167,12 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         except OSError as exc:
             _quiet_zip_cleanup()
             raise _write_error(exc, target, tmp_path) from None
+        except Exception as exc:            # a writer's own error around an OSError (xlsxwriter's FileCreateError)
+            inner = wrapped_oserror(exc)
+            if inner is None:
+                raise
+            _quiet_zip_cleanup()
+            raise _write_error(inner, target, tmp_path) from None
     finally:
         tmp_path.unlink(missing_ok=True)
         os.close(fd)
