@@ -354,11 +354,14 @@ def return_city(path: str | Path, campaign: Campaign):
     """The campaign city a city's return belongs to, from the workbook's own metadata (never its
     file name); None for anything that is not one of our returns (e.g. 汇总.xlsx)."""
     try:
+        import io
+
         import python_calamine
 
-        from workbook_templates.reader import read_meta
+        from workbook_templates.reader import read_meta, sniff
 
-        meta = read_meta(python_calamine.CalamineWorkbook.from_path(str(path))) or {}
+        data = sniff(Path(path)).data        # the checked package: a stray cell in _meta is not read densely
+        meta = read_meta(python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))) or {}
     except Exception:       # not a workbook we can open: not a return
         return None
     return campaign.city_of_return(meta.get("city_code"), meta.get("city_name"))
@@ -423,11 +426,11 @@ def load_source(source: str | Path, campaign: Campaign, *, jobs: int | None = No
                 memory_mb: int | None = DEFAULT_WORKER_MB) -> tuple[Consolidated, list[Path]]:
     """The consolidated campaign from a 汇总.xlsx, or from a folder (or file) of returns read now;
     and the returns read (none for a 汇总.xlsx). QmError when there is nothing to read."""
-    from addin.consolidate.summary_xlsx import load_consolidated
+    from addin.consolidate.inputs import open_summary
 
     source = Path(source)
     if source.is_file() and _is_summary(source):
-        return load_consolidated(source, campaign), []
+        return open_summary(source, campaign), []     # the checked bytes: stray cells removed, as for returns
     files, problems = collect_returns([source])
     if not files:
         raise QmError(f"没有找到报送的 Excel 文件（{source}）" + (f"：{'；'.join(problems)}" if problems else ""),

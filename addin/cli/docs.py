@@ -46,12 +46,10 @@ def _load(args):
     p = _require(args.summary, "汇总表（qm consolidate 生成的 汇总.xlsx）")
     if p is None:
         return None
-    from addin.consolidate import run
-    from addin.consolidate.inputs import check_summary
+    from addin.consolidate.inputs import open_summary
 
-    campaign = campaign_from_args(args)
-    check_summary(p, campaign)
-    return run.load_consolidated(p, campaign)
+    # the bytes the package checks passed (stray cells far from the data removed), never the raw file
+    return open_summary(p, campaign_from_args(args))
 
 
 def cmd_report(args) -> int:
