@@ -244,6 +244,14 @@ def _subdirs(folder: Path) -> list[Path]:
         return []
 
 
+def photo_folders_given(c: Consolidated, folder: str | Path) -> dict[str, Path]:
+    """Photo folders for `qm exposure --photos DIR`: every return's photos are in ``folder``."""
+    exposure = c.frames.get("exposure")
+    if exposure is None or "source_file" not in exposure.columns:
+        return {}
+    return {str(f): Path(folder) for f in exposure["source_file"].dropna().unique()}
+
+
 def photo_folders_near(c: Consolidated, summary: str | Path) -> dict[str, Path]:
     """Photo folders for `qm exposure 汇总.xlsx` without --photos: the summary's folder, its
     sub-folders and the folders beside it (returns are usually kept next to the summary)."""
