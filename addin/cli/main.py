@@ -190,10 +190,11 @@ def _main(argv: list[str] | None = None) -> int:
 def _oserror_text(exc: OSError) -> str:
     """“无法完成：“path”：cause” naming the file concerned, or the command's output when the
     system did not say which file."""
-    from addin.infra.atomic import _quiet_zip_cleanup, current_outputs
+    from addin.infra.atomic import quiet_zip_cleanup
+    from addin.infra.journal import current_outputs
     from addin.infra.paths import oserror_cause
 
-    _quiet_zip_cleanup()
+    quiet_zip_cleanup()
     if exc.filename:
         return f"无法完成：“{exc.filename}”：{oserror_cause(exc)}"
     outs = current_outputs()

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Iterator
 
 from addin.core.errors import QmError
+from addin.infra import journal
 
 try:
     import fcntl
@@ -29,25 +30,20 @@ except ImportError:  # pragma: no cover - Windows: no cleanup of leftovers, writ
     fcntl = None
 
 
-_journal: list[tuple[str, Path]] | None = None      # ("file" | "dir" | "out", path) of the current command
-_last_outputs: list[Path] = []
-
-
 @contextlib.contextmanager
 def transaction() -> Iterator[None]:
-    """Remove every output file and folder the enclosed work created if it ends with an exception."""
-    global _journal, _last_outputs
-    outer, _journal = _journal, []
+    """Remove every output file and folder the enclosed work created if it ends with an exception
+    (what was created is recorded in addin.infra.journal by the path guard and atomic_path)."""
+    outer = journal.begin()
     try:
         yield
     except BrokenPipeError:     # `qm … | head`: the reader has gone, the files are what they are
+        journal.end(outer)
         raise
     except BaseException:
-        rollback(_journal)
+        rollback(journal.end(outer))
         raise
-    finally:
-        _last_outputs = [p for kind, p in _journal if kind == "out"]
-        _journal = outer
+    journal.end(outer)
 
 
 def rollback(entries: list[tuple[str, Path]]) -> None:
@@ -63,30 +59,6 @@ def rollback(entries: list[tuple[str, Path]]) -> None:
                 shutil.rmtree(path, ignore_errors=True)
         except OSError:
             pass
-
-
-def note_new_path(path: str | Path, folder: bool) -> None:
-    """Record, before a command writes ``path``, what of it does not exist yet (see transaction)."""
-    if _journal is None:
-        return
-    _journal.append(("out", Path(path)))
-    p = Path(os.path.abspath(path))
-    folder_part = p if folder else p.parent
-    top = None
-    while not folder_part.exists() and folder_part != folder_part.parent:
-        top = folder_part
-        folder_part = folder_part.parent
-    if top is not None and ("dir", top) not in _journal:
-        _journal.append(("dir", top))
-    if not folder and not p.exists() and ("file", p) not in _journal:
-        _journal.append(("file", p))
-
-
-def current_outputs() -> list[Path]:
-    """The outputs the running command declared to the path guard (to name one in a message)."""
-    if _journal is None:
-        return list(_last_outputs)
-    return [p for kind, p in _journal if kind == "out"]
 
 
 def wrapped_oserror(exc: BaseException) -> OSError | None:
@@ -146,7 +118,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     naming ``target`` and the cause in Chinese, after the temporary file is removed.
     """
     target = Path(target)
-    note_new_path(target, folder=False)
+    journal.note_new_path(target, folder=False)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temporaries(target)
@@ -165,20 +137,20 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
                 raise IsADirectoryError(errno.EISDIR, "Is a directory", str(target))
             os.replace(tmp_path, target)
         except OSError as exc:
-            _quiet_zip_cleanup()
+            quiet_zip_cleanup()
             raise _write_error(exc, target, tmp_path) from None
         except Exception as exc:            # a writer's own error around an OSError (xlsxwriter's FileCreateError)
             inner = wrapped_oserror(exc)
             if inner is None:
                 raise
-            _quiet_zip_cleanup()
+            quiet_zip_cleanup()
             raise _write_error(inner, target, tmp_path) from None
     finally:
         tmp_path.unlink(missing_ok=True)
         os.close(fd)
 
 
-def _quiet_zip_cleanup() -> None:
+def quiet_zip_cleanup() -> None:
     """After a failed write, the writer's abandoned ZipFile tries to finish the file when it is
     collected and fails again (disk still full); Python would print that as "Exception ignored …
     Traceback" on the user's terminal. The fault is already reported: that second report is dropped."""

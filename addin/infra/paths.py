@@ -326,7 +326,7 @@ def guard(inputs: Iterable[str | Path], outputs: Iterable[Output | None]) -> Non
         if k in seen:
             raise QmError(f"{o.what}与{seen[k].what}是同一个路径“{o.path}”，请分开指定", file=o.path)
         seen[k] = o
-    from addin.infra.atomic import note_new_path
+    from addin.infra.journal import note_new_path
 
     for o in outs:              # what a failed run must remove again (addin.infra.atomic.transaction)
         note_new_path(o.path, o.folder)
