@@ -581,3 +581,60 @@ def test_no_temporary_files_anywhere(results, w):
     for name, disk in w["disks"].items():
         if name.startswith("满"):
             assert sorted(p.name for p in disk.iterdir()) == [".filler"], (name, list(disk.iterdir()))
+
+
+# -- class 2: permission denied on read (root reads everything: the fault is injected) -----------------
+@pytest.mark.parametrize("argv", [
+    ["report", "{summary}", "-o", "{out}/r.docx"],
+    ["rewards", "{summary}", "-o", "{out}/w.docx"],
+    ["score", "{scoring}", "-o", "{out}/s.xlsx"],
+    ["--campaign", "{toml}", "check", "{summary}"],
+    ["report", "--city", "{nanning}", "-o", "{out}/c.docx"],
+], ids=["report", "rewards", "score", "campaign", "city-report"])
+def test_permission_denied_on_read_is_chinese(w, tmp_path, monkeypatch, capsys, argv):
+    import pathlib
+
+    from addin.cli.main import main
+
+    toml = _campaign_variant(tmp_path / "设置.toml", "year = 2022", "year = 2022")
+    paths = {"summary": str(w["summary"]), "scoring": str(w["scoring"]), "nanning": str(w["nanning"]),
+             "toml": str(toml), "out": str(tmp_path / "出")}
+    argv = [a.format(**paths) for a in argv]
+    locked = {argv[1] if argv[0] != "report" or argv[1] != "--city" else argv[2]}
+    if argv[0] == "--campaign":
+        locked = {argv[1]}
+    before = {p: sha(Path(p)) for p in locked}
+    real_bytes, real_text = pathlib.Path.read_bytes, pathlib.Path.read_text
+
+    def deny(self, *a, **k):
+        if str(self) in locked:
+            raise PermissionError(13, "Permission denied", str(self))
+        return (real_bytes if not a and not k else real_text)(self, *a, **k)
+
+    monkeypatch.setattr(pathlib.Path, "read_bytes", lambda self: deny(self))
+    monkeypatch.setattr(pathlib.Path, "read_text", lambda self, *a, **k: deny(self, *a or ("utf-8",), **k))
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    monkeypatch.undo()
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err and "程序内部出错" not in err, err
+    assert code == 2, (argv, out, err)
+    assert Path(next(iter(locked))).name in err and "Permission denied" not in err, err
+    assert "没有读取权限" in err, err
+    assert {p: sha(Path(p)) for p in locked} == before
+    assert not (tmp_path / "出").exists()
+
+
+def test_score_twice_keeps_results_and_never_invents_a_final_list(w, tmp_path):
+    """Class 10: `qm score` run twice on the same (unscored) workbook: the same exit code and the
+    same results both times; only the list marked 仅供核对 is written, never 获奖名单.docx."""
+    out = tmp_path / "计分结果.xlsx"
+    runs = [subprocess.run([*QM, "score", str(w["scoring"]), "-o", str(out)], capture_output=True, text=True,
+                           env=ENV, cwd=ROOT, timeout=300) for _ in range(2)]
+    for r in runs:
+        assert r.returncode == 1 and "Traceback" not in r.stdout + r.stderr, r.stderr
+    assert runs[0].stderr == runs[1].stderr
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert "获奖名单.docx" not in names and any("仅供核对" in n for n in names), names

@@ -328,7 +328,9 @@ def load_campaign(path: str | Path | None = None) -> Campaign:
     try:
         text = p.read_text("utf-8")
     except OSError as exc:
-        raise SettingsError(f"无法读取活动设置文件 {p}：{exc.strerror or exc}") from None
+        from addin.infra.paths import oserror_cause
+
+        raise SettingsError(f"无法读取活动设置文件 {p}：{oserror_cause(exc, reading=True)}") from None
     except UnicodeDecodeError:
         raise SettingsError(f"活动设置文件 {p} 不是 UTF-8 编码的文本文件（TOML），请用记事本等另存为 UTF-8") from None
     return parse_campaign(text, str(p))

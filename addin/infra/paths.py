@@ -61,8 +61,14 @@ if hasattr(errno, "EDQUOT"):
     _ERRNO_ZH[errno.EDQUOT] = "超出磁盘配额"
 
 
-def oserror_cause(exc: OSError) -> str:
-    """The cause of an OSError in Chinese (errno first; the system's text only when unknown)."""
+_READING_ZH = {errno.EACCES: "没有读取权限", errno.EPERM: "没有读取权限（文件可能正被其他程序独占）"}
+
+
+def oserror_cause(exc: OSError, reading: bool = False) -> str:
+    """The cause of an OSError in Chinese (errno first; the system's text only when unknown);
+    ``reading``: the fault came while reading an input (permission to read, not to write)."""
+    if reading and exc.errno in _READING_ZH:
+        return _READING_ZH[exc.errno]
     if exc.errno in _ERRNO_ZH:
         return _ERRNO_ZH[exc.errno]
     return f"系统错误 {exc.errno}：{exc.strerror}" if exc.errno else f"{type(exc).__name__}"
