@@ -111,7 +111,7 @@ def consolidate_returns(paths: Iterable[str | Path], campaign: Campaign, output:
     paths = list(paths)
     found = collect_verbose(paths, verbose)
     # before any work: the summary is never one of the returns, a folder, or a file of another kind
-    guard([*paths, *found.files], [Output(output, "汇总表", (".xlsx",))])
+    guard([*paths, *found.files], [Output(output, "汇总表", (".xlsx",), kind="汇总表")])
     if not found.files:
         where = "、".join(str(p) for p in paths)
         raise QmError(f"没有找到报送的 Excel 文件（{where}）")
@@ -166,7 +166,7 @@ def score_contest(source: str | Path, campaign: Campaign, results: str | Path, *
     from addin.infra.marker import own_output_kind
 
     source, results = Path(source), Path(results)
-    guard([source], [Output(results, "结果工作簿", (".xlsx",)),
+    guard([source], [Output(results, "结果工作簿", (".xlsx",), kind="计分结果"),
                      Output(results.parent / AWARD_LIST_NAME, "获奖名单", (".docx",)),
                      Output(results.parent / DRAFT_AWARD_LIST_NAME, "获奖名单（仅供核对）", (".docx",))])
     kind = own_output_kind(source)
@@ -248,6 +248,14 @@ def _subdirs(folder: Path) -> list[Path]:
         return []
 
 
+def photo_folders_given(c: Consolidated, folder: str | Path) -> dict[str, Path]:
+    """Photo folders for `qm exposure --photos DIR`: every return's photos are in ``folder``."""
+    exposure = c.frames.get("exposure")
+    if exposure is None or "source_file" not in exposure.columns:
+        return {}
+    return {str(f): Path(folder) for f in exposure["source_file"].dropna().unique()}
+
+
 def photo_folders_near(c: Consolidated, summary: str | Path) -> dict[str, Path]:
     """Photo folders for `qm exposure 汇总.xlsx` without --photos: the summary's folder, its
     sub-folders and the folders beside it (returns are usually kept next to the summary)."""
@@ -323,15 +331,49 @@ class NoticesRun:
         return lines
 
 
+def is_blank_return(path: str | Path) -> bool:
+    """Whether ``path`` is a blank template (no row in any sheet, nothing typed in 基本信息 but the
+    city), which `qm template` may write again; a filled return is never replaced (issue 17)."""
+    from workbook_templates.reader import read_workbook
+
+    try:
+        wb = read_workbook(path)
+    except Exception:           # unreadable: not ours to replace either
+        return False
+    if any(sheet.rows for sheet in wb.sheets.values()):
+        return False
+    typed = {k: v for k, v in (wb.info.values if wb.info is not None else {}).items()
+             if k not in ("city", "city_code") and v not in (None, "")}
+    return not typed
+
+
+def previous_demo_file(path: str | Path) -> bool:
+    """Whether ``path`` was written by an earlier `qm demo` into its folder (named in the folder's
+    demo manifest); `qm demo` replaces only those, never a real return."""
+    import json
+
+    from addin.demo.generator import MANIFEST_NAME
+
+    p = Path(path)
+    try:
+        manifest = json.loads((p.parent / MANIFEST_NAME).read_text("utf-8"))
+        return p.name in {f.get("name") for f in manifest.get("files", [])}
+    except (OSError, ValueError, AttributeError, TypeError):
+        return False
+
+
 def return_city(path: str | Path, campaign: Campaign):
     """The campaign city a city's return belongs to, from the workbook's own metadata (never its
     file name); None for anything that is not one of our returns (e.g. 汇总.xlsx)."""
     try:
+        import io
+
         import python_calamine
 
-        from workbook_templates.reader import read_meta
+        from workbook_templates.reader import read_meta, sniff
 
-        meta = read_meta(python_calamine.CalamineWorkbook.from_path(str(path))) or {}
+        data = sniff(Path(path)).data        # the checked package: a stray cell in _meta is not read densely
+        meta = read_meta(python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))) or {}
     except Exception:       # not a workbook we can open: not a return
         return None
     return campaign.city_of_return(meta.get("city_code"), meta.get("city_name"))
@@ -396,11 +438,11 @@ def load_source(source: str | Path, campaign: Campaign, *, jobs: int | None = No
                 memory_mb: int | None = DEFAULT_WORKER_MB) -> tuple[Consolidated, list[Path]]:
     """The consolidated campaign from a 汇总.xlsx, or from a folder (or file) of returns read now;
     and the returns read (none for a 汇总.xlsx). QmError when there is nothing to read."""
-    from addin.consolidate.summary_xlsx import load_consolidated
+    from addin.consolidate.inputs import open_summary
 
     source = Path(source)
     if source.is_file() and _is_summary(source):
-        return load_consolidated(source, campaign), []
+        return open_summary(source, campaign), []     # the checked bytes: stray cells removed, as for returns
     found = collect([source])
     files, problems = found.files, found.problems
     if not files:
@@ -446,7 +488,7 @@ def track_items(source: str | Path, campaign: Campaign, output: str | Path, *, a
     from docgen.supervise import supervision_file_name, write_supervision_letter
 
     output = Path(output)
-    guard([source], [Output(output, "跟踪督导表", (".xlsx",)),
+    guard([source], [Output(output, "跟踪督导表", (".xlsx",), kind="跟踪督导表"),
                      Output(Path(letters), "督办通知目录", folder=True) if letters else None])   # before any work
     day = as_of or dt.date.today()
     c, files = load_source(source, campaign, jobs=jobs, progress=progress)

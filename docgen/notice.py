@@ -407,7 +407,7 @@ def annotate_return(src: Path, notices: list[Notice], out: Path) -> Path:
     """A copy of the return ``src`` with each notice's number, issue date and deadline written
     into its items' 整改通知书编号 / 通知下发日期 / 整改期限 cells (监督抽测, by source row).
     ``src`` is read into memory and never written."""
-    from addin.checks.annotate import cap_long_text
+    from addin.checks.annotate import cap_long_text, strip_active_content
     from workbook_templates.contract import load_contract
     from workbook_templates.package import PackageError, open_package
 
@@ -425,6 +425,7 @@ def annotate_return(src: Path, notices: list[Notice], out: Path) -> Path:
         raise NoticeError(f"无法读取此文件以生成编号副本（{type(exc).__name__}）", file=src) from None
     wb.vba_archive = None
     wb.template = False
+    strip_active_content(wb)        # no external links, DDE, file:// links from the return (issue 17)
     cap_long_text(wb)
     sheet = load_contract().sheet("spotcheck")
     titles = {c.key: c.title for c in sheet.columns}

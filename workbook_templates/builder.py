@@ -39,8 +39,10 @@ __all__ = ["ANY_GRADE", "REFERENCE_HELP", "BAD_FILL", "CLASS_TIP", "CLASSES", "F
 
 
 def workbook_filename(campaign: Campaign, city: City | None) -> str:
+    from addin.infra.names import fit_name
+
     who = city.name if city else "通用空白"
-    return f"{campaign.year}年质量月活动填报表_{who}.xlsx"
+    return fit_name(f"{campaign.year}年质量月活动填报表_{who}", ".xlsx")   # a long city name: shortened by bytes
 
 
 class _Builder(EntrySheets, SelfCheckSheet, GuideSheet, ReferenceJudgment, ColumnChecks):

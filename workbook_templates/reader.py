@@ -195,7 +195,9 @@ def sniff(path: Path, data: bytes | None = None, limits: Limits = DEFAULT_LIMITS
             check_size(path.stat().st_size, limits)
             data = path.read_bytes()
         except OSError as exc:
-            raise ReadError(path, "unreadable-file", f"无法打开文件：{exc.strerror or exc}") from None
+            from addin.infra.paths import oserror_cause
+
+            raise ReadError(path, "unreadable-file", f"无法打开文件：{oserror_cause(exc, reading=True)}") from None
         except PackageError as err:
             raise ReadError(path, err.code, err.message) from None
     try:

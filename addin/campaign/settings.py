@@ -168,6 +168,34 @@ def _as_date(data: dict, key: str, where: str) -> dt.date:
         raise SettingsError(f"活动设置文件 {where}：{key} 应为日期（如 2022-09-01），实为“{value}”") from None
 
 
+_TEXT_KEYS = ("id", "province", "authority", "authority_short", "doc_number", "notice_title", "theme",
+              "recipient", "notice_prefix")
+_TABLE_KEYS = ("contact", "rewards", "contest", "knowledge", "fonts", "tracking", "notices", "report")
+
+
+def _check_types(data: dict, where: str) -> None:
+    """Each top-level setting of the type the program uses, said in Chinese (a TOML that parses
+    but says ``year = "二〇二二"`` or ``cities = 5`` must not end in a traceback)."""
+    def wrong(key: str, want: str) -> SettingsError:
+        return SettingsError(f"活动设置文件 {where}：{key} 应为{want}，实为“{data[key]}”")
+
+    for key in _TEXT_KEYS:
+        if key in data and not isinstance(data[key], str):
+            raise wrong(key, "文字（加英文引号）")
+    if "province_code" in data and (isinstance(data["province_code"], bool)
+                                    or not isinstance(data["province_code"], (str, int))):
+        raise wrong("province_code", "6 位行政区划代码")
+    year = data.get("year")
+    if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise wrong("year", "年份（如 2022，不加引号）")
+    for key in _TABLE_KEYS:
+        if key in data and not isinstance(data[key], dict):
+            raise wrong(key, f"表（[{key}]）")
+    cities = data.get("cities")
+    if not isinstance(cities, list) or not cities or not all(isinstance(c, dict) for c in cities):
+        raise SettingsError(f"活动设置文件 {where}：cities 应为城市列表（每个城市一段 [[cities]]，含 name 和 code）")
+
+
 def parse_campaign(text: str, where: str = "<内置>") -> Campaign:
     try:
         data = tomllib.loads(text)
@@ -176,6 +204,7 @@ def parse_campaign(text: str, where: str = "<内置>") -> Campaign:
     missing = [k for k in _REQUIRED if k not in data]
     if missing:
         raise SettingsError(f"活动设置文件 {where} 缺少必填项：{'、'.join(missing)}")
+    _check_types(data, where)
     cities = []
     for i, c in enumerate(data["cities"], 1):
         if not c.get("name") or not str(c.get("code", "")).isdigit() or len(str(c["code"])) != 6:
@@ -299,5 +328,9 @@ def load_campaign(path: str | Path | None = None) -> Campaign:
     try:
         text = p.read_text("utf-8")
     except OSError as exc:
-        raise SettingsError(f"无法读取活动设置文件 {p}：{exc.strerror or exc}") from None
+        from addin.infra.paths import oserror_cause
+
+        raise SettingsError(f"无法读取活动设置文件 {p}：{oserror_cause(exc, reading=True)}") from None
+    except UnicodeDecodeError:
+        raise SettingsError(f"活动设置文件 {p} 不是 UTF-8 编码的文本文件（TOML），请用记事本等另存为 UTF-8") from None
     return parse_campaign(text, str(p))

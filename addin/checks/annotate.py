@@ -85,7 +85,12 @@ def write_findings_xlsx(findings: list[Finding], path: Path, files: dict[str, Pa
 
 
 def annotated_name(src: Path) -> str:
-    return f"{src.stem}（校验标注）{src.suffix if src.suffix.lower() == '.xlsx' else '.xlsx'}"
+    from addin.infra.names import MAX_NAME_BYTES, fit_name, utf8_len
+
+    name = f"{src.stem}（校验标注）.xlsx"
+    if utf8_len(name) <= MAX_NAME_BYTES:
+        return name                     # the return's own name, character for character
+    return fit_name(f"{src.stem}（校验标注）", ".xlsx")     # a long return name: shortened by bytes, stable suffix
 
 
 def annotate_copy(src: Path, findings: list[Finding], out_dir: Path) -> Path:

@@ -73,7 +73,7 @@ def cmd_check(args) -> int:
     files = found.files
     # before any work: no output may be an input or replace a folder or a file of another kind
     guard([*args.paths, *files],
-          [Output(Path(args.xlsx), "校验结果工作簿", (".xlsx",)) if args.xlsx else None,
+          [Output(Path(args.xlsx), "校验结果工作簿", (".xlsx",), kind="校验结果") if args.xlsx else None,
            Output(Path(args.annotate), "标注副本目录", folder=True) if args.annotate else None])
     if not files:
         print("错误：没有找到要校验的 Excel 文件", file=sys.stderr)

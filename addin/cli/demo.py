@@ -23,17 +23,16 @@ def cmd_demo(args) -> int:
 
     campaign = campaign_from_args(args)
     out = Path(args.directory)
-    guard([], [Output(out, "演示数据目录", folder=True)])
+    from addin.usecases import previous_demo_file
+
+    # returns already in the folder are never replaced by demo data, unless an earlier demo wrote them
+    existing = tuple(sorted(out.glob("*.xls[xm]"))) if out.is_dir() else ()
+    guard([], [Output(out, "演示数据目录", folder=True, files=existing, replaceable=previous_demo_file)])
     start = time.perf_counter()
     try:
         manifest = generate_demo(out, campaign, seed=args.seed)
     except ValueError as exc:           # QmValueError included: exit 2 whatever the type
         print(f"错误：{exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        from addin.infra.paths import oserror_cause
-
-        print(f"错误：无法写入“{out}”：{oserror_cause(exc)}", file=sys.stderr)
         return 2
     took = time.perf_counter() - start
 

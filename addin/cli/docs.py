@@ -31,13 +31,16 @@ def _require(path: str | None, what: str) -> Path | None:
     return p
 
 
-def _guard(args, out: str, what: str, folder: bool = False) -> None:
-    """Class 1/2 of issue 17: the output is checked against the inputs before any work."""
+def _output(args, default: str, what: str, folder: bool = False) -> Path:
+    """The command's output (``-o``, else ``default``), resolved once and checked against the inputs
+    before any work (issue 17, classes 1 and 2)."""
     from addin.infra.paths import Output, guard
 
+    out = Path(args.output or default)
     guard([p for p in (getattr(args, "summary", None), getattr(args, "city", None),
                        getattr(args, "quiz_marks", None)) if p],
-          [Output(Path(out), what, folder=folder) if folder else Output(Path(out), what, (".docx",))])
+          [Output(out, what, folder=folder) if folder else Output(out, what, (".docx",))])
+    return out
 
 
 def _load(args):
@@ -47,12 +50,14 @@ def _load(args):
     p = _require(args.summary, "汇总表（qm consolidate 生成的 汇总.xlsx）")
     if p is None:
         return None
+    import io
+
     from addin.consolidate import run
     from addin.consolidate.inputs import check_summary
 
     campaign = campaign_from_args(args)
-    check_summary(p, campaign)
-    return run.load_consolidated(p, campaign)
+    # the bytes the package checks passed (stray cells far from the data removed), never the raw file
+    return run.load_consolidated(io.BytesIO(check_summary(p, campaign)), campaign)
 
 
 def cmd_report(args) -> int:
@@ -65,7 +70,7 @@ def cmd_report(args) -> int:
             print("错误：--quiz-marks（知识竞赛成绩）只用于全区报告，不能与 --city 同时指定", file=sys.stderr)
             return 2
         check_input(args.quiz_marks, "知识竞赛成绩工作簿（qm quiz mark 生成）")
-    _guard(args, args.output or ("本市报告.docx" if args.city else "全区报告.docx"), "报告")
+    out = _output(args, "本市报告.docx" if args.city else "全区报告.docx", "报告")
     quiz = None
     if args.quiz_marks:                  # read first: a wrong file is said before the summary is loaded
         from addin.contest.analysis import read_weakest
@@ -93,14 +98,12 @@ def cmd_report(args) -> int:
         if not city:
             print(f"错误：无法从“{src}”识别城市，请使用本市的标准填报工作簿", file=sys.stderr)
             return 2
-        out = Path(args.output or "本市报告.docx")
         path = build_city_report(c, city, out, date=args.date, doc_number=args.doc_number)
         print(f"已生成{city}报告：{path}")
         return 0
     c = _load(args)
     if c is None:
         return 2
-    out = Path(args.output or "全区报告.docx")
     path = build_province_report(c, out, date=args.date, recipient=args.recipient, doc_number=args.doc_number,
                                  letterhead=args.letterhead, quiz_marks=quiz)
     print(f"已生成报告：{path}")
@@ -115,14 +118,13 @@ def cmd_notices(args) -> int:
     汇总.xlsx (drafts for every city)."""
     from addin.usecases import campaign_notices, return_city, return_notices
 
-    _guard(args, args.output or "整改通知书", "整改通知书目录", folder=True)
+    out = _output(args, "整改通知书", "整改通知书目录", folder=True)
 
     src = _require(args.summary, "汇总表（qm consolidate 生成的 汇总.xlsx）或本市填报工作簿")
     if src is None:
         return 2
     campaign = campaign_from_args(args)
     city = return_city(src, campaign)
-    out = Path(args.output or "整改通知书")
     if out.resolve() == src.resolve() or src.resolve().parent == out.resolve() and city is not None:
         print(f"错误：输出文件夹不能是输入文件或其所在文件夹：{out}", file=sys.stderr)
         return 2
@@ -140,9 +142,9 @@ def cmd_notices(args) -> int:
 
 
 def cmd_exposure(args) -> int:
-    from addin.usecases import exposure_list, photo_folders_near
+    from addin.usecases import exposure_list, photo_folders_given, photo_folders_near
 
-    _guard(args, args.output or "典型问题曝光.docx", "曝光清单")
+    out = _output(args, "典型问题曝光.docx", "曝光清单")
 
     c = _load(args)
     if c is None:
@@ -152,12 +154,10 @@ def cmd_exposure(args) -> int:
         if not folder.is_dir():
             print(f"错误：照片目录“{folder}”不存在", file=sys.stderr)
             return 2
-        df = c.frames.get("exposure")
-        files = [] if df is None or "source_file" not in df.columns else [str(f) for f in df["source_file"].dropna().unique()]
-        photo_dirs = {f: folder for f in files}
+        photo_dirs = photo_folders_given(c, folder)
     else:
         photo_dirs = photo_folders_near(c, args.summary)
-    run = exposure_list(c, Path(args.output or "典型问题曝光.docx"), photo_dirs, date=args.date, draft=args.draft)
+    run = exposure_list(c, out, photo_dirs, date=args.date, draft=args.draft)
     print("\n".join(run.summary_lines()))
     return 0
 
@@ -165,12 +165,12 @@ def cmd_exposure(args) -> int:
 def cmd_rewards(args) -> int:
     from addin.usecases import reward_roster
 
-    _guard(args, args.output or "投诉奖励名册.docx", "奖励名册")
+    out = _output(args, "投诉奖励名册.docx", "奖励名册")
 
     c = _load(args)
     if c is None:
         return 2
-    run = reward_roster(c, Path(args.output or "投诉奖励名册.docx"), seed=args.seed, date=args.date, draft=args.draft)
+    run = reward_roster(c, out, seed=args.seed, date=args.date, draft=args.draft)
     print("\n".join(run.summary_lines()))
     return 0
 

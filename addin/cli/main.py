@@ -50,18 +50,6 @@ def cmd_template(args) -> int:
     out = Path(args.output)
     if args.source and not args.scoring:
         raise QmError(f"--source（作品来源汇总表“{args.source}”）只用于 --scoring（生成评分工作簿）")
-    if args.scoring:
-        as_file = out.suffix.lower() == ".xlsx"
-        guard([args.source] if args.source else [],
-              [Output(out, "评分工作簿", (".xlsx",)) if as_file else Output(out, "输出目录", folder=True)])
-    elif args.quiz_bank:
-        from addin.contest.quizbank import bank_filename
-
-        guard([], [Output(out, "题库工作簿", (".xlsx",)) if out.suffix.lower() == ".xlsx" else
-                   Output(out, "输出目录", folder=True),
-                   None if out.suffix.lower() == ".xlsx" else Output(out / bank_filename(camp), "题库工作簿", (".xlsx",))])
-    else:
-        guard([], [Output(out, "输出目录", folder=True)])
     if args.all:
         cities = list(camp.cities)
     elif args.city:
@@ -77,9 +65,22 @@ def cmd_template(args) -> int:
     if args.quiz_bank:
         from addin.contest.quizbank import bank_filename, write_bank
 
-        path = write_bank(out if out.suffix.lower() == ".xlsx" else out / bank_filename(camp), camp)
+        as_file = out.suffix.lower() == ".xlsx"
+        guard([], [Output(out, "题库工作簿", (".xlsx",)) if as_file else Output(out, "输出目录", folder=True),
+                   None if as_file else Output(out / bank_filename(camp), "题库工作簿", (".xlsx",))])
+        path = write_bank(out if as_file else out / bank_filename(camp), camp)
         print(f"已生成知识竞赛题库：{path}")
         return 0
+    if args.scoring:
+        as_file = out.suffix.lower() == ".xlsx"
+        guard([args.source] if args.source else [],
+              [Output(out, "评分工作簿", (".xlsx",), kind="评分工作簿") if as_file else Output(out, "输出目录", folder=True)])
+    else:
+        from addin.usecases import is_blank_return
+
+        # a filled return already in the folder is never replaced by a blank template
+        targets = tuple(out / workbook_filename(camp, c) for c in [*cities, *([None] if args.generic or not cities else [])])
+        guard([], [Output(out, "输出目录", folder=True, files=targets, replaceable=is_blank_return)])
     if args.scoring:
         from addin.contest.workbook import write_scoring_template
 
@@ -173,26 +174,44 @@ def _main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    from addin.infra.atomic import transaction, wrapped_oserror
+
     try:
-        return int(args.func(args) or 0)
+        with transaction():     # a command that fails leaves no partial output behind
+            return int(args.func(args) or 0)
     except QmError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("已中断", file=sys.stderr)
+        print("已中断（Ctrl-C）：本次未完成的输出已删除，输入文件未改动", file=sys.stderr)
         return 130
     except BrokenPipeError:
         raise
-    except OSError as exc:  # a file-system fault that no output layer translated
-        from addin.infra.paths import oserror_cause
-
-        where = f"“{exc.filename}”" if exc.filename else ""
-        print(f"错误：无法完成：{where}{oserror_cause(exc)}", file=sys.stderr)
-        return 2
-    except Exception:  # a bug: the traceback goes to a log file, never to the terminal
+    except Exception as exc:
+        inner = wrapped_oserror(exc)    # a file-system fault no output layer translated, maybe inside a library's error
+        if inner is not None:
+            print(f"错误：{_oserror_text(inner)}", file=sys.stderr)
+            return 2
+        # a bug: the traceback goes to a log file, never to the terminal
         log = write_crash_log(argv)
         print(f"错误：程序内部出错，未能完成。详细信息已写入 {log}，请将该文件反馈给技术支持。", file=sys.stderr)
         return 2
+
+
+def _oserror_text(exc: OSError) -> str:
+    """“无法完成：“path”：cause” naming the file concerned, or the command's output when the
+    system did not say which file."""
+    from addin.infra.atomic import quiet_zip_cleanup
+    from addin.infra.journal import current_outputs
+    from addin.infra.paths import oserror_cause
+
+    quiet_zip_cleanup()
+    if exc.filename:
+        return f"无法完成：“{exc.filename}”：{oserror_cause(exc)}"
+    outs = current_outputs()
+    if outs:
+        return f"无法写入“{outs[0]}”：{oserror_cause(exc)}"
+    return f"无法完成：{oserror_cause(exc)}"
 
 
 def _silence_stdout() -> None:

@@ -36,7 +36,9 @@ def _read(path: Path, what: str, limits: Limits) -> bytes:
         data = path.read_bytes()
         package = open_package(data, path.suffix, limits)
     except OSError as exc:
-        raise WrongInput(f"无法打开“{path.name}”：{exc.strerror or exc}", file=path) from None
+        from addin.infra.paths import oserror_cause
+
+        raise WrongInput(f"无法打开“{path.name}”：{oserror_cause(exc, reading=True)}", file=path) from None
     except PackageError as err:
         raise WrongInput(f"“{path.name}”不能作为{what}：{err.message}", file=path) from None
     if package.kind not in ("xlsx", "xlsm"):

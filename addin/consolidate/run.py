@@ -32,6 +32,7 @@ from addin.consolidate.model import (JUDGMENT, STAT_COLUMNS, CityStatus, Consoli
                                      SubmissionStatus)
 from addin.campaign.settings import Campaign, City
 from addin.infra.sheetxml import Deflated, RowXml
+from addin.infra.paths import oserror_cause
 from addin.infra.zippack import Piece, Spool, compress, decompress, deflate
 from workbook_templates.contract import Contract, load_contract
 from workbook_templates.package import Limits
@@ -116,7 +117,7 @@ def read_path(path_s: str, campaign: Campaign, limits: Limits | None = None,
         check_size(st.st_size, limits)          # before reading: a huge file is never loaded
         data = path.read_bytes()
     except OSError as exc:
-        f = Finding(code="unreadable-file", file=name, message=f"无法打开文件：{exc.strerror or exc}")
+        f = Finding(code="unreadable-file", file=name, message=f"无法打开文件：{oserror_cause(exc, reading=True)}")
         return FileResult(path_s, name, "", 0.0, [f], False)
     except PackageError as err:
         return FileResult(path_s, name, "", mtime, [Finding(code=err.code, file=name, message=err.message)],

@@ -5,6 +5,12 @@ target: only its hidden temporary file ``.~<name>.<random><suffix>``. While a ru
 holds an exclusive lock on that temporary file; the next run that writes the same target removes
 every such file nobody holds a lock on, so leftovers of dead runs disappear and a concurrent
 run's file is never touched.
+
+A command that fails half way (disk full after three of five notices, Ctrl-C) leaves nothing
+behind either: :func:`transaction` (wrapped around every ``qm`` command) records each output file
+that did not exist before and each output folder the run created (from the path guard,
+addin.infra.paths.guard, and from :func:`atomic_path`), and removes them if the command ends
+with an exception. Files that existed before are replaced only by complete new versions.
 """
 from __future__ import annotations
 
@@ -16,11 +22,57 @@ from pathlib import Path
 from typing import Iterator
 
 from addin.core.errors import QmError
+from addin.infra import journal
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: no cleanup of leftovers, writing still atomic
     fcntl = None
+
+
+@contextlib.contextmanager
+def transaction() -> Iterator[None]:
+    """Remove every output file and folder the enclosed work created if it ends with an exception
+    (what was created is recorded in addin.infra.journal by the path guard and atomic_path)."""
+    outer = journal.begin()
+    try:
+        yield
+    except BrokenPipeError:     # `qm … | head`: the reader has gone, the files are what they are
+        journal.end(outer)
+        raise
+    except BaseException:
+        rollback(journal.end(outer))
+        raise
+    journal.end(outer)
+
+
+def rollback(entries: list[tuple[str, Path]]) -> None:
+    import shutil
+
+    for kind, path in reversed(entries):
+        try:
+            if kind == "file":
+                remove_stale_temporaries(path)
+                if path.is_file() or path.is_symlink():
+                    path.unlink()
+            elif kind == "dir" and path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+        except OSError:
+            pass
+
+
+def wrapped_oserror(exc: BaseException) -> OSError | None:
+    """The OSError behind ``exc``: itself, its argument (xlsxwriter's FileCreateError(e)) or its cause."""
+    seen = 0
+    while exc is not None and seen < 5:
+        if isinstance(exc, OSError):
+            return exc
+        inner = next((a for a in getattr(exc, "args", ()) if isinstance(a, OSError)), None)
+        if inner is not None:
+            return inner
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return None
 
 
 def _prefix(target: Path) -> str:
@@ -66,6 +118,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     naming ``target`` and the cause in Chinese, after the temporary file is removed.
     """
     target = Path(target)
+    journal.note_new_path(target, folder=False)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temporaries(target)
@@ -84,14 +137,20 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
                 raise IsADirectoryError(errno.EISDIR, "Is a directory", str(target))
             os.replace(tmp_path, target)
         except OSError as exc:
-            _quiet_zip_cleanup()
+            quiet_zip_cleanup()
             raise _write_error(exc, target, tmp_path) from None
+        except Exception as exc:            # a writer's own error around an OSError (xlsxwriter's FileCreateError)
+            inner = wrapped_oserror(exc)
+            if inner is None:
+                raise
+            quiet_zip_cleanup()
+            raise _write_error(inner, target, tmp_path) from None
     finally:
         tmp_path.unlink(missing_ok=True)
         os.close(fd)
 
 
-def _quiet_zip_cleanup() -> None:
+def quiet_zip_cleanup() -> None:
     """After a failed write, the writer's abandoned ZipFile tries to finish the file when it is
     collected and fails again (disk still full); Python would print that as "Exception ignored …
     Traceback" on the user's terminal. The fault is already reported: that second report is dropped."""

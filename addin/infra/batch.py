@@ -19,6 +19,7 @@ from multiprocessing.connection import wait as _wait
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
+from addin.infra.paths import oserror_cause
 from addin.infra.progress import Progress
 from addin.core.errors import QmError
 
@@ -113,7 +114,7 @@ def collect(paths: Iterable[str | Path]) -> Collection:
             try:
                 entries = sorted(p.rglob("*"))
             except OSError as exc:
-                out.problems.append(f"{p}：无法读取文件夹（{exc.strerror or exc}）")
+                out.problems.append(f"{p}：无法读取文件夹（{oserror_cause(exc, reading=True)}）")
                 continue
             for f in entries:
                 if f.suffix.lower() not in EXCEL_SUFFIXES:

@@ -28,7 +28,7 @@ import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from addin.core.errors import QmError
 
@@ -61,8 +61,14 @@ if hasattr(errno, "EDQUOT"):
     _ERRNO_ZH[errno.EDQUOT] = "超出磁盘配额"
 
 
-def oserror_cause(exc: OSError) -> str:
-    """The cause of an OSError in Chinese (errno first; the system's text only when unknown)."""
+_READING_ZH = {errno.EACCES: "没有读取权限", errno.EPERM: "没有读取权限（文件可能正被其他程序独占）"}
+
+
+def oserror_cause(exc: OSError, reading: bool = False) -> str:
+    """The cause of an OSError in Chinese (errno first; the system's text only when unknown);
+    ``reading``: the fault came while reading an input (permission to read, not to write)."""
+    if reading and exc.errno in _READING_ZH:
+        return _READING_ZH[exc.errno]
     if exc.errno in _ERRNO_ZH:
         return _ERRNO_ZH[exc.errno]
     return f"系统错误 {exc.errno}：{exc.strerror}" if exc.errno else f"{type(exc).__name__}"
@@ -119,6 +125,9 @@ class Output:
     what: str                               # 校验结果工作簿, 汇总表, 标注副本目录 …
     suffixes: tuple[str, ...] = ()          # allowed suffixes of an output file (lower case)
     folder: bool = False
+    kind: str | None = None                 # our marker's kind for a workbook we write (addin.infra.marker)
+    files: tuple[Path, ...] = ()            # a folder output: the files it will write (checked like outputs)
+    replaceable: Callable[[Path], bool] | None = None   # may this existing return among ``files`` be replaced?
 
 
 def _key(p: Path) -> Path:
@@ -126,6 +135,16 @@ def _key(p: Path) -> Path:
         return p.resolve()
     except (OSError, RuntimeError):
         return Path(os.path.abspath(p))
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """The same file by another name: a symbolic or hard link, or another spelling of the path."""
+    if _key(a) == _key(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return False
 
 
 def _too_long(p: Path) -> str | None:
@@ -200,10 +219,9 @@ def check_output(out: Output, inputs: Iterable[Path] = ()) -> None:
     long = _too_long(p)
     if long:
         raise QmError(f"{where}：{long}", file=p)
-    key = _key(p)
+    inputs = [Path(i) for i in inputs]
     for i in inputs:
-        i = Path(i)
-        if key == _key(i) and not (out.folder and i.is_dir()):
+        if _same_file(p, i) and not (out.folder and i.is_dir()):
             raise QmError(f"{where}就是输入{'目录' if i.is_dir() else '文件'}，写入会毁掉它；请换一个输出位置"
                           "（输入不会被改动）", file=p)
     # a file somewhere in the path where a folder must be
@@ -228,9 +246,42 @@ def check_output(out: Output, inputs: Iterable[Path] = ()) -> None:
             other = _other_kind(p, out.suffixes)
             if other:
                 raise QmError(f"{where}已存在且{other}，不能用{KIND_ZH.get(out.suffixes[0], '输出')}覆盖；请换一个文件名", file=p)
-            if any(s in (".xlsx", ".xlsm") for s in out.suffixes) and _is_return(p):
-                raise QmError(f"{where}已存在且是一份填报表，写入会覆盖它；请换一个文件名", file=p)
+            if any(s in (".xlsx", ".xlsm") for s in out.suffixes):
+                _check_replaceable(p, where, out)
+    for f in out.files:
+        _check_file_in_folder(Path(f), out, inputs)
     _check_writable(p, where, out.folder)
+
+
+def _check_replaceable(p: Path, where: str, out: Output) -> None:
+    """An existing workbook at ``p`` may be replaced only by a workbook of its own kind: never a
+    return (unless ``out.replaceable`` says so), never our output of another kind (a findings
+    workbook over 汇总.xlsx, a summary over the judges' 评分工作簿)."""
+    from addin.infra.marker import own_output_kind
+
+    theirs = own_output_kind(p)
+    if theirs is not None:
+        if out.kind is not None and theirs != out.kind:
+            raise QmError(f"{where}已存在且是本程序生成的{theirs}，不能用{out.what}覆盖；请换一个文件名", file=p)
+        return
+    if _is_return(p) and not (out.replaceable and out.replaceable(p)):
+        raise QmError(f"{where}已存在且是一份填报表，写入会覆盖它；请换一个文件名或输出目录", file=p)
+
+
+def _check_file_in_folder(f: Path, out: Output, inputs: list[Path]) -> None:
+    """One file a folder output will write: not an input, not a folder, not a return or another
+    kind of our outputs."""
+    where = f"{out.what}“{out.path}”中的“{f.name}”"
+    long = _too_long(f)
+    if long:
+        raise QmError(f"{where}：{long}", file=f)
+    for i in inputs:
+        if _same_file(f, i):
+            raise QmError(f"{where}就是输入文件，写入会毁掉它；请换一个输出目录（输入不会被改动）", file=f)
+    if f.is_dir():
+        raise QmError(f"{where}已是一个文件夹，不能写成文件；请换一个输出目录", file=f)
+    if f.is_file() and f.suffix.lower() in (".xlsx", ".xlsm"):
+        _check_replaceable(f, where, out)
 
 
 def _check_writable(p: Path, where: str, folder: bool) -> None:
@@ -281,3 +332,7 @@ def guard(inputs: Iterable[str | Path], outputs: Iterable[Output | None]) -> Non
         if k in seen:
             raise QmError(f"{o.what}与{seen[k].what}是同一个路径“{o.path}”，请分开指定", file=o.path)
         seen[k] = o
+    from addin.infra.journal import note_new_path
+
+    for o in outs:              # what a failed run must remove again (addin.infra.atomic.transaction)
+        note_new_path(o.path, o.folder)

@@ -18,7 +18,7 @@ def summary(tmp_path, monkeypatch):
     seen = {}
 
     def load(p, campaign):
-        seen["load"] = (str(p), campaign.id)
+        seen["load"] = (p.getvalue() if hasattr(p, "getvalue") else str(p), campaign.id)
         return c
 
     def consolidate(paths, campaign, **kw):
@@ -34,7 +34,7 @@ def test_report(summary, tmp_path, capsys):
     path, c, seen = summary
     out = tmp_path / "全区报告.docx"
     assert main(["report", str(path), "-o", str(out), "--date", "2022-10-14", "--doc-number", "桂建管[2022]25号"]) == 0
-    assert seen["load"][0] == str(path)
+    assert seen["load"][0] == path.read_bytes()      # the summary's checked bytes (issue 17 class 6)
     text = docx_text(out)
     assert "桂建管〔2022〕25号" in text and "2022年10月14日" in text
     assert "已生成报告" in capsys.readouterr().out
