@@ -472,74 +472,29 @@ def validate_questions(rows: Sequence[dict[str, Any]], paper: PaperRules, file: 
     findings: list[QuizFinding] = []
     seen_ids: dict[str, str] = {}
     seen_stems: dict[str, str] = {}
-
-    def find(code: str, text: str, row: dict, key: str, value: Any = "") -> None:
-        sheet, _, cell = (row.get("cells", {}).get(key) or row.get("ref") or "").rpartition("!")
-        where = f"“{sheet}”表 {cell}：" if cell else ""
-        findings.append(QuizFinding(code, where + text, file=file, sheet=sheet, cell=cell,
-                                    value="" if value is None else str(value)))
-
     for row in rows:
+        def find(code: str, text: str, key: str, value: Any = "", row: dict = row) -> None:
+            sheet, _, cell = (row.get("cells", {}).get(key) or row.get("ref") or "").rpartition("!")
+            where = f"“{sheet}”表 {cell}：" if cell else ""
+            findings.append(QuizFinding(code, where + text, file=file, sheet=sheet, cell=cell,
+                                        value="" if value is None else str(value)))
+
         qid = clean_text(row.get("id")) or ""
         label = f"题目 {qid}" if qid else "题目"
         errors_before = sum(1 for f in findings if f.severity == ERROR)
-        missing = [t for k, t in (("stem", "题干"), ("qtype", "题型"), ("answer", "答案"), ("category", "分类"))
-                   if not clean_text(row.get(k))]
-        if not qid:
-            missing.insert(0, "题号")
-        if missing:
-            find("quiz-missing-field", f"{label}缺少{'、'.join(missing)}", row, "id" if not qid else "stem")
-        qtype = _TYPE_ALIASES.get(clean_text(row.get("qtype")) or "", None)
-        if clean_text(row.get("qtype")) and qtype is None:
-            find("quiz-bad-type", f"{label}的题型“{row.get('qtype')}”无法识别（应为单选、多选或判断）", row, "qtype",
-                 row.get("qtype"))
-        raw_opts = [clean_text(o) or "" for o in row.get("options", [])]
-        while raw_opts and not raw_opts[-1]:
-            raw_opts.pop()
-        if qtype == TRUE_FALSE and not any(raw_opts):
-            raw_opts = list(TF_OPTIONS)
-        opts = tuple(raw_opts)
-        if qtype in (SINGLE, MULTIPLE):
-            if "" in opts:
-                find("quiz-bad-options", f"{label}的选项中间有空缺（选项{LETTERS[opts.index('')]}未填）", row, "options")
-            elif len(opts) < (2 if qtype == SINGLE else 3):
-                find("quiz-bad-options", f"{label}只有 {len(opts)} 个选项（{qtype}题至少 {2 if qtype == SINGLE else 3} 个）",
-                     row, "options")
-            elif len(set(opts)) != len(opts):
-                find("quiz-bad-options", f"{label}有相同的选项", row, "options")
-        elif qtype == TRUE_FALSE and opts != TF_OPTIONS:
-            find("quiz-bad-options", f"{label}是判断题，选项应为“正确”“错误”（或留空）", row, "options")
-        answer_raw = clean_text(row.get("answer")) or ""
-        answer = _letters(answer_raw)
-        if qtype == TRUE_FALSE:
-            answer = _TF_ANSWERS.get(answer_raw, _TF_ANSWERS.get(answer, answer))
-        if answer and qtype is not None:
-            letters = LETTERS[:len(opts)]
-            if any(ch not in letters for ch in answer) or len(set(answer)) != len(answer):
-                find("quiz-answer-not-option", f"{label}的答案“{answer_raw}”不在选项 {letters[:1]}～{letters[-1:]} 中"
-                     if letters else f"{label}没有选项，答案无从对应", row, "answer", answer_raw)
-            elif qtype in (SINGLE, TRUE_FALSE) and len(answer) != 1:
-                find("quiz-answer-not-option", f"{label}是{qtype}题，答案只能是一个字母，实为“{answer_raw}”", row, "answer",
-                     answer_raw)
-            answer = "".join(sorted(answer))
+        qtype = _check_type(row, qid, label, find)
+        opts = _check_options(row, qtype, label, find)
+        answer = _check_answer(row, qtype, opts, label, find)
         source = clean_text(row.get("source")) or ""
         if not source:
-            find("quiz-missing-source", f"{label}未注明依据（法律法规条文或标准编号及条款），不能出题", row, "source")
+            find("quiz-missing-source", f"{label}未注明依据（法律法规条文或标准编号及条款），不能出题", "source")
         if qid in seen_ids:
-            find("quiz-duplicate-id", f"题号 {qid} 与 {seen_ids[qid]} 重复", row, "id", qid)
+            find("quiz-duplicate-id", f"题号 {qid} 与 {seen_ids[qid]} 重复", "id", qid)
         stem = clean_text(row.get("stem")) or ""
         key = normalize_stem(stem)
         if key and key in seen_stems:
-            find("quiz-duplicate-stem", f"{label}的题干与 {seen_stems[key]} 相同，只采用前一道", row, "stem")
-        category = clean_text(row.get("category")) or ""
-        if category and category not in paper.categories:
-            find("quiz-unknown-category", f"{label}的分类“{category}”不在活动设置的分类中（{'、'.join(paper.categories)}），"
-                 "组卷时不会被抽到", row, "category", category)
-        difficulty = clean_text(row.get("difficulty")) or ""
-        if difficulty not in paper.difficulties:
-            mid = paper.difficulties[len(paper.difficulties) // 2]
-            find("quiz-bad-difficulty", f"{label}的难度“{difficulty}”无法识别，按“{mid}”处理", row, "difficulty", difficulty)
-            difficulty = mid
+            find("quiz-duplicate-stem", f"{label}的题干与 {seen_stems[key]} 相同，只采用前一道", "stem")
+        category, difficulty = _check_category(row, paper, label, find)
         bad = sum(1 for f in findings if f.severity == ERROR) > errors_before
         dup_stem = bool(key) and key in seen_stems
         if qid and qid not in seen_ids:
@@ -553,6 +508,74 @@ def validate_questions(rows: Sequence[dict[str, Any]], paper: PaperRules, file: 
                             rule_id=clean_text(row.get("rule_id")) or "", note=clean_text(row.get("note")) or "",
                             claims=row.get("claims", ()), ref=row.get("ref", "")))
     return out, findings
+
+
+def _check_type(row: dict, qid: str, label: str, find) -> str | None:
+    """The required fields are there; the question type, or None when it cannot be read."""
+    missing = [t for k, t in (("stem", "题干"), ("qtype", "题型"), ("answer", "答案"), ("category", "分类"))
+               if not clean_text(row.get(k))]
+    if not qid:
+        missing.insert(0, "题号")
+    if missing:
+        find("quiz-missing-field", f"{label}缺少{'、'.join(missing)}", "id" if not qid else "stem")
+    qtype = _TYPE_ALIASES.get(clean_text(row.get("qtype")) or "", None)
+    if clean_text(row.get("qtype")) and qtype is None:
+        find("quiz-bad-type", f"{label}的题型“{row.get('qtype')}”无法识别（应为单选、多选或判断）", "qtype",
+             row.get("qtype"))
+    return qtype
+
+
+def _check_options(row: dict, qtype: str | None, label: str, find) -> tuple[str, ...]:
+    """The options, trailing blanks dropped (a true/false question may leave them empty)."""
+    raw_opts = [clean_text(o) or "" for o in row.get("options", [])]
+    while raw_opts and not raw_opts[-1]:
+        raw_opts.pop()
+    if qtype == TRUE_FALSE and not any(raw_opts):
+        raw_opts = list(TF_OPTIONS)
+    opts = tuple(raw_opts)
+    if qtype in (SINGLE, MULTIPLE):
+        if "" in opts:
+            find("quiz-bad-options", f"{label}的选项中间有空缺（选项{LETTERS[opts.index('')]}未填）", "options")
+        elif len(opts) < (2 if qtype == SINGLE else 3):
+            find("quiz-bad-options", f"{label}只有 {len(opts)} 个选项（{qtype}题至少 {2 if qtype == SINGLE else 3} 个）",
+                 "options")
+        elif len(set(opts)) != len(opts):
+            find("quiz-bad-options", f"{label}有相同的选项", "options")
+    elif qtype == TRUE_FALSE and opts != TF_OPTIONS:
+        find("quiz-bad-options", f"{label}是判断题，选项应为“正确”“错误”（或留空）", "options")
+    return opts
+
+
+def _check_answer(row: dict, qtype: str | None, opts: tuple[str, ...], label: str, find) -> str:
+    """The answer as sorted letters of the options (判断题 also accepts 正确/错误, 对/错 …)."""
+    answer_raw = clean_text(row.get("answer")) or ""
+    answer = _letters(answer_raw)
+    if qtype == TRUE_FALSE:
+        answer = _TF_ANSWERS.get(answer_raw, _TF_ANSWERS.get(answer, answer))
+    if answer and qtype is not None:
+        letters = LETTERS[:len(opts)]
+        if any(ch not in letters for ch in answer) or len(set(answer)) != len(answer):
+            find("quiz-answer-not-option", f"{label}的答案“{answer_raw}”不在选项 {letters[:1]}～{letters[-1:]} 中"
+                 if letters else f"{label}没有选项，答案无从对应", "answer", answer_raw)
+        elif qtype in (SINGLE, TRUE_FALSE) and len(answer) != 1:
+            find("quiz-answer-not-option", f"{label}是{qtype}题，答案只能是一个字母，实为“{answer_raw}”", "answer",
+                 answer_raw)
+        answer = "".join(sorted(answer))
+    return answer
+
+
+def _check_category(row: dict, paper: PaperRules, label: str, find) -> tuple[str, str]:
+    """Category (warned when the settings do not draw it) and difficulty (unknown → the middle one)."""
+    category = clean_text(row.get("category")) or ""
+    if category and category not in paper.categories:
+        find("quiz-unknown-category", f"{label}的分类“{category}”不在活动设置的分类中（{'、'.join(paper.categories)}），"
+             "组卷时不会被抽到", "category", category)
+    difficulty = clean_text(row.get("difficulty")) or ""
+    if difficulty not in paper.difficulties:
+        mid = paper.difficulties[len(paper.difficulties) // 2]
+        find("quiz-bad-difficulty", f"{label}的难度“{difficulty}”无法识别，按“{mid}”处理", "difficulty", difficulty)
+        difficulty = mid
+    return category, difficulty
 
 
 def question_rows(questions: Iterable[Question]) -> list[dict[str, Any]]:
@@ -581,42 +604,76 @@ def write_bank(path: str | Path, campaign: Campaign, questions: Sequence[Questio
     """The bank workbook (题库 with drop-downs and notes, 填写说明, hidden 字典, very hidden _meta);
     filled with ``questions`` (default: the packaged default bank)."""
     from openpyxl import Workbook
-    from openpyxl.formatting.rule import FormulaRule
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter, quote_sheetname
-    from openpyxl.worksheet.datavalidation import DataValidation
 
-    paper = campaign.quiz_rules.paper
     questions = list(default_bank(campaign) if questions is None else questions)
     wb = Workbook()
     guide = wb.active
     guide.title = BANK_GUIDE
     ws = wb.create_sheet(BANK_SHEET)
-    head_fill, font = PatternFill("solid", fgColor="1F4E78"), "等线"
+    _bank_rows(ws, questions)
+    last = max(len(questions) + 1, 2) + 300
+    lists = wb.create_sheet(BANK_LISTS)
+    paper = campaign.quiz_rules.paper
+    for c, values in enumerate((QUESTION_TYPES, paper.categories, paper.difficulties), 1):
+        for r, v in enumerate(values, 1):
+            lists.cell(r, c, v)
+    lists.sheet_state = "hidden"
+    _bank_checks(ws, paper, last)
+    _bank_guide(guide, campaign)
+    meta = wb.create_sheet(BANK_META)
+    for r, (k, v) in enumerate((("template_id", BANK_TEMPLATE_ID), ("campaign_id", campaign.id)), 1):
+        meta.cell(r, 1, k)
+        meta.cell(r, 2, v)
+    meta.sheet_state = "veryHidden"
+    wb.active = 1
+    fixed = dt.datetime.combine(campaign.notice_date, dt.time(9, 0))
+    wb.properties.title = f"{campaign.year}年质量知识竞赛题库"
+    wb.properties.creator = campaign.authority
+    wb.properties.created = wb.properties.modified = fixed
+    mark_openpyxl(wb, "知识竞赛题库")          # never read as a city's return (addin.infra.marker)
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return path
+
+
+_BANK_COL = {k: i for i, (k, _, _) in enumerate(BANK_COLUMNS, 1)}
+
+
+def _bank_rows(ws, questions: Sequence[Question]) -> None:
+    """题库: the styled header and one row per question."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    head_fill = PatternFill("solid", fgColor="1F4E78")
     for c, (_, title, width) in enumerate(BANK_COLUMNS, 1):
         cell = ws.cell(1, c, title)
-        cell.font = Font(name=font, bold=True, color="FFFFFF")
+        cell.font = Font(name="等线", bold=True, color="FFFFFF")
         cell.fill = head_fill
         cell.alignment = Alignment(horizontal="center", vertical="center")
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = "D2"
-    col = {k: i for i, (k, _, _) in enumerate(BANK_COLUMNS, 1)}
     for r, q in enumerate(questions, 2):
         values = {"id": q.id, "qtype": q.qtype, "stem": q.stem, "answer": q.answer, "category": q.category,
                   "difficulty": q.difficulty, "source": q.source, "group": q.group, "rule_id": q.rule_id, "note": q.note}
         if q.qtype != TRUE_FALSE:
             values.update({f"opt{LETTERS[i]}": o for i, o in enumerate(q.options)})
         for key, v in values.items():
-            cell = ws.cell(r, col[key], v if v != "" else None)
+            cell = ws.cell(r, _BANK_COL[key], v if v != "" else None)
             if isinstance(v, str) and v[:1] in "=+-@":
                 cell.data_type = "s"
             cell.alignment = Alignment(wrap_text=key in ("stem", "source") or key.startswith("opt"), vertical="top")
-    last = max(len(questions) + 1, 2) + 300
-    lists = wb.create_sheet(BANK_LISTS)
-    for c, values in enumerate((QUESTION_TYPES, paper.categories, paper.difficulties), 1):
-        for r, v in enumerate(values, 1):
-            lists.cell(r, c, v)
-    lists.sheet_state = "hidden"
+
+
+def _bank_checks(ws, paper: PaperRules, last: int) -> None:
+    """Drop-downs (type, category, difficulty), the answer-letters rule and the red/yellow fills for a
+    missing source and a repeated stem, on rows 2 to ``last``."""
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import PatternFill
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    col = _BANK_COL
     q = quote_sheetname(BANK_LISTS)
 
     def dv(key: str, formula: str, prompt: str) -> None:
@@ -643,6 +700,12 @@ def write_bank(path: str | Path, campaign: Campaign, questions: Sequence[Questio
         formula=[f'AND(${stem}2<>"",LEN(TRIM({src}2))=0)'], fill=PatternFill("solid", fgColor="FFC7CE")))
     ws.conditional_formatting.add(f"{stem}2:{stem}{last}", FormulaRule(
         formula=[f'AND({stem}2<>"",COUNTIF(${stem}$2:${stem}${last},{stem}2)>1)'], fill=PatternFill("solid", fgColor="FFEB9C")))
+
+
+def _bank_guide(guide, campaign: Campaign) -> None:
+    """填写说明: how to write a question and how the bank is checked and drawn."""
+    from openpyxl.styles import Alignment, Font
+
     lines = [
         f"{campaign.year}年质量知识竞赛题库",
         "",
@@ -653,28 +716,13 @@ def write_bank(path: str | Path, campaign: Campaign, questions: Sequence[Questio
         "5. “题组”相同的题目考的是同一知识点，同一份试卷最多抽其中一道。",
         "6. 题号以 G- 开头的题目由规则库自动生成（答案即规则库中的限值，“规则编号”为其出处）；以 S- 开头的取自活动设置；以 H- 开头的为人工编写。",
         "7. 读入题库时逐题检查：题干重复、答案不在选项中、缺少依据等问题会列出单元格，有错误的题目不会被抽到。",
-        f"8. 组卷：qm quiz paper --bank 本文件.xlsx --n {paper.n_questions} --seed 随机种子 -o 试卷目录",
+        f"8. 组卷：qm quiz paper --bank 本文件.xlsx --n {campaign.quiz_rules.paper.n_questions} --seed 随机种子 -o 试卷目录",
     ]
     guide.column_dimensions["A"].width = 110
     for r, text in enumerate(lines, 1):
         cell = guide.cell(r, 1, text)
-        cell.font = Font(name=font, bold=r == 1, size=14 if r == 1 else 11)
+        cell.font = Font(name="等线", bold=r == 1, size=14 if r == 1 else 11)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    meta = wb.create_sheet(BANK_META)
-    for r, (k, v) in enumerate((("template_id", BANK_TEMPLATE_ID), ("campaign_id", campaign.id)), 1):
-        meta.cell(r, 1, k)
-        meta.cell(r, 2, v)
-    meta.sheet_state = "veryHidden"
-    wb.active = 1
-    fixed = dt.datetime.combine(campaign.notice_date, dt.time(9, 0))
-    wb.properties.title = f"{campaign.year}年质量知识竞赛题库"
-    wb.properties.creator = campaign.authority
-    wb.properties.created = wb.properties.modified = fixed
-    mark_openpyxl(wb, "知识竞赛题库")          # never read as a city's return (addin.infra.marker)
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
-    return path
 
 
 def read_bank(path: str | Path, campaign: Campaign) -> tuple[list[Question], list[QuizFinding]]:
