@@ -91,7 +91,7 @@ class Claim:
     key: str
     grade: str | None
     value: Decimal
-    scale: int = 1
+    scale: int | Decimal = 1        # a worked example shows value × the design value of its grade
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,7 @@ class _Fact:
     subject: str                    # 钢筋下屈服强度（牌号 HRB400）
     phrase: str = ""                # scalar facts: the stem with （ ） where the value goes
     unit: str = ""
-    scale: int = 1
+    scale: int | Decimal = 1
 
     def show(self, values: Sequence[Decimal]) -> str:
         if self.kind in ("range", "tolerance"):
@@ -198,10 +198,10 @@ class _Fact:
             return f"{self.subject}的规定最大值为 {shown}"
         if self.kind in ("range", "tolerance"):
             return f"{self.subject}的允许偏差为 {shown}"
-        return self.phrase.replace("（ ）", f" {shown} ").replace("  ", " ").rstrip("。")
+        return self.phrase.replace("（ ）", f" {shown} ").replace("  ", " ").rstrip("。").rstrip()
 
     def group(self) -> str:
-        return f"{self.rule.id}:{'/'.join(self.keys)}:{self.grade or ''}"
+        return f"{self.rule.id}:{'/'.join(self.keys)}:{self.grade or ''}" + (":example" if self.kind == "example" else "")
 
     def claims(self, option: int | None, values: Sequence[Decimal]) -> tuple[Claim, ...]:
         return tuple(Claim(option, self.rule.id, k, self.grade, v, self.scale) for k, v in zip(self.keys, values))
@@ -223,6 +223,25 @@ _SCALARS: dict[str, dict[str, tuple[str, int, str, str]]] = {
         "min_areas": ("{item}：测区数少于（ ）个时，推定值取最小的测区换算强度值。", 1, "", "中"),
     },
 }
+
+
+# the rule as a true/false statement is the basic fact every mason should know: easier than recalling the number
+_TF_DIFFICULTY = {("mean_min_ratio", "mean_ratio"): "易", ("mean_min_ratio", "min_ratio"): "易"}
+# worked examples: the limit for one design grade (the number in the grade × the catalog's ratio);
+# key -> (stem with （ ）, the example's grade without its prefix)
+_EXAMPLES: dict[str, dict[str, tuple[str, str]]] = {
+    "mean_min_ratio": {
+        "mean_ratio": ("{item}：设计强度等级为 {grade} 时，同一验收批试块强度平均值应大于或等于（ ）。", "7.5"),
+        "min_ratio": ("{item}：设计强度等级为 {grade} 时，同一验收批试块强度的最小一组平均值应大于或等于（ ）。", "10"),
+    },
+}
+
+
+def cite(standard: str, clause: str) -> str:
+    """A standard and its clause as a citation: 'GB 50203-2011 第4.0.12条', 'GB 50204-2015 第E.0.4条、表8.3.2';
+    a table (表6) or a text already in words (第7.0.2条) stays as written."""
+    parts = [f"第{c}条" if re.fullmatch(r"(?:[A-Z]|\d+)(?:\.\d+)+", c) else c for c in clause.split("、") if c]
+    return f"{standard} {'、'.join(parts)}".strip()
 
 
 def _spec_text(rule: Rule) -> str:
@@ -264,21 +283,39 @@ def _facts(rule: Rule) -> list[_Fact]:
         if v is not None:
             out.append(_Fact(rule, (key,), None, (v,), "scalar", rule.item,
                              phrase=phrase.format(item=rule.item), unit=unit, scale=scale))
+    for key, (phrase, design) in _EXAMPLES.get(rule.method, {}).items():
+        v = rule.limit(key)
+        if v is not None:
+            grade = f"{rule.grade_prefix}{design}"
+            out.append(_Fact(rule, (key,), None, (v,), "example", rule.item,
+                             phrase=phrase.format(item=rule.item, grade=grade), unit=rule.unit, scale=Decimal(design)))
     return out
 
 
 def _difficulty(fact: _Fact, qtype: str) -> str:
     if qtype == MULTIPLE:
         return "难"
+    if fact.kind == "example":
+        return "中" if qtype == TRUE_FALSE else "难"
     if fact.kind == "scalar":
+        if qtype == TRUE_FALSE and (fact.rule.method, fact.keys[0]) in _TF_DIFFICULTY:
+            return _TF_DIFFICULTY[(fact.rule.method, fact.keys[0])]
         return _SCALARS[fact.rule.method][fact.keys[0]][3]
     if qtype == TRUE_FALSE:
         return "易"
     return "中"
 
 
+def _confirmed(rule: Rule, keys: Iterable[str], rules: PaperRules) -> bool:
+    """Every limit in ``keys`` has a confidence the settings generate from (a limit may state its own)."""
+    of = getattr(rule, "confidence_of", lambda key: rule.confidence)
+    return all(of(k) in rules.generate_confidence for k in keys)
+
+
 def _usable(rule: Rule, rules: PaperRules, day: dt.date | None) -> bool:
-    if rule.confidence not in rules.generate_confidence or getattr(rule, "unconfirmed", ""):
+    if not _confirmed(rule, rule.limits, rules) and not any(_confirmed(rule, (k,), rules) for k in rule.limits):
+        return False
+    if getattr(rule, "unconfirmed", ""):
         return False
     in_force = getattr(rule, "in_force", None)
     if in_force is not None and not in_force(day):
@@ -325,37 +362,49 @@ def generate_from_catalog(rules: Iterable[Rule], paper: PaperRules, day: dt.date
     of other grades or rules, else near values.
     """
     rules = [r for r in rules if _usable(r, paper, day)]
-    facts = [f for r in rules for f in _facts(r)]
+    facts = [f for r in rules for f in _facts(r) if _confirmed(r, f.keys, paper)]
     peers: dict[tuple, list[tuple[Decimal, ...]]] = {}
     for f in facts:
-        peers.setdefault((f.rule.item, f.kind, f.keys, f.unit, f.scale), []).append(f.values)
+        peers.setdefault(_peer_key(f), []).append(f.values)
     out: list[Question] = []
     tf_true = True
     for n, f in enumerate(facts, 1):
         rng = random.Random(f"{f.rule.id}|{'/'.join(f.keys)}|{f.grade}")
         cat = paper.category_of_rule(f.rule.id)
-        basis = f"{f.rule.standard} {f.rule.clause}".strip()
-        wrong = _distractors(f, peers[(f.rule.item, f.kind, f.keys, f.unit, f.scale)], rng)
+        basis = cite(f.rule.standard, f.rule.clause)
+        wrong = _distractors(f, peers[_peer_key(f)], rng)
         if len(wrong) == 3:
             values = [f.values, *wrong]
             rng.shuffle(values)
             right = values.index(f.values)
             claims = tuple(c for i, v in enumerate(values) for c in f.claims(i, v))
             out.append(Question(
-                id=f"G-{f.rule.id}-{'-'.join(f.keys)}{'-' + f.grade if f.grade else ''}-1",
+                id=f"{_qid(f)}-1",
                 qtype=SINGLE, stem=f"依据 {basis}，{f.stem()}", options=tuple(f.show(v) for v in values),
                 answer=LETTERS[right], category=cat, difficulty=_difficulty(f, SINGLE), source=basis,
                 group=f.group(), rule_id=f.rule.id, claims=claims))
         if wrong:
             shown = f.values if tf_true else wrong[0]
             out.append(Question(
-                id=f"G-{f.rule.id}-{'-'.join(f.keys)}{'-' + f.grade if f.grade else ''}-2",
+                id=f"{_qid(f)}-2",
                 qtype=TRUE_FALSE, stem=f"依据 {basis}，{f.statement(shown)}。", options=TF_OPTIONS,
                 answer="A" if tf_true else "B", category=cat, difficulty=_difficulty(f, TRUE_FALSE),
                 source=basis, group=f.group(), rule_id=f.rule.id, claims=f.claims(None, shown)))
             tf_true = not tf_true
     out += _multiple_choice(facts, peers, paper)
     return out
+
+
+def _qid(f: _Fact) -> str:
+    return f"G-{f.rule.id}-{'-'.join(f.keys)}{'-' + f.grade if f.grade else ''}{'-例' if f.kind == 'example' else ''}"
+
+
+def _peer_key(f: _Fact) -> tuple:
+    """Facts whose values are wrong options for each other: the same limit of other grades and rules;
+    a worked example's peers are the rule's other examples of the same design grade."""
+    if f.kind == "example":
+        return (f.rule.id, f.kind, f.scale)
+    return (f.rule.item, f.kind, f.keys, f.unit, f.scale)
 
 
 def _multiple_choice(facts: list[_Fact], peers: dict, paper: PaperRules) -> list[Question]:
@@ -377,7 +426,7 @@ def _multiple_choice(facts: list[_Fact], peers: dict, paper: PaperRules) -> list
             if i < n_true:
                 values = f.values
             else:
-                wrong = _distractors(f, peers[(f.rule.item, f.kind, f.keys, f.unit, f.scale)], rng, 1)
+                wrong = _distractors(f, peers[_peer_key(f)], rng, 1)
                 if not wrong:
                     values = f.values
                 else:
@@ -388,8 +437,7 @@ def _multiple_choice(facts: list[_Fact], peers: dict, paper: PaperRules) -> list
             claims += [replace(c, option=i) for c in cl]
             if ok:
                 answer += LETTERS[i]
-        clauses = "、".join(dict.fromkeys(f.rule.clause for f in chosen))
-        basis = f"{standard} {clauses}"
+        basis = cite(standard, "、".join(dict.fromkeys(c for f in chosen for c in f.rule.clause.split("、"))))
         who = f"牌号 {grade} " if grade else ""
         out.append(Question(
             id=f"G-{standard.replace('/', '').replace(' ', '')}-{grade or cat}-多选",
