@@ -41,8 +41,8 @@ def _value_text(v, f) -> str:
         return f"{v.total:.2f}元"
     if f.key == "reward_total":
         return f"{fmt_money(v)}元"
-    if f.key in ("quiz_weak_categories", "quiz_weak_clauses"):
-        return "、".join(f"{name}（{fmt_pct(r)}）" for name, r, _, _ in v)
+    if f.key in ("quiz_weak_categories", "quiz_weak_clauses"):       # a citation may hold "、": clauses by "；"
+        return ("；" if f.key == "quiz_weak_clauses" else "、").join(f"{name}（{fmt_pct(r)}）" for name, r, _, _ in v)
     if isinstance(v, list):
         if v and isinstance(v[0], tuple):
             return "、".join(f"{k}{n}" for k, n in v)
@@ -259,12 +259,13 @@ class _Report(ActivitySections):
         if not L["quiz_papers_marked"] or not cats:
             return
 
-        def listed(groups) -> str:
-            return "、".join(f"{name}（正确率{fmt_pct(r)}，{q}题）" for name, r, q, _ in groups)
+        def listed(groups, sep: str = "、") -> str:
+            return sep.join(f"{name}（正确率{fmt_pct(r)}，{q}题）" for name, r, q, _ in groups)
 
-        t = (f"知识竞赛阅卷{self.n('quiz_papers_marked')}份。经逐题分析，正确率最低的知识分类为{listed(cats)}")
-        t += f"；正确率最低的条文为{listed(clauses)}" if clauses else ""
-        t += "。上述内容是从业人员掌握较薄弱的部分，可作为今后宣传培训的重点。"
+        t = (f"知识竞赛阅卷{self.n('quiz_papers_marked')}份。经逐题分析，正确率最低的知识分类为{listed(cats)}。")
+        # one citation may name several clauses joined by "、" (GB 50204-2015 第E.0.4条、第E.0.5条): "；" between them
+        t += f"正确率最低的条文依次为：{listed(clauses, '；')}。" if clauses else ""
+        t += "上述内容是从业人员掌握较薄弱的部分，可作为今后宣传培训的重点。"
         self.doc.paragraph(t)
 
     def next_steps(self):

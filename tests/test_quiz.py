@@ -432,8 +432,9 @@ def test_province_report_names_the_weakest_categories_from_the_ledger(campaign, 
     day = dt.date(2022, 10, 14)
     with_marks = docx_text(build_province_report(c, tmp_path / "有.docx", date=day, quiz_marks=marks))
     without = docx_text(build_province_report(c, tmp_path / "无.docx", date=day))
-    para = ("知识竞赛阅卷4份。经逐题分析，正确率最低的知识分类为钢筋（正确率62.5%，2题）、法律法规（正确率75.0%，2题）；"
-            "正确率最低的条文为依据一（正确率62.5%，2题）、依据三（正确率75.0%，1题）、依据二（正确率75.0%，1题）。")
+    para = ("知识竞赛阅卷4份。经逐题分析，正确率最低的知识分类为钢筋（正确率62.5%，2题）、法律法规（正确率75.0%，2题）。"
+            "正确率最低的条文依次为：依据一（正确率62.5%，2题）；依据三（正确率75.0%，1题）；依据二（正确率75.0%，1题）。"
+            "上述内容")
     assert para in with_marks
     assert "正确率最低" not in without and "知识竞赛阅卷" not in without       # no marks: no paragraph at all
     # the figures are the ledger's: listed with their 口径 in 统计口径说明
@@ -441,6 +442,29 @@ def test_province_report_names_the_weakest_categories_from_the_ledger(campaign, 
         assert FIGURES[key].name in with_marks and FIGURES[key].basis in with_marks
         assert FIGURES[key].name not in without
     assert "钢筋（62.5%）、法律法规（75.0%）" in with_marks
+    assert "依据一（62.5%）；依据三（75.0%）；依据二（75.0%）" in with_marks
+
+
+def test_weakest_clauses_read_as_citations_in_the_report(campaign, tmp_path):
+    """A citation naming two clauses keeps its "、"; the list separates citations by "；", and the bank
+    writes clause numbers as 第…条 and one source per question (no "；" inside a citation)."""
+    import datetime as dt
+
+    from addin.contest.analysis import Weakest
+    from docgen.report import build_province_report
+    from tests.docgen_fixtures import build_consolidated, docx_text
+
+    w = Weakest(categories=(("结构尺寸", 0.5, 3, 30),),
+                clauses=(("GB 50204-2015 第E.0.4条、第E.0.5条", 0.4, 2, 20), ("GB 50203-2011 第4.0.12条", 0.5, 1, 10)),
+                papers=10)
+    c = build_consolidated(tmp_path / "fx")
+    text = docx_text(build_province_report(c, tmp_path / "r.docx", date=dt.date(2022, 10, 14), quiz_marks=w))
+    assert ("正确率最低的条文依次为：GB 50204-2015 第E.0.4条、第E.0.5条（正确率40.0%，2题）；"
+            "GB 50203-2011 第4.0.12条（正确率50.0%，1题）。") in text
+    for q in default_bank(campaign):
+        assert "；" not in q.source and ";" not in q.source, (q.id, q.source)
+        clauses = re.split(r"[ 、]", q.source)[1:]          # after the standard's number
+        assert not [t for t in clauses if re.fullmatch(r"(?:[A-Z]|\d+)(?:\.\d+)+", t)], (q.id, q.source)
 
 
 def test_paper_and_marking_paths_are_checked_before_any_work(campaign, tmp_path):
