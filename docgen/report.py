@@ -262,7 +262,11 @@ class _Report(ActivitySections):
         def listed(groups, sep: str = "、") -> str:
             return sep.join(f"{name}（正确率{fmt_pct(r)}，{q}题）" for name, r, q, _ in groups)
 
-        t = (f"知识竞赛阅卷{self.n('quiz_papers_marked')}份。经逐题分析，正确率最低的知识分类为{listed(cats)}。")
+        if self.city:                     # the city's participants only (their categories; clauses are the region's)
+            t = (f"全区知识竞赛阅卷中，我市参赛人员答卷{self.n('quiz_papers_marked')}份。经逐题分析，"
+                 f"我市参赛人员正确率最低的知识分类为{listed(cats)}。")
+        else:
+            t = (f"知识竞赛阅卷{self.n('quiz_papers_marked')}份。经逐题分析，正确率最低的知识分类为{listed(cats)}。")
         # one citation may name several clauses joined by "、" (GB 50204-2015 第E.0.4条、第E.0.5条): "；" between them
         t += f"正确率最低的条文依次为：{listed(clauses, '；')}。" if clauses else ""
         t += "上述内容是从业人员掌握较薄弱的部分，可作为今后宣传培训的重点。"
@@ -371,9 +375,11 @@ def build_province_report(c, path, *, date: dt.date | None = None, recipient: st
 
 
 def build_city_report(c, city_name: str, path, *, date: dt.date | None = None,
-                      doc_number: str | None = None, fonts: dict | None = None) -> Path:
+                      doc_number: str | None = None, fonts: dict | None = None, quiz_marks=None) -> Path:
     """One city's report to the campaign authority, signed by the 填报单位 its return names (else the
-    city's 住房和城乡建设局) and dated ``date`` (default: the return's 填报日期) — the one date it carries."""
+    city's 住房和城乡建设局) and dated ``date`` (default: the return's 填报日期) — the one date it carries.
+    ``quiz_marks``: the contest's marking output, or what read_weakest(…, city=…) read from it: the
+    report then names the categories the city's participants answered worst."""
     city = c.campaign.city_by_name(city_name)
     name = city.name if city else city_name
     info = getattr(c, "info", None)
@@ -387,5 +393,9 @@ def build_city_report(c, city_name: str, path, *, date: dt.date | None = None,
             or dt.date.today()
     unit = text(row.get("unit")) or f"{name}住房和城乡建设局"
     contact = {"name": text(row.get("contact")), "phone": text(row.get("phone"))}
+    from addin.contest.analysis import Weakest, read_weakest
+
+    quiz = quiz_marks if isinstance(quiz_marks, Weakest) else (
+        read_weakest(quiz_marks, c.campaign.quiz_rules.paper.weakest_n, city=name) if quiz_marks else None)
     return _build(c, name, path, date=date, recipient=c.campaign.authority, authority=unit,
-                  doc_number=doc_number, fonts=fonts, contact=contact)
+                  doc_number=doc_number, fonts=fonts, contact=contact, quiz=quiz)

@@ -16,7 +16,7 @@ import pytest
 from openpyxl import load_workbook
 
 from addin.campaign.contest import MULTIPLE, SINGLE, TRUE_FALSE, paper_rules
-from addin.contest.analysis import analyse, read_weakest, weakest
+from addin.contest.analysis import Weakest, analyse, read_weakest, weakest
 from addin.contest.marking import mark, read_answer_sheet, read_online, seconds
 from addin.contest.papers import (Paper, PaperItem, Variant, draw_paper, largest_remainder, read_key,
                                   write_answer_sheet, write_key)
@@ -443,6 +443,44 @@ def test_province_report_names_the_weakest_categories_from_the_ledger(campaign, 
         assert FIGURES[key].name not in without
     assert "钢筋（62.5%）、法律法规（75.0%）" in with_marks
     assert "依据一（62.5%）；依据三（75.0%）；依据二（75.0%）" in with_marks
+
+
+def test_city_report_names_the_citys_weakest_categories(campaign, tmp_path):
+    """甲 (南宁市) wrote two papers: offline all right; online M1 (钢筋) wrong (A for AC). 南宁市:
+    钢筋 3 of 4 responses right = 75.0 %, 法律法规 4 of 4 = 100.0 %. 乙 (柳州市): 2 of 4 in each = 50.0 %
+    (a tie: by name). A city without participants: no paragraph."""
+    import datetime as dt
+
+    from docgen.report import build_city_report
+    from tests.docgen_fixtures import build_consolidated, docx_text
+
+    marks = _four_papers(campaign, tmp_path).output
+    assert read_weakest(marks, city="南宁市") == Weakest((("钢筋", 0.75, 2, 4), ("法律法规", 1.0, 2, 4)), (), 2)
+    assert read_weakest(marks, city="柳州市") == Weakest((("法律法规", 0.5, 2, 4), ("钢筋", 0.5, 2, 4)), (), 2)
+    assert read_weakest(marks, city="桂林市") == Weakest((), (), 0)
+    c = build_consolidated(tmp_path / "fx")
+    day = dt.date(2022, 10, 8)
+    text = docx_text(build_city_report(c, "南宁市", tmp_path / "南宁.docx", date=day, quiz_marks=marks))
+    assert ("全区知识竞赛阅卷中，我市参赛人员答卷2份。经逐题分析，我市参赛人员正确率最低的知识分类为"
+            "钢筋（正确率75.0%，2题）、法律法规（正确率100.0%，2题）。上述内容") in text
+    assert "正确率最低的条文" not in text
+    other = docx_text(build_city_report(c, "桂林市", tmp_path / "桂林.docx", date=day, quiz_marks=marks))
+    assert "知识竞赛阅卷" not in other and "正确率最低" not in other
+
+
+def test_qm_report_city_with_quiz_marks(campaign, tmp_path):
+    """The CLI no longer refuses --city with --quiz-marks: the city is the return's, the rates its participants'."""
+    from addin.cli.main import main
+    from addin.demo.generator import build_city_workbook, generate_city
+    from tests.docgen_fixtures import docx_text
+
+    marks = _four_papers(campaign, tmp_path).output
+    src = tmp_path / "南宁市_质量月填报表.xlsx"
+    build_city_workbook(campaign, generate_city(campaign, campaign.city_by_name("南宁市"))).save(src)
+    out = tmp_path / "本市报告.docx"
+    assert main(["report", "--city", str(src), "--quiz-marks", str(marks), "-o", str(out), "--date", "2022-10-08"]) == 0
+    assert "我市参赛人员正确率最低的知识分类为钢筋（正确率75.0%，2题）、法律法规（正确率100.0%，2题）。" in docx_text(out)
+    assert main(["report", "--city", str(src), "--quiz-marks", str(src), "-o", str(tmp_path / "x.docx")]) == 2
 
 
 def test_weakest_clauses_read_as_citations_in_the_report(campaign, tmp_path):
