@@ -201,7 +201,8 @@ class _Fact:
         return self.phrase.replace("（ ）", f" {shown} ").replace("  ", " ").rstrip("。").rstrip()
 
     def group(self) -> str:
-        return f"{self.rule.id}:{'/'.join(self.keys)}:{self.grade or ''}" + (":example" if self.kind == "example" else "")
+        # a worked example shares its limit's group: "M10 → 8.5 MPa" would give away "85 %" on the same paper
+        return f"{self.rule.id}:{'/'.join(self.keys)}:{self.grade or ''}"
 
     def claims(self, option: int | None, values: Sequence[Decimal]) -> tuple[Claim, ...]:
         return tuple(Claim(option, self.rule.id, k, self.grade, v, self.scale) for k, v in zip(self.keys, values))
