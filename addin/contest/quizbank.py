@@ -314,7 +314,7 @@ def _confirmed(rule: Rule, keys: Iterable[str], rules: PaperRules) -> bool:
 
 
 def _usable(rule: Rule, rules: PaperRules, day: dt.date | None) -> bool:
-    if not _confirmed(rule, rule.limits, rules) and not any(_confirmed(rule, (k,), rules) for k in rule.limits):
+    if not any(_confirmed(rule, (k,), rules) for k in rule.limits):
         return False
     if getattr(rule, "unconfirmed", ""):
         return False
@@ -357,7 +357,8 @@ def generate_from_catalog(rules: Iterable[Rule], paper: PaperRules, day: dt.date
     """Single-choice and true/false questions for every limit of every usable rule, and
     multiple-choice questions over the limits of one standard and grade.
 
-    Usable: a confidence in ``paper.generate_confidence``, not marked unconfirmed, in force on
+    Usable: limits of a confidence in ``paper.generate_confidence`` (the limit's own when the catalog
+    states one, else the rule's; other limits of the rule ask nothing), not marked unconfirmed, in force on
     ``day`` (when the catalog knows editions), and a category in ``paper.rule_categories``.
     Each answer is the catalog's value (see :class:`Claim`); wrong options are the same limit
     of other grades or rules, else near values.
