@@ -43,8 +43,8 @@ def _value_text(v, f) -> str:
         return f"{v.total:.2f}元"
     if f.key == "reward_total":
         return f"{fmt_money(v)}元"
-    if f.key in ("quiz_weak_categories", "quiz_weak_clauses"):
-        return "、".join(f"{name}（{fmt_pct(r)}）" for name, r, _, _ in v)
+    if f.key in ("quiz_weak_categories", "quiz_weak_clauses"):       # a citation may hold "、": clauses by "；"
+        return ("；" if f.key == "quiz_weak_clauses" else "、").join(f"{name}（{fmt_pct(r)}）" for name, r, _, _ in v)
     if isinstance(v, list):
         if v and isinstance(v[0], tuple):
             return "、".join(f"{k}{n}" for k, n in v)
@@ -261,12 +261,17 @@ class _Report(ActivitySections):
         if not L["quiz_papers_marked"] or not cats:
             return
 
-        def listed(groups) -> str:
-            return "、".join(f"{name}（正确率{fmt_pct(r)}，{q}题）" for name, r, q, _ in groups)
+        def listed(groups, sep: str = "、") -> str:
+            return sep.join(f"{name}（正确率{fmt_pct(r)}，{q}题）" for name, r, q, _ in groups)
 
-        t = (f"知识竞赛阅卷{self.n('quiz_papers_marked')}份。经逐题分析，正确率最低的知识分类为{listed(cats)}")
-        t += f"；正确率最低的条文为{listed(clauses)}" if clauses else ""
-        t += "。上述内容是从业人员掌握较薄弱的部分，可作为今后宣传培训的重点。"
+        if self.city:                     # the city's participants only (their categories; clauses are the region's)
+            t = (f"全区知识竞赛阅卷中，我市参赛人员答卷{self.n('quiz_papers_marked')}份。经逐题分析，"
+                 f"我市参赛人员正确率最低的知识分类为{listed(cats)}。")
+        else:
+            t = (f"知识竞赛阅卷{self.n('quiz_papers_marked')}份。经逐题分析，正确率最低的知识分类为{listed(cats)}。")
+        # one citation may name several clauses joined by "、" (GB 50204-2015 第E.0.4条、第E.0.5条): "；" between them
+        t += f"正确率最低的条文依次为：{listed(clauses, '；')}。" if clauses else ""
+        t += "上述内容是从业人员掌握较薄弱的部分，可作为今后宣传培训的重点。"
         self.doc.paragraph(t)
 
     def next_steps(self):
@@ -373,9 +378,11 @@ def build_province_report(c, path, *, date: dt.date | None = None, recipient: st
 
 
 def build_city_report(c, city_name: str, path, *, date: dt.date | None = None,
-                      doc_number: str | None = None, fonts: dict | None = None) -> Path:
+                      doc_number: str | None = None, fonts: dict | None = None, quiz_marks=None) -> Path:
     """One city's report to the campaign authority, signed by the 填报单位 its return names (else the
-    city's 住房和城乡建设局) and dated ``date`` (default: the return's 填报日期) — the one date it carries."""
+    city's 住房和城乡建设局) and dated ``date`` (default: the return's 填报日期) — the one date it carries.
+    ``quiz_marks``: the contest's marking output, or what read_weakest(…, city=…) read from it: the
+    report then names the categories the city's participants answered worst."""
     city = c.campaign.city_by_name(city_name)
     name = city.name if city else city_name
     info = getattr(c, "info", None)
@@ -390,5 +397,9 @@ def build_city_report(c, city_name: str, path, *, date: dt.date | None = None,
     unit = scrub_published(row.get("unit")) or f"{name}住房和城乡建设局"       # the one scrubber, as every field
     # the 附注 contact is the sending office's own (GB/T 9704 7.3.6), printed as the return gives it
     contact = {"name": text(row.get("contact")), "phone": text(row.get("phone"))}
+    from addin.contest.analysis import Weakest, read_weakest
+
+    quiz = quiz_marks if isinstance(quiz_marks, Weakest) else (
+        read_weakest(quiz_marks, c.campaign.quiz_rules.paper.weakest_n, city=name) if quiz_marks else None)
     return _build(c, name, path, date=date, recipient=c.campaign.authority, authority=unit,
-                  doc_number=doc_number, fonts=fonts, contact=contact)
+                  doc_number=doc_number, fonts=fonts, contact=contact, quiz=quiz)

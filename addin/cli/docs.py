@@ -66,9 +66,6 @@ def cmd_report(args) -> int:
     if args.quiz_marks:
         from addin.infra.paths import check_input
 
-        if args.city:
-            print("错误：--quiz-marks（知识竞赛成绩）只用于全区报告，不能与 --city 同时指定", file=sys.stderr)
-            return 2
         check_input(args.quiz_marks, "知识竞赛成绩工作簿（qm quiz mark 生成）")
     out = _output(args, "本市报告.docx" if args.city else "全区报告.docx", "报告")
     quiz = None
@@ -98,7 +95,11 @@ def cmd_report(args) -> int:
         if not city:
             print(f"错误：无法从“{src}”识别城市，请使用本市的标准填报工作簿", file=sys.stderr)
             return 2
-        path = build_city_report(c, city, out, date=args.date, doc_number=args.doc_number)
+        if quiz is not None:             # the city's participants only
+            from addin.contest.analysis import read_weakest
+
+            quiz = read_weakest(args.quiz_marks, campaign.quiz_rules.paper.weakest_n, city=city)
+        path = build_city_report(c, city, out, date=args.date, doc_number=args.doc_number, quiz_marks=quiz)
         print(f"已生成{city}报告：{path}")
         return 0
     c = _load(args)
@@ -191,7 +192,7 @@ def register(sub) -> None:
                    help="发文字号，如 桂建管〔2022〕25号（全区报告默认取活动设置 [report] doc_number，未设置则不写）")
     r.add_argument("--letterhead", action="store_true", help="全区报告用于已印版头的公文纸：版头位置留空，不印发文机关标志和红色分隔线")
     r.add_argument("--quiz-marks", metavar="成绩", help="知识竞赛成绩工作簿（qm quiz mark 生成）：全区报告增加一段，"
-                   "列出正确率最低的知识分类和条文（口径见统计口径说明）")
+                   "列出正确率最低的知识分类和条文（口径见统计口径说明）；本市报告（--city）列出本市参赛人员正确率最低的知识分类")
     r.set_defaults(func=cmd_report)
 
     n = sub.add_parser(

@@ -146,10 +146,14 @@ def weakest(analysis: Analysis, n: int | None = None) -> Weakest:
     return Weakest(pick(analysis.categories), pick(analysis.clauses), analysis.papers)
 
 
-def read_weakest(path: str | Path, n: int | None = None) -> Weakest:
+def read_weakest(path: str | Path, n: int | None = None, city: str | None = None) -> Weakest:
     """:func:`weakest` from a marking output (成绩.xlsx written by ``qm quiz mark``): its 分类分析 and
     条文分析 sheets, already sorted lowest first. For the 全区报告. QuizError naming the file when it
-    is not a marking output."""
+    is not a marking output.
+
+    ``city``: that city's participants only (a city's report), from the 城市分析 sheet: its papers and
+    its categories' rates (the rate of the city's responses); no clauses (the marking output gives
+    them for the whole contest only). A city without papers gives an empty Weakest."""
     from addin.contest.quizbank import QuizError
     from workbook_templates.reader import ReadError, open_calamine
 
@@ -185,4 +189,34 @@ def read_weakest(path: str | Path, n: int | None = None) -> Weakest:
         except (KeyError, IndexError, TypeError, ValueError):
             raise QuizError(f"{path.name}：“{ITEM_SHEET}”工作表的列或数值不是 qm quiz mark 写出的格式", file=path,
                             sheet=ITEM_SHEET) from None
+    if city is not None:
+        return _city_weakest(wb, path, n, city)
     return Weakest(rows(CATEGORY_SHEET), rows(CLAUSE_SHEET), papers)
+
+
+def _city_weakest(wb, path: Path, n: int, city: str) -> Weakest:
+    """One city's row of 城市分析: (category, rate, questions, responses) lowest first, where a
+    category's questions come from 分类分析 (every paper has the same questions) and its responses
+    are the city's papers × those questions."""
+    from addin.contest.quizbank import QuizError
+
+    def table(sheet: str) -> tuple[dict[str, int], list]:
+        if sheet not in wb.sheet_names:
+            raise QuizError(f"{path.name} 不是 qm quiz mark 生成的成绩工作簿（缺少“{sheet}”工作表）", file=path)
+        data = wb.get_sheet_by_name(sheet).to_python()
+        return ({str(t): i for i, t in enumerate(data[0])} if data else {}), data[1:]
+
+    try:
+        head, data = table(CATEGORY_SHEET)
+        questions = {str(r[head["名称"]]): int(r[head["题数"]]) for r in data}
+        head, data = table(CITY_SHEET)
+        row = next((r for r in data if str(r[head["城市"]]) == city), None)
+        if row is None:
+            return Weakest((), (), 0)
+        papers = int(row[head["答卷份数"]])
+        cats = [(t, float(row[i]), questions[t], papers * questions[t]) for t, i in head.items()
+                if t in questions and row[i] not in (None, "")]
+    except (KeyError, IndexError, TypeError, ValueError):
+        raise QuizError(f"{path.name}：“{CITY_SHEET}”或“{CATEGORY_SHEET}”工作表的列或数值不是 qm quiz mark 写出的格式",
+                        file=path) from None
+    return Weakest(tuple(sorted(cats, key=lambda c: (c[1], c[0]))[:n]), (), papers)

@@ -334,44 +334,73 @@ def write_answer_sheet(paper: Paper, path: str | Path, campaign: Campaign,
     Works without the add-in (native validation, conditional formats and formulas only).
     ``participants``: (name, unit, city) rows to pre-fill; variants are dealt A, B, A, B … in order."""
     from openpyxl import Workbook
-    from openpyxl.formatting.rule import FormulaRule
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter, quote_sheetname
-    from openpyxl.worksheet.datavalidation import DataValidation
 
-    from workbook_templates.printing import a4_setup
-
-    v0 = paper.variants[0]
-    n = len(v0.items)
     wb = Workbook()
     guide = wb.active
     guide.title = SHEET_GUIDE
     ws = wb.create_sheet(ANSWER_SHEET)
-    lists = wb.create_sheet(LISTS)
-    # 字典: A cities, B variants, then one column of valid answers per (type, option count)
+    answer_lists = _write_lists(wb.create_sheet(LISTS), paper, campaign)
+    rows = max(len(participants), 0) + (blank_rows if not participants else 20)
+    last = rows + 1
+    _answer_header(ws, paper)
+    _answer_rows(ws, paper, participants, last, answer_lists)
+    _answer_checks(ws, paper, campaign, last, answer_lists)
+    _answer_guide(guide, paper)
+    meta = wb.create_sheet(META)
+    for r, (k, val) in enumerate((("template_id", ANSWER_TEMPLATE_ID), ("paper_id", paper.id),
+                                  ("questions", len(paper.variants[0].items))), 1):
+        meta.cell(r, 1, k)
+        meta.cell(r, 2, val)
+    meta.sheet_state = "veryHidden"
+    wb.active = 1
+    fixed = dt.datetime.combine(campaign.activity_start, dt.time(9, 0))
+    wb.properties.title = f"{paper.title}答题卡"
+    wb.properties.creator = campaign.authority
+    wb.properties.created = wb.properties.modified = fixed
+    mark_openpyxl(wb, "知识竞赛答题卡")        # never read as a city's return (addin.infra.marker)
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return path
+
+
+def _answer_kind(paper: Paper, position: int) -> tuple[str, int]:
+    """(type, option count) of the question at 1-based ``position``: the widest over the variants."""
+    items = [v.items[position - 1].question for v in paper.variants]
+    return items[0].qtype, max(len(q.options) for q in items)
+
+
+def _write_lists(lists, paper: Paper, campaign: Campaign) -> dict[tuple[str, int], str]:
+    """字典 (hidden): A cities, B variants, then one column of valid answers per (type, option count);
+    returns each kind's absolute range for the drop-downs and the formulas."""
+    from openpyxl.utils import get_column_letter, quote_sheetname
+
     for r, c in enumerate(campaign.cities, 1):
         lists.cell(r, 1, c.name)
     for r, v in enumerate(paper.variants, 1):
         lists.cell(r, 2, v.name)
     q = quote_sheetname(LISTS)
     answer_lists: dict[tuple[str, int], str] = {}
-    for pos in range(n):
-        kinds = {(v.items[pos].question.qtype, len(v.items[pos].question.options)) for v in paper.variants}
-        qtype = next(iter(kinds))[0]
-        kinds = {(qtype, max(k for _, k in kinds))}
-        for kind in kinds:
-            if kind not in answer_lists:
-                col = 3 + len(answer_lists)
-                values = valid_answers(*kind)
-                for r, a in enumerate(values, 1):
-                    lists.cell(r, col, a)
-                letter = get_column_letter(col)
-                answer_lists[kind] = f"{q}!${letter}$1:${letter}${len(values)}"
+    for pos in range(1, len(paper.variants[0].items) + 1):
+        kind = _answer_kind(paper, pos)
+        if kind not in answer_lists:
+            col = 3 + len(answer_lists)
+            values = valid_answers(*kind)
+            for r, a in enumerate(values, 1):
+                lists.cell(r, col, a)
+            letter = get_column_letter(col)
+            answer_lists[kind] = f"{q}!${letter}$1:${letter}${len(values)}"
     lists.sheet_state = "hidden"
+    return answer_lists
 
+
+def _answer_header(ws, paper: Paper) -> None:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    n = len(paper.variants[0].items)
     first_q = len(ANSWER_COLUMNS) + 1
     last_q = first_q + n - 1
-    answered_col, invalid_col = last_q + 1, last_q + 2
     head = [*ANSWER_COLUMNS, *(str(i) for i in range(1, n + 1)), ANSWERED, INVALID]
     thin = Side(style="thin", color="A6A6A6")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -382,12 +411,21 @@ def write_answer_sheet(paper: Paper, path: str | Path, campaign: Campaign,
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = border
     widths = {1: 6, 2: 10, 3: 24, 4: 9, 5: 6}
-    for c in range(1, invalid_col + 1):
+    for c in range(1, last_q + 3):
         ws.column_dimensions[get_column_letter(c)].width = widths.get(c, 5.5 if c <= last_q else 9)
     ws.row_dimensions[1].height = 30
     ws.freeze_panes = ws.cell(2, first_q)
-    rows = max(len(participants), 0) + (blank_rows if not participants else 20)
-    last = rows + 1
+
+
+def _answer_rows(ws, paper: Paper, participants: Sequence[tuple[str, str, str]], last: int,
+                 answer_lists: dict[tuple[str, int], str]) -> None:
+    """Pre-filled participants (variants dealt in turn) and, on every row to ``last``, the two formulas."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    first_q = len(ANSWER_COLUMNS) + 1
+    last_q = first_q + len(paper.variants[0].items) - 1
+    answered_col, invalid_col = last_q + 1, last_q + 2
     for r, (name, unit, city) in enumerate(participants, 2):
         ws.cell(r, 1, r - 1)
         for c, v in ((2, name), (3, unit), (4, city)):
@@ -400,12 +438,27 @@ def write_answer_sheet(paper: Paper, path: str | Path, campaign: Campaign,
         terms = []
         for qtype, a, b in paper.sections():
             rng = f"{get_column_letter(first_q + a - 1)}{r}:{get_column_letter(first_q + b - 1)}{r}"
-            kind = (qtype, max(len(v.items[a - 1].question.options) for v in paper.variants))
-            terms.append(f"SUMPRODUCT(({rng}<>\"\")*ISNA(MATCH({rng},{answer_lists[kind]},0)))")
+            terms.append(f"SUMPRODUCT(({rng}<>\"\")*ISNA(MATCH({rng},{answer_lists[_answer_kind(paper, a)]},0)))")
         ws.cell(r, answered_col, f'=IF(COUNTA(B{r}:E{r})=0,"",COUNTA({fl}{r}:{ll}{r}))')
         ws.cell(r, invalid_col, f'=IF(COUNTA(B{r}:E{r})=0,"",{"+".join(terms)})')
         for c in (answered_col, invalid_col):
             ws.cell(r, c).font = Font(name="等线", color="375623")
+
+
+def _answer_checks(ws, paper: Paper, campaign: Campaign, last: int, answer_lists: dict[tuple[str, int], str]) -> None:
+    """Drop-downs (city, variant, each section's letters), red fill on invalid answers and on rows
+    with answers but no name, and the print setup."""
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import PatternFill
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from workbook_templates.printing import a4_setup
+
+    n = len(paper.variants[0].items)
+    first_q = len(ANSWER_COLUMNS) + 1
+    fl, ll = get_column_letter(first_q), get_column_letter(first_q + n - 1)
+    q = quote_sheetname(LISTS)
     red = PatternFill("solid", fgColor="FFC7CE")
 
     def dv(ref: str, formula: str, title: str, prompt: str, error: str) -> None:
@@ -418,18 +471,27 @@ def write_answer_sheet(paper: Paper, path: str | Path, campaign: Campaign,
     dv(f"E2:E{last}", f"{q}!$B$1:$B${len(paper.variants)}", VARIANT, "试卷右上角印的版本（A 卷、B 卷……）",
        "请填写试卷版本字母")
     for qtype, a, b in paper.sections():
-        kind = (qtype, max(len(v.items[a - 1].question.options) for v in paper.variants))
+        valid = answer_lists[_answer_kind(paper, a)]
         ca, cb = get_column_letter(first_q + a - 1), get_column_letter(first_q + b - 1)
         how = "填一个字母" if qtype != MULTIPLE else "按字母顺序连写所选字母（如 ACD）"
-        dv(f"{ca}2:{cb}{last}", answer_lists[kind], f"{SECTION_TITLE[qtype]}",
+        dv(f"{ca}2:{cb}{last}", valid, f"{SECTION_TITLE[qtype]}",
            f"第 {a}～{b} 题为{SECTION_TITLE[qtype]}：{how}；未答留空" + ("；A=正确，B=错误" if qtype == TRUE_FALSE else ""),
            f"请{how}")
         ws.conditional_formatting.add(f"{ca}2:{cb}{last}", FormulaRule(
-            formula=[f'AND({ca}2<>"",ISNA(MATCH({ca}2,{answer_lists[kind]},0)))'], fill=red))
+            formula=[f'AND({ca}2<>"",ISNA(MATCH({ca}2,{valid},0)))'], fill=red))
     ws.conditional_formatting.add(f"B2:E{last}", FormulaRule(
         formula=[f'AND(COUNTA(${fl}2:${ll}2)>0,LEN(TRIM(B2))=0)'], fill=red))
     a4_setup(ws, f"{paper.title}答题卡", True, repeat_header_row=True, pages_wide=1 if n <= 30 else 2)
     ws.print_title_cols = "A:E"
+
+
+def _answer_guide(guide, paper: Paper) -> None:
+    """填写说明: how to fill the sheet and how it is marked."""
+    from openpyxl.styles import Alignment, Font
+
+    from workbook_templates.printing import a4_setup
+
+    n = len(paper.variants[0].items)
     lines = [
         f"{paper.title}  答题卡（线下）",
         f"试卷编号：{paper.id}",
@@ -451,22 +513,6 @@ def write_answer_sheet(paper: Paper, path: str | Path, campaign: Campaign,
     a4_setup(guide, SHEET_GUIDE, False)
     # one short line a row (no wrapping to go wrong) from the left margin: centred, LibreOffice cut the left edge
     guide.print_options.horizontalCentered = False
-    meta = wb.create_sheet(META)
-    for r, (k, val) in enumerate((("template_id", ANSWER_TEMPLATE_ID), ("paper_id", paper.id),
-                                  ("questions", n)), 1):
-        meta.cell(r, 1, k)
-        meta.cell(r, 2, val)
-    meta.sheet_state = "veryHidden"
-    wb.active = 1
-    fixed = dt.datetime.combine(campaign.activity_start, dt.time(9, 0))
-    wb.properties.title = f"{paper.title}答题卡"
-    wb.properties.creator = campaign.authority
-    wb.properties.created = wb.properties.modified = fixed
-    mark_openpyxl(wb, "知识竞赛答题卡")        # never read as a city's return (addin.infra.marker)
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
-    return path
 
 
 def write_paper_files(paper: Paper, out_dir: str | Path, campaign: Campaign,

@@ -91,7 +91,7 @@ class Claim:
     key: str
     grade: str | None
     value: Decimal
-    scale: int = 1
+    scale: int | Decimal = 1        # a worked example shows value × the design value of its grade
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,7 @@ class _Fact:
     subject: str                    # 钢筋下屈服强度（牌号 HRB400）
     phrase: str = ""                # scalar facts: the stem with （ ） where the value goes
     unit: str = ""
-    scale: int = 1
+    scale: int | Decimal = 1
 
     def show(self, values: Sequence[Decimal]) -> str:
         if self.kind in ("range", "tolerance"):
@@ -198,9 +198,10 @@ class _Fact:
             return f"{self.subject}的规定最大值为 {shown}"
         if self.kind in ("range", "tolerance"):
             return f"{self.subject}的允许偏差为 {shown}"
-        return self.phrase.replace("（ ）", f" {shown} ").replace("  ", " ").rstrip("。")
+        return self.phrase.replace("（ ）", f" {shown} ").replace("  ", " ").rstrip("。").rstrip()
 
     def group(self) -> str:
+        # a worked example shares its limit's group: "M10 → 8.5 MPa" would give away "85 %" on the same paper
         return f"{self.rule.id}:{'/'.join(self.keys)}:{self.grade or ''}"
 
     def claims(self, option: int | None, values: Sequence[Decimal]) -> tuple[Claim, ...]:
@@ -223,6 +224,25 @@ _SCALARS: dict[str, dict[str, tuple[str, int, str, str]]] = {
         "min_areas": ("{item}：测区数少于（ ）个时，推定值取最小的测区换算强度值。", 1, "", "中"),
     },
 }
+
+
+# the rule as a true/false statement is the basic fact every mason should know: easier than recalling the number
+_TF_DIFFICULTY = {("mean_min_ratio", "mean_ratio"): "易", ("mean_min_ratio", "min_ratio"): "易"}
+# worked examples: the limit for one design grade (the number in the grade × the catalog's ratio);
+# key -> (stem with （ ）, the example's grade without its prefix)
+_EXAMPLES: dict[str, dict[str, tuple[str, str]]] = {
+    "mean_min_ratio": {
+        "mean_ratio": ("{item}：设计强度等级为 {grade} 时，同一验收批试块强度平均值应大于或等于（ ）。", "7.5"),
+        "min_ratio": ("{item}：设计强度等级为 {grade} 时，同一验收批试块强度的最小一组平均值应大于或等于（ ）。", "10"),
+    },
+}
+
+
+def cite(standard: str, clause: str) -> str:
+    """A standard and its clause as a citation: 'GB 50203-2011 第4.0.12条', 'GB 50204-2015 第E.0.4条、表8.3.2';
+    a table (表6) or a text already in words (第7.0.2条) stays as written."""
+    parts = [f"第{c}条" if re.fullmatch(r"(?:[A-Z]|\d+)(?:\.\d+)+", c) else c for c in clause.split("、") if c]
+    return f"{standard} {'、'.join(parts)}".strip()
 
 
 def _spec_text(rule: Rule) -> str:
@@ -264,21 +284,39 @@ def _facts(rule: Rule) -> list[_Fact]:
         if v is not None:
             out.append(_Fact(rule, (key,), None, (v,), "scalar", rule.item,
                              phrase=phrase.format(item=rule.item), unit=unit, scale=scale))
+    for key, (phrase, design) in _EXAMPLES.get(rule.method, {}).items():
+        v = rule.limit(key)
+        if v is not None:
+            grade = f"{rule.grade_prefix}{design}"
+            out.append(_Fact(rule, (key,), None, (v,), "example", rule.item,
+                             phrase=phrase.format(item=rule.item, grade=grade), unit=rule.unit, scale=Decimal(design)))
     return out
 
 
 def _difficulty(fact: _Fact, qtype: str) -> str:
     if qtype == MULTIPLE:
         return "难"
+    if fact.kind == "example":
+        return "中" if qtype == TRUE_FALSE else "难"
     if fact.kind == "scalar":
+        if qtype == TRUE_FALSE and (fact.rule.method, fact.keys[0]) in _TF_DIFFICULTY:
+            return _TF_DIFFICULTY[(fact.rule.method, fact.keys[0])]
         return _SCALARS[fact.rule.method][fact.keys[0]][3]
     if qtype == TRUE_FALSE:
         return "易"
     return "中"
 
 
+def _confirmed(rule: Rule, keys: Iterable[str], rules: PaperRules) -> bool:
+    """Every limit in ``keys`` has a confidence the settings generate from (a limit may state its own)."""
+    of = getattr(rule, "confidence_of", lambda key: rule.confidence)
+    return all(of(k) in rules.generate_confidence for k in keys)
+
+
 def _usable(rule: Rule, rules: PaperRules, day: dt.date | None) -> bool:
-    if rule.confidence not in rules.generate_confidence or getattr(rule, "unconfirmed", ""):
+    if not any(_confirmed(rule, (k,), rules) for k in rule.limits):
+        return False
+    if getattr(rule, "unconfirmed", ""):
         return False
     in_force = getattr(rule, "in_force", None)
     if in_force is not None and not in_force(day):
@@ -319,43 +357,56 @@ def generate_from_catalog(rules: Iterable[Rule], paper: PaperRules, day: dt.date
     """Single-choice and true/false questions for every limit of every usable rule, and
     multiple-choice questions over the limits of one standard and grade.
 
-    Usable: a confidence in ``paper.generate_confidence``, not marked unconfirmed, in force on
+    Usable: limits of a confidence in ``paper.generate_confidence`` (the limit's own when the catalog
+    states one, else the rule's; other limits of the rule ask nothing), not marked unconfirmed, in force on
     ``day`` (when the catalog knows editions), and a category in ``paper.rule_categories``.
     Each answer is the catalog's value (see :class:`Claim`); wrong options are the same limit
     of other grades or rules, else near values.
     """
     rules = [r for r in rules if _usable(r, paper, day)]
-    facts = [f for r in rules for f in _facts(r)]
+    facts = [f for r in rules for f in _facts(r) if _confirmed(r, f.keys, paper)]
     peers: dict[tuple, list[tuple[Decimal, ...]]] = {}
     for f in facts:
-        peers.setdefault((f.rule.item, f.kind, f.keys, f.unit, f.scale), []).append(f.values)
+        peers.setdefault(_peer_key(f), []).append(f.values)
     out: list[Question] = []
     tf_true = True
     for n, f in enumerate(facts, 1):
         rng = random.Random(f"{f.rule.id}|{'/'.join(f.keys)}|{f.grade}")
         cat = paper.category_of_rule(f.rule.id)
-        basis = f"{f.rule.standard} {f.rule.clause}".strip()
-        wrong = _distractors(f, peers[(f.rule.item, f.kind, f.keys, f.unit, f.scale)], rng)
+        basis = cite(f.rule.standard, f.rule.clause)
+        wrong = _distractors(f, peers[_peer_key(f)], rng)
         if len(wrong) == 3:
             values = [f.values, *wrong]
             rng.shuffle(values)
             right = values.index(f.values)
             claims = tuple(c for i, v in enumerate(values) for c in f.claims(i, v))
             out.append(Question(
-                id=f"G-{f.rule.id}-{'-'.join(f.keys)}{'-' + f.grade if f.grade else ''}-1",
+                id=f"{_qid(f)}-1",
                 qtype=SINGLE, stem=f"依据 {basis}，{f.stem()}", options=tuple(f.show(v) for v in values),
                 answer=LETTERS[right], category=cat, difficulty=_difficulty(f, SINGLE), source=basis,
                 group=f.group(), rule_id=f.rule.id, claims=claims))
         if wrong:
             shown = f.values if tf_true else wrong[0]
             out.append(Question(
-                id=f"G-{f.rule.id}-{'-'.join(f.keys)}{'-' + f.grade if f.grade else ''}-2",
+                id=f"{_qid(f)}-2",
                 qtype=TRUE_FALSE, stem=f"依据 {basis}，{f.statement(shown)}。", options=TF_OPTIONS,
                 answer="A" if tf_true else "B", category=cat, difficulty=_difficulty(f, TRUE_FALSE),
                 source=basis, group=f.group(), rule_id=f.rule.id, claims=f.claims(None, shown)))
             tf_true = not tf_true
     out += _multiple_choice(facts, peers, paper)
     return out
+
+
+def _qid(f: _Fact) -> str:
+    return f"G-{f.rule.id}-{'-'.join(f.keys)}{'-' + f.grade if f.grade else ''}{'-例' if f.kind == 'example' else ''}"
+
+
+def _peer_key(f: _Fact) -> tuple:
+    """Facts whose values are wrong options for each other: the same limit of other grades and rules;
+    a worked example's peers are the rule's other examples of the same design grade."""
+    if f.kind == "example":
+        return (f.rule.id, f.kind, f.scale)
+    return (f.rule.item, f.kind, f.keys, f.unit, f.scale)
 
 
 def _multiple_choice(facts: list[_Fact], peers: dict, paper: PaperRules) -> list[Question]:
@@ -377,7 +428,7 @@ def _multiple_choice(facts: list[_Fact], peers: dict, paper: PaperRules) -> list
             if i < n_true:
                 values = f.values
             else:
-                wrong = _distractors(f, peers[(f.rule.item, f.kind, f.keys, f.unit, f.scale)], rng, 1)
+                wrong = _distractors(f, peers[_peer_key(f)], rng, 1)
                 if not wrong:
                     values = f.values
                 else:
@@ -388,8 +439,7 @@ def _multiple_choice(facts: list[_Fact], peers: dict, paper: PaperRules) -> list
             claims += [replace(c, option=i) for c in cl]
             if ok:
                 answer += LETTERS[i]
-        clauses = "、".join(dict.fromkeys(f.rule.clause for f in chosen))
-        basis = f"{standard} {clauses}"
+        basis = cite(standard, "、".join(dict.fromkeys(c for f in chosen for c in f.rule.clause.split("、"))))
         who = f"牌号 {grade} " if grade else ""
         out.append(Question(
             id=f"G-{standard.replace('/', '').replace(' ', '')}-{grade or cat}-多选",
@@ -472,74 +522,29 @@ def validate_questions(rows: Sequence[dict[str, Any]], paper: PaperRules, file: 
     findings: list[QuizFinding] = []
     seen_ids: dict[str, str] = {}
     seen_stems: dict[str, str] = {}
-
-    def find(code: str, text: str, row: dict, key: str, value: Any = "") -> None:
-        sheet, _, cell = (row.get("cells", {}).get(key) or row.get("ref") or "").rpartition("!")
-        where = f"“{sheet}”表 {cell}：" if cell else ""
-        findings.append(QuizFinding(code, where + text, file=file, sheet=sheet, cell=cell,
-                                    value="" if value is None else str(value)))
-
     for row in rows:
+        def find(code: str, text: str, key: str, value: Any = "", row: dict = row) -> None:
+            sheet, _, cell = (row.get("cells", {}).get(key) or row.get("ref") or "").rpartition("!")
+            where = f"“{sheet}”表 {cell}：" if cell else ""
+            findings.append(QuizFinding(code, where + text, file=file, sheet=sheet, cell=cell,
+                                        value="" if value is None else str(value)))
+
         qid = clean_text(row.get("id")) or ""
         label = f"题目 {qid}" if qid else "题目"
         errors_before = sum(1 for f in findings if f.severity == ERROR)
-        missing = [t for k, t in (("stem", "题干"), ("qtype", "题型"), ("answer", "答案"), ("category", "分类"))
-                   if not clean_text(row.get(k))]
-        if not qid:
-            missing.insert(0, "题号")
-        if missing:
-            find("quiz-missing-field", f"{label}缺少{'、'.join(missing)}", row, "id" if not qid else "stem")
-        qtype = _TYPE_ALIASES.get(clean_text(row.get("qtype")) or "", None)
-        if clean_text(row.get("qtype")) and qtype is None:
-            find("quiz-bad-type", f"{label}的题型“{row.get('qtype')}”无法识别（应为单选、多选或判断）", row, "qtype",
-                 row.get("qtype"))
-        raw_opts = [clean_text(o) or "" for o in row.get("options", [])]
-        while raw_opts and not raw_opts[-1]:
-            raw_opts.pop()
-        if qtype == TRUE_FALSE and not any(raw_opts):
-            raw_opts = list(TF_OPTIONS)
-        opts = tuple(raw_opts)
-        if qtype in (SINGLE, MULTIPLE):
-            if "" in opts:
-                find("quiz-bad-options", f"{label}的选项中间有空缺（选项{LETTERS[opts.index('')]}未填）", row, "options")
-            elif len(opts) < (2 if qtype == SINGLE else 3):
-                find("quiz-bad-options", f"{label}只有 {len(opts)} 个选项（{qtype}题至少 {2 if qtype == SINGLE else 3} 个）",
-                     row, "options")
-            elif len(set(opts)) != len(opts):
-                find("quiz-bad-options", f"{label}有相同的选项", row, "options")
-        elif qtype == TRUE_FALSE and opts != TF_OPTIONS:
-            find("quiz-bad-options", f"{label}是判断题，选项应为“正确”“错误”（或留空）", row, "options")
-        answer_raw = clean_text(row.get("answer")) or ""
-        answer = _letters(answer_raw)
-        if qtype == TRUE_FALSE:
-            answer = _TF_ANSWERS.get(answer_raw, _TF_ANSWERS.get(answer, answer))
-        if answer and qtype is not None:
-            letters = LETTERS[:len(opts)]
-            if any(ch not in letters for ch in answer) or len(set(answer)) != len(answer):
-                find("quiz-answer-not-option", f"{label}的答案“{answer_raw}”不在选项 {letters[:1]}～{letters[-1:]} 中"
-                     if letters else f"{label}没有选项，答案无从对应", row, "answer", answer_raw)
-            elif qtype in (SINGLE, TRUE_FALSE) and len(answer) != 1:
-                find("quiz-answer-not-option", f"{label}是{qtype}题，答案只能是一个字母，实为“{answer_raw}”", row, "answer",
-                     answer_raw)
-            answer = "".join(sorted(answer))
+        qtype = _check_type(row, qid, label, find)
+        opts = _check_options(row, qtype, label, find)
+        answer = _check_answer(row, qtype, opts, label, find)
         source = clean_text(row.get("source")) or ""
         if not source:
-            find("quiz-missing-source", f"{label}未注明依据（法律法规条文或标准编号及条款），不能出题", row, "source")
+            find("quiz-missing-source", f"{label}未注明依据（法律法规条文或标准编号及条款），不能出题", "source")
         if qid in seen_ids:
-            find("quiz-duplicate-id", f"题号 {qid} 与 {seen_ids[qid]} 重复", row, "id", qid)
+            find("quiz-duplicate-id", f"题号 {qid} 与 {seen_ids[qid]} 重复", "id", qid)
         stem = clean_text(row.get("stem")) or ""
         key = normalize_stem(stem)
         if key and key in seen_stems:
-            find("quiz-duplicate-stem", f"{label}的题干与 {seen_stems[key]} 相同，只采用前一道", row, "stem")
-        category = clean_text(row.get("category")) or ""
-        if category and category not in paper.categories:
-            find("quiz-unknown-category", f"{label}的分类“{category}”不在活动设置的分类中（{'、'.join(paper.categories)}），"
-                 "组卷时不会被抽到", row, "category", category)
-        difficulty = clean_text(row.get("difficulty")) or ""
-        if difficulty not in paper.difficulties:
-            mid = paper.difficulties[len(paper.difficulties) // 2]
-            find("quiz-bad-difficulty", f"{label}的难度“{difficulty}”无法识别，按“{mid}”处理", row, "difficulty", difficulty)
-            difficulty = mid
+            find("quiz-duplicate-stem", f"{label}的题干与 {seen_stems[key]} 相同，只采用前一道", "stem")
+        category, difficulty = _check_category(row, paper, label, find)
         bad = sum(1 for f in findings if f.severity == ERROR) > errors_before
         dup_stem = bool(key) and key in seen_stems
         if qid and qid not in seen_ids:
@@ -553,6 +558,74 @@ def validate_questions(rows: Sequence[dict[str, Any]], paper: PaperRules, file: 
                             rule_id=clean_text(row.get("rule_id")) or "", note=clean_text(row.get("note")) or "",
                             claims=row.get("claims", ()), ref=row.get("ref", "")))
     return out, findings
+
+
+def _check_type(row: dict, qid: str, label: str, find) -> str | None:
+    """The required fields are there; the question type, or None when it cannot be read."""
+    missing = [t for k, t in (("stem", "题干"), ("qtype", "题型"), ("answer", "答案"), ("category", "分类"))
+               if not clean_text(row.get(k))]
+    if not qid:
+        missing.insert(0, "题号")
+    if missing:
+        find("quiz-missing-field", f"{label}缺少{'、'.join(missing)}", "id" if not qid else "stem")
+    qtype = _TYPE_ALIASES.get(clean_text(row.get("qtype")) or "", None)
+    if clean_text(row.get("qtype")) and qtype is None:
+        find("quiz-bad-type", f"{label}的题型“{row.get('qtype')}”无法识别（应为单选、多选或判断）", "qtype",
+             row.get("qtype"))
+    return qtype
+
+
+def _check_options(row: dict, qtype: str | None, label: str, find) -> tuple[str, ...]:
+    """The options, trailing blanks dropped (a true/false question may leave them empty)."""
+    raw_opts = [clean_text(o) or "" for o in row.get("options", [])]
+    while raw_opts and not raw_opts[-1]:
+        raw_opts.pop()
+    if qtype == TRUE_FALSE and not any(raw_opts):
+        raw_opts = list(TF_OPTIONS)
+    opts = tuple(raw_opts)
+    if qtype in (SINGLE, MULTIPLE):
+        if "" in opts:
+            find("quiz-bad-options", f"{label}的选项中间有空缺（选项{LETTERS[opts.index('')]}未填）", "options")
+        elif len(opts) < (2 if qtype == SINGLE else 3):
+            find("quiz-bad-options", f"{label}只有 {len(opts)} 个选项（{qtype}题至少 {2 if qtype == SINGLE else 3} 个）",
+                 "options")
+        elif len(set(opts)) != len(opts):
+            find("quiz-bad-options", f"{label}有相同的选项", "options")
+    elif qtype == TRUE_FALSE and opts != TF_OPTIONS:
+        find("quiz-bad-options", f"{label}是判断题，选项应为“正确”“错误”（或留空）", "options")
+    return opts
+
+
+def _check_answer(row: dict, qtype: str | None, opts: tuple[str, ...], label: str, find) -> str:
+    """The answer as sorted letters of the options (判断题 also accepts 正确/错误, 对/错 …)."""
+    answer_raw = clean_text(row.get("answer")) or ""
+    answer = _letters(answer_raw)
+    if qtype == TRUE_FALSE:
+        answer = _TF_ANSWERS.get(answer_raw, _TF_ANSWERS.get(answer, answer))
+    if answer and qtype is not None:
+        letters = LETTERS[:len(opts)]
+        if any(ch not in letters for ch in answer) or len(set(answer)) != len(answer):
+            find("quiz-answer-not-option", f"{label}的答案“{answer_raw}”不在选项 {letters[:1]}～{letters[-1:]} 中"
+                 if letters else f"{label}没有选项，答案无从对应", "answer", answer_raw)
+        elif qtype in (SINGLE, TRUE_FALSE) and len(answer) != 1:
+            find("quiz-answer-not-option", f"{label}是{qtype}题，答案只能是一个字母，实为“{answer_raw}”", "answer",
+                 answer_raw)
+        answer = "".join(sorted(answer))
+    return answer
+
+
+def _check_category(row: dict, paper: PaperRules, label: str, find) -> tuple[str, str]:
+    """Category (warned when the settings do not draw it) and difficulty (unknown → the middle one)."""
+    category = clean_text(row.get("category")) or ""
+    if category and category not in paper.categories:
+        find("quiz-unknown-category", f"{label}的分类“{category}”不在活动设置的分类中（{'、'.join(paper.categories)}），"
+             "组卷时不会被抽到", "category", category)
+    difficulty = clean_text(row.get("difficulty")) or ""
+    if difficulty not in paper.difficulties:
+        mid = paper.difficulties[len(paper.difficulties) // 2]
+        find("quiz-bad-difficulty", f"{label}的难度“{difficulty}”无法识别，按“{mid}”处理", "difficulty", difficulty)
+        difficulty = mid
+    return category, difficulty
 
 
 def question_rows(questions: Iterable[Question]) -> list[dict[str, Any]]:
@@ -581,42 +654,76 @@ def write_bank(path: str | Path, campaign: Campaign, questions: Sequence[Questio
     """The bank workbook (题库 with drop-downs and notes, 填写说明, hidden 字典, very hidden _meta);
     filled with ``questions`` (default: the packaged default bank)."""
     from openpyxl import Workbook
-    from openpyxl.formatting.rule import FormulaRule
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter, quote_sheetname
-    from openpyxl.worksheet.datavalidation import DataValidation
 
-    paper = campaign.quiz_rules.paper
     questions = list(default_bank(campaign) if questions is None else questions)
     wb = Workbook()
     guide = wb.active
     guide.title = BANK_GUIDE
     ws = wb.create_sheet(BANK_SHEET)
-    head_fill, font = PatternFill("solid", fgColor="1F4E78"), "等线"
+    _bank_rows(ws, questions)
+    last = max(len(questions) + 1, 2) + 300
+    lists = wb.create_sheet(BANK_LISTS)
+    paper = campaign.quiz_rules.paper
+    for c, values in enumerate((QUESTION_TYPES, paper.categories, paper.difficulties), 1):
+        for r, v in enumerate(values, 1):
+            lists.cell(r, c, v)
+    lists.sheet_state = "hidden"
+    _bank_checks(ws, paper, last)
+    _bank_guide(guide, campaign)
+    meta = wb.create_sheet(BANK_META)
+    for r, (k, v) in enumerate((("template_id", BANK_TEMPLATE_ID), ("campaign_id", campaign.id)), 1):
+        meta.cell(r, 1, k)
+        meta.cell(r, 2, v)
+    meta.sheet_state = "veryHidden"
+    wb.active = 1
+    fixed = dt.datetime.combine(campaign.notice_date, dt.time(9, 0))
+    wb.properties.title = f"{campaign.year}年质量知识竞赛题库"
+    wb.properties.creator = campaign.authority
+    wb.properties.created = wb.properties.modified = fixed
+    mark_openpyxl(wb, "知识竞赛题库")          # never read as a city's return (addin.infra.marker)
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return path
+
+
+_BANK_COL = {k: i for i, (k, _, _) in enumerate(BANK_COLUMNS, 1)}
+
+
+def _bank_rows(ws, questions: Sequence[Question]) -> None:
+    """题库: the styled header and one row per question."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    head_fill = PatternFill("solid", fgColor="1F4E78")
     for c, (_, title, width) in enumerate(BANK_COLUMNS, 1):
         cell = ws.cell(1, c, title)
-        cell.font = Font(name=font, bold=True, color="FFFFFF")
+        cell.font = Font(name="等线", bold=True, color="FFFFFF")
         cell.fill = head_fill
         cell.alignment = Alignment(horizontal="center", vertical="center")
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = "D2"
-    col = {k: i for i, (k, _, _) in enumerate(BANK_COLUMNS, 1)}
     for r, q in enumerate(questions, 2):
         values = {"id": q.id, "qtype": q.qtype, "stem": q.stem, "answer": q.answer, "category": q.category,
                   "difficulty": q.difficulty, "source": q.source, "group": q.group, "rule_id": q.rule_id, "note": q.note}
         if q.qtype != TRUE_FALSE:
             values.update({f"opt{LETTERS[i]}": o for i, o in enumerate(q.options)})
         for key, v in values.items():
-            cell = ws.cell(r, col[key], v if v != "" else None)
+            cell = ws.cell(r, _BANK_COL[key], v if v != "" else None)
             if isinstance(v, str) and v[:1] in "=+-@":
                 cell.data_type = "s"
             cell.alignment = Alignment(wrap_text=key in ("stem", "source") or key.startswith("opt"), vertical="top")
-    last = max(len(questions) + 1, 2) + 300
-    lists = wb.create_sheet(BANK_LISTS)
-    for c, values in enumerate((QUESTION_TYPES, paper.categories, paper.difficulties), 1):
-        for r, v in enumerate(values, 1):
-            lists.cell(r, c, v)
-    lists.sheet_state = "hidden"
+
+
+def _bank_checks(ws, paper: PaperRules, last: int) -> None:
+    """Drop-downs (type, category, difficulty), the answer-letters rule and the red/yellow fills for a
+    missing source and a repeated stem, on rows 2 to ``last``."""
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import PatternFill
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    col = _BANK_COL
     q = quote_sheetname(BANK_LISTS)
 
     def dv(key: str, formula: str, prompt: str) -> None:
@@ -643,6 +750,12 @@ def write_bank(path: str | Path, campaign: Campaign, questions: Sequence[Questio
         formula=[f'AND(${stem}2<>"",LEN(TRIM({src}2))=0)'], fill=PatternFill("solid", fgColor="FFC7CE")))
     ws.conditional_formatting.add(f"{stem}2:{stem}{last}", FormulaRule(
         formula=[f'AND({stem}2<>"",COUNTIF(${stem}$2:${stem}${last},{stem}2)>1)'], fill=PatternFill("solid", fgColor="FFEB9C")))
+
+
+def _bank_guide(guide, campaign: Campaign) -> None:
+    """填写说明: how to write a question and how the bank is checked and drawn."""
+    from openpyxl.styles import Alignment, Font
+
     lines = [
         f"{campaign.year}年质量知识竞赛题库",
         "",
@@ -653,28 +766,13 @@ def write_bank(path: str | Path, campaign: Campaign, questions: Sequence[Questio
         "5. “题组”相同的题目考的是同一知识点，同一份试卷最多抽其中一道。",
         "6. 题号以 G- 开头的题目由规则库自动生成（答案即规则库中的限值，“规则编号”为其出处）；以 S- 开头的取自活动设置；以 H- 开头的为人工编写。",
         "7. 读入题库时逐题检查：题干重复、答案不在选项中、缺少依据等问题会列出单元格，有错误的题目不会被抽到。",
-        f"8. 组卷：qm quiz paper --bank 本文件.xlsx --n {paper.n_questions} --seed 随机种子 -o 试卷目录",
+        f"8. 组卷：qm quiz paper --bank 本文件.xlsx --n {campaign.quiz_rules.paper.n_questions} --seed 随机种子 -o 试卷目录",
     ]
     guide.column_dimensions["A"].width = 110
     for r, text in enumerate(lines, 1):
         cell = guide.cell(r, 1, text)
-        cell.font = Font(name=font, bold=r == 1, size=14 if r == 1 else 11)
+        cell.font = Font(name="等线", bold=r == 1, size=14 if r == 1 else 11)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    meta = wb.create_sheet(BANK_META)
-    for r, (k, v) in enumerate((("template_id", BANK_TEMPLATE_ID), ("campaign_id", campaign.id)), 1):
-        meta.cell(r, 1, k)
-        meta.cell(r, 2, v)
-    meta.sheet_state = "veryHidden"
-    wb.active = 1
-    fixed = dt.datetime.combine(campaign.notice_date, dt.time(9, 0))
-    wb.properties.title = f"{campaign.year}年质量知识竞赛题库"
-    wb.properties.creator = campaign.authority
-    wb.properties.created = wb.properties.modified = fixed
-    mark_openpyxl(wb, "知识竞赛题库")          # never read as a city's return (addin.infra.marker)
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
-    return path
 
 
 def read_bank(path: str | Path, campaign: Campaign) -> tuple[list[Question], list[QuizFinding]]:

@@ -71,7 +71,8 @@ _REQUIRED = ("id", "item", "method", "limits", "standard", "clause", "message", 
 _OPTIONAL = ("grades", "quantity", "unit", "confidence", "source", "basis", "grade_prefix",
              "spec", "spec_min", "spec_max", "spec_over", "spec_label", "spec_unit",
              "spec_adjust", "message_recheck", "message_cap", "message_few",
-             "valid_from", "valid_to", "unconfirmed", "unconfirmed_results", "grade_label")
+             "valid_from", "valid_to", "unconfirmed", "unconfirmed_results", "grade_label",
+             "limit_confidence")
 # [[edition]]: a successor edition of every rule citing `replaces` (see _apply_editions)
 _EDITION_REQUIRED = ("replaces", "standard", "valid_from", "unconfirmed")
 _EDITION_OPTIONAL = ("confidence", "source", "clause_note")
@@ -260,6 +261,12 @@ class Rule:
     unconfirmed: str = ""                     # why the rule is not confirmed (then: 需人工判定)
     unconfirmed_results: tuple[str, ...] = ()  # the results that become 需人工判定 ('' = all)
     grade_label: str = "牌号"                  # what the grade column holds for this item (电线: 型号)
+    # a limit whose confidence differs from the rule's (e.g. a confirmed ratio beside a recalled note)
+    limit_confidence: tuple[tuple[str, str], ...] = ()
+
+    def confidence_of(self, key: str) -> str:
+        """The confidence of one limit: its own when the catalog states it, else the rule's."""
+        return dict(self.limit_confidence).get(key, self.confidence)
 
     @property
     def basis(self) -> str:
@@ -406,8 +413,17 @@ class Rule:
             valid_from=valid_from, valid_to=valid_to,
             unconfirmed=str(raw.get("unconfirmed", "")),
             unconfirmed_results=tuple(unconfirmed_results),
-            grade_label=str(raw.get("grade_label", "牌号")),
+            grade_label=str(raw.get("grade_label", "牌号")), limit_confidence=_limit_confidence(raw, limits, bad),
         )
+
+
+def _limit_confidence(raw: Mapping[str, Any], limits: Mapping[str, Any], bad) -> tuple[tuple[str, str], ...]:
+    """``limit_confidence = { key = "C" }``: limits whose confidence differs from the rule's."""
+    conf = raw.get("limit_confidence", {})
+    if (not isinstance(conf, Mapping) or not set(conf) <= set(limits)
+            or not set(conf.values()) <= {"C", "P", "U"}):
+        raise bad("limit_confidence 应为“限值名 = C、P 或 U”的表，限值名须在 limits 中")
+    return tuple(sorted(conf.items()))
 
 
 def _as_day(value: Any) -> dt.date | None:

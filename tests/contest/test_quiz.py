@@ -16,7 +16,7 @@ import pytest
 from openpyxl import load_workbook
 
 from addin.campaign.contest import MULTIPLE, SINGLE, TRUE_FALSE, paper_rules
-from addin.contest.analysis import analyse, read_weakest, weakest
+from addin.contest.analysis import Weakest, analyse, read_weakest, weakest
 from addin.contest.marking import mark, read_answer_sheet, read_online, seconds
 from addin.contest.papers import (Paper, PaperItem, Variant, draw_paper, largest_remainder, read_key,
                                   write_answer_sheet, write_key)
@@ -57,19 +57,60 @@ def test_every_generated_answer_is_the_catalog_value(campaign):
             if true:
                 for c, lim in zip(claims, limits):
                     assert abs(lim * c.scale) in _numbers(text), (q.id, text, lim)
+            for c in claims:
+                if c.scale not in (1, 100):     # a worked example: the grade it is computed for is in the stem
+                    design = format(Decimal(c.scale).normalize(), "f")
+                    assert f"{rules[c.rule_id].grade_prefix}{design}" in q.stem, (q.id, q.stem, c)
             checked += 1
-        # the question cites the standard and clause of every rule it comes from
+        # the question cites the standard and clause of every rule it comes from, as a citation (第4.0.12条)
         for rid in {c.rule_id for c in q.claims}:
-            assert rules[rid].standard in q.source and rules[rid].clause in q.source, (q.id, q.source)
+            assert rules[rid].standard in q.source, (q.id, q.source)
+            for part in rules[rid].clause.split("、"):
+                assert part in q.source, (q.id, q.source, part)
+                if re.fullmatch(r"(?:[A-Z]|\d+)(?:\.\d+)+", part):
+                    assert f"第{part}条" in q.source, (q.id, q.source)
+        # only confirmed limits are asked (a rule may confirm some limits and not others)
+        assert all(rules[c.rule_id].confidence_of(c.key) == "C" for c in q.claims), q.id
         if q.qtype == SINGLE:
             assert len(q.answer) == 1 and len(set(q.options)) == 4
     assert checked > 300
     # every confirmed rule of a known category gives questions
     covered = {c.rule_id for q in questions for c in q.claims}
-    wanted = {r.id for r in catalog() if r.confidence == "C" and paper.category_of_rule(r.id)
+    wanted = {r.id for r in catalog() if any(r.confidence_of(k) == "C" for k in r.limits) and paper.category_of_rule(r.id)
               and not getattr(r, "unconfirmed", "") and getattr(r, "in_force", lambda day: True)(campaign.activity_start)}
     assert wanted and wanted <= covered
-    assert not [r.id for r in catalog() if r.confidence != "C" and r.id in covered]   # U/P rules ask nothing
+    assert "gb50203.mortar" in covered          # 砌体: the batch rule is confirmed though note 1 is not
+    assert not [r.id for r in catalog() if not any(r.confidence_of(k) == "C" for k in r.limits)
+                and r.id in covered]   # rules with no confirmed limit ask nothing
+    asked = {(c.rule_id, c.key) for q in questions for c in q.claims}
+    assert ("gb50203.mortar", "min_groups") not in asked        # note 1 is recalled (P), not confirmed
+
+
+def test_default_papers_meet_the_default_quotas(campaign):
+    """The packaged bank fills every category and difficulty quota of a default paper, for any seed."""
+    paper = campaign.quiz_rules.paper
+    bank = default_bank(campaign)
+    for seed in range(20):
+        for variants in (2, 3):
+            drawn, findings = draw_paper(bank, paper.n_questions, seed, paper, campaign, variants=variants)
+            assert [f.message for f in findings if f.code == "quiz-short-quota"] == [], (seed, variants)
+            got = {}
+            for item in drawn.variants[0].items:
+                got[item.question.category] = got.get(item.question.category, 0) + 1
+            assert got == {k: v for k, v in largest_remainder(paper.n_questions, paper.category_shares).items() if v}
+
+
+def test_catalog_limit_confidence_is_checked():
+    from addin.rules.judge import Rule, RuleError
+
+    raw = {"id": "x.m", "item": "砂浆", "method": "mean_min_ratio", "grade_prefix": "M",
+           "limits": {"mean_ratio": 1.1, "min_ratio": 0.85}, "standard": "GB 50203-2011", "clause": "4.0.12",
+           "message": "m", "message_ok": "ok", "confidence": "P"}
+    rule = Rule.from_dict({**raw, "limit_confidence": {"mean_ratio": "C"}})
+    assert rule.confidence_of("mean_ratio") == "C" and rule.confidence_of("min_ratio") == "P"
+    for bad in ({"k": "C"}, {"mean_ratio": "X"}, ["C"]):
+        with pytest.raises(RuleError):
+            Rule.from_dict({**raw, "limit_confidence": bad})
 
 
 def test_the_packaged_bank_loads_clean_and_round_trips_through_the_workbook(campaign, tmp_path):
@@ -391,8 +432,9 @@ def test_province_report_names_the_weakest_categories_from_the_ledger(campaign, 
     day = dt.date(2022, 10, 14)
     with_marks = docx_text(build_province_report(c, tmp_path / "有.docx", date=day, quiz_marks=marks))
     without = docx_text(build_province_report(c, tmp_path / "无.docx", date=day))
-    para = ("知识竞赛阅卷4份。经逐题分析，正确率最低的知识分类为钢筋（正确率62.5%，2题）、法律法规（正确率75.0%，2题）；"
-            "正确率最低的条文为依据一（正确率62.5%，2题）、依据三（正确率75.0%，1题）、依据二（正确率75.0%，1题）。")
+    para = ("知识竞赛阅卷4份。经逐题分析，正确率最低的知识分类为钢筋（正确率62.5%，2题）、法律法规（正确率75.0%，2题）。"
+            "正确率最低的条文依次为：依据一（正确率62.5%，2题）；依据三（正确率75.0%，1题）；依据二（正确率75.0%，1题）。"
+            "上述内容")
     assert para in with_marks
     assert "正确率最低" not in without and "知识竞赛阅卷" not in without       # no marks: no paragraph at all
     # the figures are the ledger's: listed with their 口径 in 统计口径说明
@@ -400,6 +442,67 @@ def test_province_report_names_the_weakest_categories_from_the_ledger(campaign, 
         assert FIGURES[key].name in with_marks and FIGURES[key].basis in with_marks
         assert FIGURES[key].name not in without
     assert "钢筋（62.5%）、法律法规（75.0%）" in with_marks
+    assert "依据一（62.5%）；依据三（75.0%）；依据二（75.0%）" in with_marks
+
+
+def test_city_report_names_the_citys_weakest_categories(campaign, tmp_path):
+    """甲 (南宁市) wrote two papers: offline all right; online M1 (钢筋) wrong (A for AC). 南宁市:
+    钢筋 3 of 4 responses right = 75.0 %, 法律法规 4 of 4 = 100.0 %. 乙 (柳州市): 2 of 4 in each = 50.0 %
+    (a tie: by name). A city without participants: no paragraph."""
+    import datetime as dt
+
+    from docgen.report import build_city_report
+    from tests.docgen_fixtures import build_consolidated, docx_text
+
+    marks = _four_papers(campaign, tmp_path).output
+    assert read_weakest(marks, city="南宁市") == Weakest((("钢筋", 0.75, 2, 4), ("法律法规", 1.0, 2, 4)), (), 2)
+    assert read_weakest(marks, city="柳州市") == Weakest((("法律法规", 0.5, 2, 4), ("钢筋", 0.5, 2, 4)), (), 2)
+    assert read_weakest(marks, city="桂林市") == Weakest((), (), 0)
+    c = build_consolidated(tmp_path / "fx")
+    day = dt.date(2022, 10, 8)
+    text = docx_text(build_city_report(c, "南宁市", tmp_path / "南宁.docx", date=day, quiz_marks=marks))
+    assert ("全区知识竞赛阅卷中，我市参赛人员答卷2份。经逐题分析，我市参赛人员正确率最低的知识分类为"
+            "钢筋（正确率75.0%，2题）、法律法规（正确率100.0%，2题）。上述内容") in text
+    assert "正确率最低的条文" not in text
+    other = docx_text(build_city_report(c, "桂林市", tmp_path / "桂林.docx", date=day, quiz_marks=marks))
+    assert "知识竞赛阅卷" not in other and "正确率最低" not in other
+
+
+def test_qm_report_city_with_quiz_marks(campaign, tmp_path):
+    """The CLI no longer refuses --city with --quiz-marks: the city is the return's, the rates its participants'."""
+    from addin.cli.main import main
+    from addin.demo.generator import build_city_workbook, generate_city
+    from tests.docgen_fixtures import docx_text
+
+    marks = _four_papers(campaign, tmp_path).output
+    src = tmp_path / "南宁市_质量月填报表.xlsx"
+    build_city_workbook(campaign, generate_city(campaign, campaign.city_by_name("南宁市"))).save(src)
+    out = tmp_path / "本市报告.docx"
+    assert main(["report", "--city", str(src), "--quiz-marks", str(marks), "-o", str(out), "--date", "2022-10-08"]) == 0
+    assert "我市参赛人员正确率最低的知识分类为钢筋（正确率75.0%，2题）、法律法规（正确率100.0%，2题）。" in docx_text(out)
+    assert main(["report", "--city", str(src), "--quiz-marks", str(src), "-o", str(tmp_path / "x.docx")]) == 2
+
+
+def test_weakest_clauses_read_as_citations_in_the_report(campaign, tmp_path):
+    """A citation naming two clauses keeps its "、"; the list separates citations by "；", and the bank
+    writes clause numbers as 第…条 and one source per question (no "；" inside a citation)."""
+    import datetime as dt
+
+    from addin.contest.analysis import Weakest
+    from docgen.report import build_province_report
+    from tests.docgen_fixtures import build_consolidated, docx_text
+
+    w = Weakest(categories=(("结构尺寸", 0.5, 3, 30),),
+                clauses=(("GB 50204-2015 第E.0.4条、第E.0.5条", 0.4, 2, 20), ("GB 50203-2011 第4.0.12条", 0.5, 1, 10)),
+                papers=10)
+    c = build_consolidated(tmp_path / "fx")
+    text = docx_text(build_province_report(c, tmp_path / "r.docx", date=dt.date(2022, 10, 14), quiz_marks=w))
+    assert ("正确率最低的条文依次为：GB 50204-2015 第E.0.4条、第E.0.5条（正确率40.0%，2题）；"
+            "GB 50203-2011 第4.0.12条（正确率50.0%，1题）。") in text
+    for q in default_bank(campaign):
+        assert "；" not in q.source and ";" not in q.source, (q.id, q.source)
+        clauses = re.split(r"[ 、]", q.source)[1:]          # after the standard's number
+        assert not [t for t in clauses if re.fullmatch(r"(?:[A-Z]|\d+)(?:\.\d+)+", t)], (q.id, q.source)
 
 
 def test_paper_and_marking_paths_are_checked_before_any_work(campaign, tmp_path):
