@@ -577,7 +577,7 @@ class _SpotRows:
         """A row of ``item`` aimed at ``target``: the generator's verdict, values built for it from the
         catalog's limits (addin.demo.spotcheck; the judge is never asked)."""
         rng = self.rng
-        plan = plan_row(self.rules, item, target, self.campaign.activity_start, rng, case)
+        plan = plan_row(self.rules, item, target, self.campaign.activity_start, self.value_rng, case)
         sep = rng.choice(("、", "、", "、", "，", ", "))
         return {"category": "建筑材料" if is_material(item) else "实体质量", "item": item,
                 "grade": plan.grade, "spec": plan.spec, "design": plan.design, "measured": sep.join(plan.values),
@@ -654,6 +654,8 @@ class _CityGen(_ActivityRows, _SpotRows):
         self.seed = seed
         self.sizes = sizes
         self.rng = random.Random(f"demo:{seed}:{campaign.id}:{city.code}{variant}")
+        # measured values have their own stream: how they are constructed does not move other rows
+        self.value_rng = random.Random(f"demo-values:{seed}:{campaign.id}:{city.code}{variant}")
         self.short = _short(city)
         self.abbr = self.short[0]
         self.districts = _districts(city)
@@ -1159,6 +1161,9 @@ class DemoManifest:
     missing_photos: list[dict[str, Any]] = field(default_factory=list)
     figures: dict[str, Any] = field(default_factory=dict)   # province-wide figures the documents must print
     tracking: dict[str, Any] = field(default_factory=dict)   # the follow-up states the generator set (issue 18)
+    # every spot-check row of every file used: file, sheet, row (Excel), item, the verdict its values
+    # were built for (无规则 for the planted item outside the catalog) and the rule they were built by
+    spot_verdicts: list[dict[str, Any]] = field(default_factory=list)
 
     def used_files(self) -> dict[str, str]:
         """City name -> the file that should be used for it."""
@@ -1243,6 +1248,7 @@ def generate_demo(out_dir: str | Path, campaign: Campaign, seed: int = 2022) -> 
     photos_written: list[str] = []
     missing_photos: list[dict[str, Any]] = []
     trace_sites: list[dict[str, Any]] = []
+    spot_verdicts: list[dict[str, Any]] = []
     planted_cities: list[str] = []
     used_returns: list[CityReturn] = []
     track_expected: dict[str, dict[str, int]] = {}
@@ -1265,14 +1271,14 @@ def generate_demo(out_dir: str | Path, campaign: Campaign, seed: int = 2022) -> 
         status = "逾期报送" if fill > deadline else "已报送"
         counts[city.name] = _counts(ret, status, found)
         _record_outputs(out, contract, city, name, fill, ret, seed, messy_cells, photos_written, missing_photos,
-                        trace_sites)
+                        trace_sites, spot_verdicts)
 
     manifest = DemoManifest(
         out_dir=str(out), seed=seed, campaign_id=campaign.id, files=files,
         missing_city=cities[roles["missing"]].name, late_city=cities[roles["late"]].name,
         duplicate_city=cities[roles["duplicate"]].name, expected_findings=expected,
         expected_batch_findings=batch_expected, counts=counts, definitions=STAT_DEFINITIONS,
-        planted_cities=planted_cities, messy_cells=messy_cells,
+        planted_cities=planted_cities, messy_cells=messy_cells, spot_verdicts=spot_verdicts,
         batch_trace={"manufacturer": trace["manufacturer"], "batch": trace["batch"], "grade": trace["grade"],
                      "spec": trace["spec"], "source_city": trace["source_city"], "sites": trace_sites},
         photos=sorted(photos_written), missing_photos=missing_photos,
@@ -1358,7 +1364,8 @@ def _prepare_return(campaign: Campaign, city: City, seed: int, fill: dt.date, mi
 
 
 def _record_outputs(out: Path, contract, city: City, name: str, fill: dt.date, ret: CityReturn, seed: int,
-                    messy_cells: list, photos_written: list, missing_photos: list, trace_sites: list) -> None:
+                    messy_cells: list, photos_written: list, missing_photos: list, trace_sites: list,
+                    spot_verdicts: list) -> None:
     """What the manifest says about one written return: its messy cells, the photos written beside it
     (and the ones left out), the sites of the traced batch."""
     for sheet_key, idx, col in ret.messy:
@@ -1377,6 +1384,8 @@ def _record_outputs(out: Path, contract, city: City, name: str, fill: dt.date, r
                                        "cell": _cell(exp_sheet, "photos", idx), "photo": p})
     spot_sheet = contract.sheet("spotcheck")
     for idx, r in enumerate(ret.rows["spotcheck"]):
+        spot_verdicts.append({"file": name, "sheet": spot_sheet.title, "row": idx + 2, "item": r["item"],
+                              "verdict": r["_verdict"], "rule": r.get("_rule")})
         if r.get("_trace"):
             trace_sites.append({"city": city.name, "file": name, "project": r["project"],
                                 "cell": _cell(spot_sheet, "batch", idx), "item": r["item"],

@@ -150,6 +150,7 @@ def load_rules(folder: Path = RULES_DIR) -> tuple[SpotRule, ...]:
                 if r.valid_to is None:
                     rules[i] = r = dataclasses.replace(r, valid_to=start - dt.timedelta(days=1))
                 copies.append(dataclasses.replace(r, id=f"{r.id}@{start.year}", standard=str(ed["standard"]),
+                                                  clause=r.clause + str(ed.get("clause_note", "")),
                                                   valid_from=start, valid_to=None,
                                                   unconfirmed=str(ed["unconfirmed"]), unconfirmed_results=()))
             rules += copies
