@@ -85,7 +85,7 @@ from addin.core.normalize import clean_text, parse_numbers, parse_yes_no
 from addin.campaign.settings import Campaign, City
 from workbook_templates.builder import build_workbook, workbook_filename
 from workbook_templates.contract import Contract, load_contract
-from addin.demo.spotcheck import evaluate, is_material, load_rules, plan_row, rule_items
+from addin.demo.spotcheck import can_target, evaluate, is_material, load_rules, plan_row, rule_items
 
 __all__ = ["DemoManifest", "CityReturn", "generate_demo", "generate_city", "build_city_workbook",
            "save_deterministic", "VERDICTS"]
@@ -534,19 +534,21 @@ class _SpotRows:
 
     def spotcheck(self, trace: dict[str, Any] | None = None, trace_role: str | None = None) -> list[dict[str, Any]]:
         rng = self.rng
-        n = max(self.rows("spotcheck"), len(self.items))
-        seq = list(self.items)
+        # items with a confirmed rule on the campaign's first day (a successor edition whose limits are
+        # not confirmed gives 需人工判定: such items are not generated)
+        items = [i for i in self.items if self.can(i, "合格")]
+        n = max(self.rows("spotcheck"), len(items))
+        seq = list(items)
         rng.shuffle(seq)
-        seq += [rng.choice(self.items) for _ in range(n - len(seq))]
+        seq += [rng.choice(items) for _ in range(n - len(seq))]
         # a few per cent non-conforming; some 需复检 where the rule has a re-sampling band
         n_fail = max(1, round(n * rng.uniform(0.02, 0.07)))
         fails = set(rng.sample(range(n), n_fail))
         targets = []
         for i, item in enumerate(seq):
-            rule = next(r for r in self.rules if r.item == item)
-            if i in fails:
+            if i in fails and self.can(item, "不合格"):
                 targets.append("不合格")
-            elif rule.method == "deviation_rate" and rng.random() < 0.06:
+            elif self.can(item, "需复检") and rng.random() < 0.06:
                 targets.append("需复检")
             else:
                 targets.append("合格")
@@ -594,6 +596,9 @@ class _SpotRows:
         else:
             row["batch_selfcheck"] = f"接{trace['source_city']}通报，同批次钢筋已暂停使用并送检"
         return row
+
+    def can(self, item: str, target: str) -> bool:
+        return can_target(self.rules, item, self.campaign.activity_start, target)
 
     def rule(self, rule_id: str | None):
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -951,7 +956,8 @@ class _Planter:
             return r
 
         # stated 合格, computed 不合格, no notice: a mismatch and a missing notice
-        r = new_fail("钢筋最大力总延伸率" if "钢筋最大力总延伸率" in gen.items else gen.items[0])
+        failing = [i for i in gen.items if gen.can(i, "不合格")]   # items that can fail on the campaign's day
+        r = new_fail("钢筋最大力总延伸率" if "钢筋最大力总延伸率" in failing else failing[0])
         for k in ("notice_no", "notice_date", "deadline", "status", "case_filed", "remark", "batch_selfcheck"):
             r[k] = None
         r["stated"] = "合格"
@@ -968,15 +974,15 @@ class _Planter:
         self.expect(r, "judgment-no-rule", "item", "规则库中没有该检测项目的判定规则")
         self.insert("spotcheck", r, after=base)
         # stated and computed 不合格, no notice number
-        r = new_fail(self.rng.choice([i for i in ("板保护层厚度", "砌筑砂浆强度", "电线导体电阻") if i in gen.items]
-                                     or gen.items))
+        r = new_fail(self.rng.choice([i for i in ("板保护层厚度", "砌筑砂浆强度", "电线导体电阻") if i in failing]
+                                     or failing))
         for k in ("notice_no", "notice_date", "deadline"):
             r[k] = None
         r["status"] = "未整改"
         self.expect(r, "nonconforming-without-notice", "notice_no", "不合格项未填整改通知书编号")
         # deadline before the notice date
         r = new_fail(self.rng.choice([i for i in ("梁保护层厚度", "钢筋重量偏差", "混凝土抗压强度（回弹）")
-                                      if i in gen.items] or gen.items))
+                                      if i in failing] or failing))
         r["deadline"] = r["notice_date"] - dt.timedelta(days=5)
         self.expect(r, "deadline-before-issue", "deadline", "整改期限早于通知下发日期")
 

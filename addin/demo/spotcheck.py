@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["RULES_DIR", "SpotRule", "SpotPlan", "load_rules", "rule_items", "rule_for_case", "plan_row",
-           "evaluate", "is_material", "TARGETS"]
+           "evaluate", "is_material", "can_target", "TARGETS"]
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"   # the packaged catalog, read as data
 PASS, FAIL, RECHECK = "合格", "不合格", "需复检"
@@ -175,6 +175,13 @@ def rule_for_case(rules: tuple[SpotRule, ...], item: str, day: dt.date, grade: s
     d = Fraction(spec) if spec else None
     fitting = [r for r in rules if r.item == item and r.in_force(day) and r.fits(grade, d)]
     return fitting[0] if len(fitting) == 1 else None
+
+
+def can_target(rules: tuple[SpotRule, ...], item: str, day: dt.date, target: str) -> bool:
+    """Whether some rule of ``item`` in force on ``day`` can give ``target`` as a confirmed verdict
+    (not 需人工判定; 需复检 only by a rule with a re-sampling band)."""
+    return any(r.item == item and r.in_force(day) and not r.manual_for(target)
+               and (target != RECHECK or r.method == "deviation_rate") for r in rules)
 
 
 # ----------------------------------------------------------------- choosing a case
