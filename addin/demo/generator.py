@@ -14,9 +14,10 @@
   标识码 + 校验码），宣传宣讲、观摩交流、质量安全手册、微视频、知识竞赛、质量投诉、自建房
   安全鉴定、典型问题曝光等记录。单位、人员、工程、网址均为虚构。
 - 监督抽测每市 20～60 行，覆盖规则库中的全部检测项目；实测值围绕标准限值生成，约有百分之几
-  不合格（保护层厚度、截面尺寸等另有少量“需复检”）。每行填写的“判定”都等于 ``judge()`` 的复核
-  结果；不合格行都有整改通知书编号、下发日期、整改期限（不早于下发日期）和整改状态；建筑材料
-  行都有生产厂家和批号。有一个不合格的“厂家 + 批号”同时出现在另外两个城市的工地（用于同批次
+  不合格（保护层厚度、截面尺寸等另有少量“需复检”）。每行的“判定”由生成器先定，再按规则库
+  TOML 中的限值构造实测值，并与限值留出余量（``addin/demo/spotcheck.py``，不调用 ``judge()``，
+  因此标准答案可以用来检验 ``judge()``）；不合格行都有整改通知书编号、下发日期、整改期限
+  （不早于下发日期）和整改状态；建筑材料行都有生产厂家和批号。有一个不合格的“厂家 + 批号”同时出现在另外两个城市的工地（用于同批次
   追溯，见 manifest 的 ``batch_trace``）。
 - 质量投诉：实名或匿名；核查属实的有问题等级；奖励只发给实名投诉（随机红包 + 按等级的额外
   奖励）；办结日期不早于受理日期。自建房鉴定：按 JGJ 125-2016 评 A～D 级，C/D 级都有处理措施，
@@ -58,16 +59,15 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import functools
 from addin.core.errors import QmValueError
 import datetime as dt
 import hashlib
 import io
 import json
-import math
 import os
 import random
 import re
-import statistics
 import struct
 import zipfile
 import zlib
@@ -78,7 +78,6 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from addin.rules import judge as judge_mod
 from addin.infra.atomic import atomic_path
 from addin.core.idcodes import id_check_char, uscc_check_char
 from addin.core.findings import CODES, ERROR, WARNING
@@ -86,6 +85,7 @@ from addin.core.normalize import clean_text, parse_numbers, parse_yes_no
 from addin.campaign.settings import Campaign, City
 from workbook_templates.builder import build_workbook, workbook_filename
 from workbook_templates.contract import Contract, load_contract
+from addin.demo.spotcheck import can_target, evaluate, is_material, load_rules, plan_row, rule_items
 
 __all__ = ["DemoManifest", "CityReturn", "generate_demo", "generate_city", "build_city_workbook",
            "save_deterministic", "VERDICTS"]
@@ -191,18 +191,6 @@ _COMPLAINT_REMARKS = ("外墙渗水", "卫生间楼板渗漏", "墙面空鼓开�
 _TOWNS = ("街道", "镇")
 _VILLAGE = ("村", "社区")
 
-_MATERIAL_WORDS = ("钢筋", "电线", "电缆", "砂浆")
-_DESIGNS = (("梁保护层", (25, 25, 30, 20)), ("板保护层", (15, 15, 20)), ("板厚", (100, 110, 120, 130, 150)),
-            ("墙厚", (180, 200, 200, 250)), ("梁截面", (250, 300, 500, 600, 700)),
-            ("柱截面", (400, 500, 600, 700)), ("层高", (2900, 3000, 3000, 3300, 3600)))
-_HRB_D = (12, 14, 16, 18, 20, 22, 25, 28, 32)
-_HPB_D = (6, 8, 10, 12)
-_ALL_D = (6, 8, 10, 12, 14, 16, 18, 20, 22, 25, 28, 32, 36, 40, 50)
-_GRADE_WEIGHT = {"HRB400E": 6.0, "HRB400": 2.0, "HRB500E": 1.5, "HRB500": 0.5, "HPB300": 1.2, "HRB600": 0.3,
-                 # wire types (型号): mostly BV in buildings; tinned conductors are rare
-                 "BV": 6.0, "BVR": 1.5, "BVVB": 1.0, "BVV": 0.5, "RV": 1.0, "RVV": 1.0, "RVS": 0.3, "RVB": 0.3,
-                 "BV镀锡": 0.1, "BVV镀锡": 0.1, "BVVB镀锡": 0.1}
-
 # A tiny grey JPEG, used when Pillow is not installed.
 _FALLBACK_JPEG = base64.b64decode(
     "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDABALDA4MChAODQ4SERATGCgaGBYWGDEjJR0oOjM9PDkzODdASFxOQERXRTc4UG1R"
@@ -238,10 +226,6 @@ def _districts(city: City) -> tuple[tuple[str, str], ...]:
         return known
     base = city.code[:4]
     return (("城东区", base + "02"), ("城西区", base + "03"), ("新区", base + "05"))
-
-
-def _fmt(x: float, places: int) -> str:
-    return f"{x:.{places}f}"
 
 
 def _uscc(name: str, area: str, seed: int) -> str:
@@ -326,210 +310,14 @@ def _photo_bytes(name: str, seed: int) -> bytes:
     return buf.getvalue()
 
 
-# ----------------------------------------------------------------- spot-check values
-def _is_material(item: str) -> bool:
-    return any(w in item for w in _MATERIAL_WORDS)
-
-
-def _rule_for(rules, item: str, grade: str | None, spec: Decimal | None):
-    """The rule judge() will pick (mirrors its selection: catalog order, grade, spec band)."""
-    cands = [r for r in rules if r.item == item]
-    if any(r.grades for r in cands):
-        cands = [r for r in cands if not r.grades or grade in r.grades]
-    if any(not r.band.empty for r in cands):
-        cands = [r for r in cands if r.band.empty or (spec is not None and r.band.contains(spec))]
-    return cands[0] if cands else None
-
-
-def _choose_case(rules, item: str, rng: random.Random) -> tuple[str | None, str | None, Any]:
-    """(grade, spec text, design) for one row of ``item``."""
-    cands = [r for r in rules if r.item == item]
-    grade: str | None = None
-    grades = list(dict.fromkeys(g for r in cands for g in r.grades))
-    prefix = next((r.grade_prefix for r in cands if r.grade_prefix), "")
-    if grades:
-        grade = rng.choices(grades, [_GRADE_WEIGHT.get(g, 1.0) for g in grades])[0]
-    elif prefix == "C":
-        grade = rng.choice(("C25", "C30", "C30", "C35", "C40"))
-    elif prefix == "M":
-        grade = rng.choice(("M5", "M7.5", "M7.5", "M10"))
-    elif prefix:
-        grade = prefix + "10"
-    elif "电线" in item or "电缆" in item:
-        grade = "BV"
-    fitting = [r for r in cands if not r.grades or grade in r.grades]
-    rule = rng.choice(fitting or cands)
-    spec: str | None = None
-    band = rule.band
-    rebar = bool(rule.grades) or bool(rule.spec_adjust)
-    if band.spec_min is not None and band.spec_min == band.spec_max:
-        spec = format(band.spec_min.normalize(), "f")
-    elif not band.empty:
-        pool = [d for d in _ALL_D if band.contains(Decimal(d))]
-        pref = [d for d in pool if d in (_HPB_D if (grade or "").startswith("HPB") else _HRB_D)]
-        spec = str(rng.choice(pref or pool)) if pool else None
-    elif rebar:
-        spec = str(rng.choice(_HPB_D if (grade or "").startswith("HPB") else _HRB_D))
-    design = None
-    if rule.method == "deviation_rate":
-        design = next((rng.choice(v) for k, v in _DESIGNS if k in item), 200)
-    return grade, spec, design
-
-
-def _places(x: float) -> int:
-    ax = abs(x)
-    return 0 if ax >= 100 else (1 if ax >= 5 else 2)
-
-
-def _above(limit: float, lo: float, hi: float, places: int, rng: random.Random) -> float:
-    step = 10 ** -places
-    x = round(limit + abs(limit) * rng.uniform(lo, hi), places)
-    while x <= limit:
-        x = round(x + step, places)
-    return x
-
-
-def _below(limit: float, lo: float, hi: float, places: int, rng: random.Random) -> float:
-    step = 10 ** -places
-    x = round(limit - abs(limit) * rng.uniform(lo, hi), places)
-    while x >= limit:
-        x = round(x - step, places)
-    return x
-
-
-def _values_for(rule, grade: str | None, spec: str | None, design: Any, target: str,
-                rng: random.Random) -> list[str]:
-    """Measured values (as text) for ``rule`` aimed at ``target`` (judge() decides in the end)."""
-    m = rule.method
-    if m in ("min_each", "max_each", "range_each"):
-        return _limit_values(rule, grade, spec, design, target, rng)
-    if m == "deviation_rate":
-        return _deviation_values(rule, grade, spec, design, target, rng)
-    if m == "rebound":
-        return _rebound_values(rule, grade, spec, design, target, rng)
-    if m == "mean_min_ratio":
-        return _mortar_values(rule, grade, spec, design, target, rng)
-    raise RuntimeError(f"no value generator for method {m}")
-
-
-def _limit_values(rule, grade: str | None, spec: str | None, design: Any, target: str, rng: random.Random) -> list[str]:
-    """Every value within a minimum and/or maximum (one planted outside for 不合格)."""
-    m = rule.method
-    n = rng.choice((2, 2, 3))
-    if m == "min_each":
-        lo = float(rule.limit("min", grade))
-        if rule.spec_adjust and spec is not None:
-            for band, delta in rule.spec_adjust:
-                if band.contains(Decimal(spec)):
-                    lo += float(delta)
-                    break
-        p = _places(lo)
-        spread = (0.04, 0.18) if p == 0 else ((0.08, 0.55) if p == 1 else (0.02, 0.12))
-        vals = [_above(lo, *spread, p, rng) for _ in range(n)]
-        if target == "不合格":
-            vals[rng.randrange(n)] = _below(lo, 0.01, 0.06, p, rng)
-    elif m == "max_each":
-        hi = float(rule.limit("max", grade))
-        p = 2 if hi < 20 else _places(hi)
-        vals = [_below(hi, 0.02, 0.15, p, rng) for _ in range(n)]
-        if target == "不合格":
-            vals[rng.randrange(n)] = _above(hi, 0.02, 0.08, p, rng)
-    else:
-        lo, hi = float(rule.limit("min", grade)), float(rule.limit("max", grade))
-        n = rng.choice((1, 2))
-        vals = [round(rng.uniform(lo * 0.8, hi * 0.35), 1) for _ in range(n)]
-        if target == "不合格":
-            vals[rng.randrange(n)] = round(lo - rng.uniform(0.2, 1.5), 1)
-        p = 1
-    return [_fmt(v, p) for v in vals]
-
-
-def _deviation_values(rule, grade: str | None, spec: str | None, design: Any, target: str, rng: random.Random) -> list[str]:
-    """Deviations from the design value whose share within the allowed band gives the target (the rule's pass and recheck rates and cap factor)."""
-    lim = {k: rule.limit(k) for k in ("dev_min", "dev_max", "pass_rate", "recheck_rate", "cap_factor")}
-    dmin, dmax = int(math.ceil(lim["dev_min"])), int(math.floor(lim["dev_max"]))
-    cap = lim["cap_factor"]
-
-    def band_ok(n: int, k: int) -> bool:
-        n_pass = n - k
-        if target == "合格":
-            return n_pass >= lim["pass_rate"] * n
-        if target == "需复检":
-            return lim["recheck_rate"] * n <= n_pass < lim["pass_rate"] * n
-        return n_pass < lim["recheck_rate"] * n
-
-    beyond_cap = target == "不合格" and cap is not None and rng.random() < 0.3
-    options = [(n, k) for n in range(10, 17) for k in range(0, n + 1) if band_ok(n, k)]
-    if beyond_cap:
-        options = [(n, 1) for n in range(10, 17)]
-    elif target == "合格":
-        clean = [o for o in options if o[1] == 0]
-        options = clean if rng.random() < 0.7 else [o for o in options if o[1] > 0] or clean
-    else:
-        options = [o for o in options if o[1] <= o[0] // 2] or options
-    n, k = rng.choice(options)
-    mid = (dmin + dmax) / 2
-    devs = [max(dmin, min(dmax, round(rng.gauss(mid - 1, (dmax - dmin) / 6)))) for _ in range(n - k)]
-    for _ in range(k):
-        if cap is not None:
-            hi_lim, lo_lim = int(math.floor(lim["dev_max"] * cap)), int(math.ceil(lim["dev_min"] * cap))
-            if beyond_cap:
-                dev = rng.choice((hi_lim + rng.randint(1, 4), lo_lim - rng.randint(1, 4)))
-            else:
-                dev = rng.choice((rng.randint(dmax + 1, hi_lim), rng.randint(lo_lim, dmin - 1)))
-        else:
-            dev = rng.choice((rng.randint(dmax + 1, dmax + 8), rng.randint(dmin - 8, dmin - 1)))
-        devs.insert(rng.randrange(len(devs) + 1), dev)
-    return [str(int(design) + d) for d in devs]
-
-
-def _rebound_values(rule, grade: str | None, spec: str | None, design: Any, target: str, rng: random.Random) -> list[str]:
-    """Rebound-method strengths whose characteristic value lands on the target side of the grade."""
-    fk = float(Decimal(grade[len(rule.grade_prefix):]))
-    k = float(rule.limit("k"))
-    n = max(10, int(rule.limit("min_areas")))
-    for _ in range(50):
-        s = rng.uniform(1.2, 3.5)
-        goal = fk + rng.uniform(1.0, 8.0) if target != "不合格" else fk - rng.uniform(1.0, 6.0)
-        z = [rng.gauss(0, 1) for _ in range(n)]
-        zm, zs = statistics.mean(z), statistics.stdev(z)
-        vals = [round(goal + k * s + s * (x - zm) / zs, 1) for x in z]
-        ds = [Decimal(_fmt(v, 1)) for v in vals]
-        fcu_e = statistics.mean(ds) - Decimal(repr(k)) * statistics.stdev(ds)
-        ok = fcu_e >= Decimal(repr(fk))
-        if min(vals) > float(rule.limit("floor")) + 1 and abs(float(fcu_e) - fk) > 0.3 and ok == (target != "不合格"):
-            return [_fmt(v, 1) for v in vals]
-    raise RuntimeError(f"cannot generate rebound values for {grade} {target}")
-
-
-def _mortar_values(rule, grade: str | None, spec: str | None, design: Any, target: str, rng: random.Random) -> list[str]:
-    """Mortar cube strengths judged by mean and minimum ratio to the grade."""
-    d = float(Decimal(grade[len(rule.grade_prefix):]))
-    mean_r, min_r = float(rule.limit("mean_ratio")), float(rule.limit("min_ratio"))
-    n = rng.randint(3, 6)
-    for _ in range(50):
-        if target != "不合格":
-            vals = [round(d * rng.uniform(mean_r + 0.05, mean_r + 0.4), 1) for _ in range(n)]
-        elif rng.random() < 0.5:
-            vals = [round(d * rng.uniform(min_r + 0.03, mean_r - 0.04), 1) for _ in range(n)]
-        else:
-            vals = [round(d * rng.uniform(mean_r + 0.05, mean_r + 0.3), 1) for _ in range(n)]
-            vals[rng.randrange(n)] = round(d * rng.uniform(min_r - 0.15, min_r - 0.03), 1)
-        mean = statistics.mean(vals)
-        ok = mean >= mean_r * d + 0.05 and min(vals) >= min_r * d + 0.05
-        bad = mean < mean_r * d - 0.05 or min(vals) < min_r * d - 0.05
-        if (target != "不合格" and ok) or (target == "不合格" and bad):
-            return [_fmt(v, 1) for v in vals]
-    raise RuntimeError(f"cannot generate mortar values for {grade} {target}")
-
-
 # ----------------------------------------------------------------- the model of one return
 @dataclass
 class CityReturn:
     """One filled return, as the generator built it (rows are dicts by contract column key).
 
     Keys starting with ``_`` are the generator's own notes and are not written:
-    ``_expect`` = [(finding code, column key)], ``_judgment`` = judge() result (spot checks).
+    ``_expect`` = [(finding code, column key)]; spot checks: ``_verdict`` = the verdict the row was built
+    for (never asked of the judge), ``_rule`` = the catalog rule id it was built by, ``_message`` = why.
     """
     city: City
     info: dict[str, Any]
@@ -644,13 +432,13 @@ class _ActivityRows:
     def exposure(self, spots: list[dict[str, Any]]) -> list[dict[str, Any]]:
         rng = self.rng
         out = []
-        failing = [r for r in spots if r.get("_judgment") == "不合格"]
+        failing = [r for r in spots if r.get("_verdict") == "不合格"]
         for i in range(self.rows("exposure")):
             src = failing[i] if i < len(failing) else None
             p = src or rng.choice(self.projects)
             problem, standard, clause = rng.choice(_EXPOSURES)
             if src:
-                rule = next((r for r in self.rules if r.id == src.get("_rule")), None)
+                rule = self.rule(src.get("_rule"))
                 if rule is not None:
                     standard = _STANDARD_TITLES.get(rule.standard, "") + rule.standard
                     clause = rule.clause
@@ -746,19 +534,21 @@ class _SpotRows:
 
     def spotcheck(self, trace: dict[str, Any] | None = None, trace_role: str | None = None) -> list[dict[str, Any]]:
         rng = self.rng
-        n = max(self.rows("spotcheck"), len(self.items))
-        seq = list(self.items)
+        # items with a confirmed rule on the campaign's first day (a successor edition whose limits are
+        # not confirmed gives 需人工判定: such items are not generated)
+        items = [i for i in self.items if self.can(i, "合格")]
+        n = max(self.rows("spotcheck"), len(items))
+        seq = list(items)
         rng.shuffle(seq)
-        seq += [rng.choice(self.items) for _ in range(n - len(seq))]
+        seq += [rng.choice(items) for _ in range(n - len(seq))]
         # a few per cent non-conforming; some 需复检 where the rule has a re-sampling band
         n_fail = max(1, round(n * rng.uniform(0.02, 0.07)))
         fails = set(rng.sample(range(n), n_fail))
         targets = []
         for i, item in enumerate(seq):
-            rule = next(r for r in self.rules if r.item == item)
-            if i in fails:
+            if i in fails and self.can(item, "不合格"):
                 targets.append("不合格")
-            elif rule.method == "deviation_rate" and rng.random() < 0.06:
+            elif self.can(item, "需复检") and rng.random() < 0.06:
                 targets.append("需复检")
             else:
                 targets.append("合格")
@@ -786,21 +576,14 @@ class _SpotRows:
         return out
 
     def spot_row(self, item: str, target: str, case: tuple | None = None) -> dict[str, Any]:
+        """A row of ``item`` aimed at ``target``: the generator's verdict, values built for it from the
+        catalog's limits (addin.demo.spotcheck; the judge is never asked)."""
         rng = self.rng
-        for _ in range(30):
-            grade, spec, design = case or _choose_case(self.rules, item, rng)
-            rule = _rule_for(self.rules, item, judge_mod.normalize_grade(grade),
-                             Decimal(spec) if spec else None)
-            if rule is None:
-                continue
-            vals = _values_for(rule, judge_mod.normalize_grade(grade), spec, design, target, rng)
-            sep = rng.choice(("、", "、", "、", "，", ", "))
-            row = {"category": "建筑材料" if _is_material(item) else "实体质量", "item": item,
-                   "grade": grade, "spec": spec, "design": design, "measured": sep.join(vals), "_target": target}
-            res = self.judge_row(row)
-            if res in VERDICTS:
-                return row
-        raise RuntimeError(f"cannot generate a judgeable row for {item}")
+        plan = plan_row(self.rules, item, target, self.campaign.activity_start, self.value_rng, case)
+        sep = rng.choice(("、", "、", "、", "，", ", "))
+        return {"category": "建筑材料" if is_material(item) else "实体质量", "item": item,
+                "grade": plan.grade, "spec": plan.spec, "design": plan.design, "measured": sep.join(plan.values),
+                "_verdict": plan.verdict, "_rule": plan.rule.id, "_message": plan.detail}
 
     def trace_row(self, trace: dict[str, Any], role: str) -> dict[str, Any]:
         target = "不合格" if role == "source" else "合格"
@@ -814,18 +597,16 @@ class _SpotRows:
             row["batch_selfcheck"] = f"接{trace['source_city']}通报，同批次钢筋已暂停使用并送检"
         return row
 
-    def judge_row(self, row: dict[str, Any]) -> str:
-        j = judge_mod.judge(row["item"], clean_text(row.get("grade")), row["measured"],
-                            spec=row.get("spec"), design=row.get("design"))
-        row["_judgment"] = j.result
-        row["_message"] = j.message
-        row["_rule"] = j.rule_id
-        return j.result
+    def can(self, item: str, target: str) -> bool:
+        return can_target(self.rules, item, self.campaign.activity_start, target)
+
+    def rule(self, rule_id: str | None):
+        return next((r for r in self.rules if r.id == rule_id), None)
 
     def finish_spot(self, r: dict[str, Any]) -> None:
-        """Stated verdict = judge(); materials get maker and batch; non-conforming rows a notice."""
+        """Stated verdict = the row's target; materials get maker and batch; non-conforming rows a notice."""
         rng = self.rng
-        result = self.judge_row(r)
+        result = r["_verdict"]
         r["stated"] = result
         if r["category"] == "建筑材料" and not r.get("manufacturer"):
             day = r["date"]
@@ -862,6 +643,12 @@ class _SpotRows:
             r["remark"] = "已责令返工处理"
 
 
+@functools.lru_cache(maxsize=1)
+def _catalog():
+    """The packaged rule catalog as data (read by addin.demo.spotcheck, not by the judge)."""
+    return load_rules()
+
+
 class _CityGen(_ActivityRows, _SpotRows):
     """One city's return: the shared sources (dates, people, firms, projects) and 基本信息; the rows
     of each activity come from the mixins above."""
@@ -872,12 +659,14 @@ class _CityGen(_ActivityRows, _SpotRows):
         self.seed = seed
         self.sizes = sizes
         self.rng = random.Random(f"demo:{seed}:{campaign.id}:{city.code}{variant}")
+        # measured values have their own stream: how they are constructed does not move other rows
+        self.value_rng = random.Random(f"demo-values:{seed}:{campaign.id}:{city.code}{variant}")
         self.short = _short(city)
         self.abbr = self.short[0]
         self.districts = _districts(city)
         self.area = _PHONE_AREA.get(city.code, "0" + city.code[:3])
-        self.rules = judge_mod.catalog()
-        self.items = judge_mod.items()
+        self.rules = _catalog()
+        self.items = rule_items(self.rules)
         self.used_people: set[str] = set()
         self.notice_seq = 0
         self.year = campaign.year
@@ -1158,7 +947,7 @@ class _Planter:
         def new_fail(item: str) -> dict[str, Any]:
             base = self.rng.choice(rows)
             r = gen.spot_row(item, "不合格")
-            if r["_judgment"] != "不合格":
+            if r["_verdict"] != "不合格":
                 raise RuntimeError(f"planted row for {item} did not fail")
             r.update({k: base[k] for k in ("project", "location", "builder", "builder_code", "contractor",
                                             "contractor_code", "supervisor", "supervisor_code", "date")})
@@ -1167,7 +956,8 @@ class _Planter:
             return r
 
         # stated 合格, computed 不合格, no notice: a mismatch and a missing notice
-        r = new_fail("钢筋最大力总延伸率" if "钢筋最大力总延伸率" in gen.items else gen.items[0])
+        failing = [i for i in gen.items if gen.can(i, "不合格")]   # items that can fail on the campaign's day
+        r = new_fail("钢筋最大力总延伸率" if "钢筋最大力总延伸率" in failing else failing[0])
         for k in ("notice_no", "notice_date", "deadline", "status", "case_filed", "remark", "batch_selfcheck"):
             r[k] = None
         r["stated"] = "合格"
@@ -1179,20 +969,20 @@ class _Planter:
                                    "contractor_code", "supervisor", "supervisor_code", "date")}
         r.update(category="建筑材料", item="钢筋机械连接接头抗拉强度", grade="HRB400E", spec="25",
                  measured="585、592、578", stated="合格", manufacturer="广西锐固连接件有限公司",
-                 batch=f"JT{r['date']:%y%m%d}-03", _judgment="无规则")
+                 batch=f"JT{r['date']:%y%m%d}-03", _verdict="无规则")
         self.expect(r, "not-in-choices", "item", "检测项目不在下拉列表（规则库）中")
         self.expect(r, "judgment-no-rule", "item", "规则库中没有该检测项目的判定规则")
         self.insert("spotcheck", r, after=base)
         # stated and computed 不合格, no notice number
-        r = new_fail(self.rng.choice([i for i in ("板保护层厚度", "砌筑砂浆强度", "电线导体电阻") if i in gen.items]
-                                     or gen.items))
+        r = new_fail(self.rng.choice([i for i in ("板保护层厚度", "砌筑砂浆强度", "电线导体电阻") if i in failing]
+                                     or failing))
         for k in ("notice_no", "notice_date", "deadline"):
             r[k] = None
         r["status"] = "未整改"
         self.expect(r, "nonconforming-without-notice", "notice_no", "不合格项未填整改通知书编号")
         # deadline before the notice date
         r = new_fail(self.rng.choice([i for i in ("梁保护层厚度", "钢筋重量偏差", "混凝土抗压强度（回弹）")
-                                      if i in gen.items] or gen.items))
+                                      if i in failing] or failing))
         r["deadline"] = r["notice_date"] - dt.timedelta(days=5)
         self.expect(r, "deadline-before-issue", "deadline", "整改期限早于通知下发日期")
 
@@ -1216,19 +1006,22 @@ def _messy(ret: CityReturn) -> None:
     gen: _CityGen = ret.gen
 
     def mpa_rule(r: dict[str, Any]) -> bool:
-        rule = _rule_for(gen.rules, r["item"], judge_mod.normalize_grade(r.get("grade")),
-                         Decimal(r["spec"]) if r.get("spec") else None)
+        rule = gen.rule(r.get("_rule"))
         return rule is not None and rule.method == "min_each" and rule.unit == "MPa"
 
     rows = ret.rows["spotcheck"]
-    mpa = [r for r in rows if r["_judgment"] == "合格" and not r.get("_expect") and mpa_rule(r)]
+    mpa = [r for r in rows if r["_verdict"] == "合格" and not r.get("_expect") and mpa_rule(r)]
     if len(mpa) >= 2:
         full, unit = mpa[0], mpa[1]
         full["measured"] = _fullwidth(full["measured"])                      # '６１７、６０５'
-        unit["measured"] = f"{max(parse_numbers(unit['measured']) or [0]):g}MPa"  # '460MPa'
+        top = max(parse_numbers(unit["measured"]) or [0])
+        unit["measured"] = f"{top:g}MPa"                                     # '460MPa'
+        # the one value left is one of the row's, each clear of the limit: the verdict stands
+        verdict, clear, _ = evaluate(gen.rule(unit["_rule"]), unit.get("grade"), unit.get("spec"),
+                                     unit.get("design"), [f"{top:g}"])
+        if (verdict, clear) != (unit["_verdict"], True):
+            raise RuntimeError("messy value changed the verdict")
         for r in (full, unit):
-            if gen.judge_row(r) != r["stated"]:
-                raise RuntimeError("messy value changed the judgment")
             ret.messy.append(("spotcheck", rows.index(r), "measured"))
     pub = [r for r in ret.rows["publicity"] if not r.get("_expect") and isinstance(r["date"], dt.date)]
     if pub:
@@ -1262,9 +1055,10 @@ STAT_DEFINITIONS = {
     "videos": "微视频作品表的行数",
     "quiz_participants": "知识竞赛表的行数（重复行也计入）",
     "spot_projects": "监督抽测中不同工程名称的个数", "spot_items": "监督抽测表的行数",
-    "spot_pass": "judge() 复核为合格的行数", "spot_fail": "judge() 复核为不合格的行数（即不合格项）",
-    "spot_recheck": "judge() 复核为需复检的行数",
-    "spot_unjudged": "judge() 无法判定（不是合格、不合格、需复检）的行数",
+    "spot_pass": "按规则库限值构造为合格的行数（复核应为合格）",
+    "spot_fail": "按规则库限值构造为不合格的行数（即不合格项，复核应为不合格）",
+    "spot_recheck": "按规则库限值构造为需复检的行数（复核应为需复检）",
+    "spot_unjudged": "复核无法判定（不是合格、不合格、需复检，如规则库外的检测项目）的行数",
     "spot_pass_rate": "spot_pass / (spot_pass + spot_fail)",
     "notices": "不同的整改通知书编号个数",
     "cases_filed": "“立案查处”为是的行中不同（工程名称, 施工单位）的个数",
@@ -1295,7 +1089,7 @@ def _num(v: Any) -> float:
 def _counts(ret: CityReturn, status: str, findings: list[dict[str, Any]]) -> dict[str, Any]:
     r = ret.rows
     spot = r["spotcheck"]
-    res = [s.get("_judgment") for s in spot]
+    res = [s.get("_verdict") for s in spot]
     npass, nfail, nre = res.count("合格"), res.count("不合格"), res.count("需复检")
     grades = [a.get("grade") for a in r["appraisal"]]
     sev = [CODES[f["code"]][0] for f in findings]
@@ -1373,6 +1167,9 @@ class DemoManifest:
     missing_photos: list[dict[str, Any]] = field(default_factory=list)
     figures: dict[str, Any] = field(default_factory=dict)   # province-wide figures the documents must print
     tracking: dict[str, Any] = field(default_factory=dict)   # the follow-up states the generator set (issue 18)
+    # every spot-check row of every file used: file, sheet, row (Excel), item, the verdict its values
+    # were built for (无规则 for the planted item outside the catalog) and the rule they were built by
+    spot_verdicts: list[dict[str, Any]] = field(default_factory=list)
 
     def used_files(self) -> dict[str, str]:
         """City name -> the file that should be used for it."""
@@ -1457,6 +1254,7 @@ def generate_demo(out_dir: str | Path, campaign: Campaign, seed: int = 2022) -> 
     photos_written: list[str] = []
     missing_photos: list[dict[str, Any]] = []
     trace_sites: list[dict[str, Any]] = []
+    spot_verdicts: list[dict[str, Any]] = []
     planted_cities: list[str] = []
     used_returns: list[CityReturn] = []
     track_expected: dict[str, dict[str, int]] = {}
@@ -1479,14 +1277,14 @@ def generate_demo(out_dir: str | Path, campaign: Campaign, seed: int = 2022) -> 
         status = "逾期报送" if fill > deadline else "已报送"
         counts[city.name] = _counts(ret, status, found)
         _record_outputs(out, contract, city, name, fill, ret, seed, messy_cells, photos_written, missing_photos,
-                        trace_sites)
+                        trace_sites, spot_verdicts)
 
     manifest = DemoManifest(
         out_dir=str(out), seed=seed, campaign_id=campaign.id, files=files,
         missing_city=cities[roles["missing"]].name, late_city=cities[roles["late"]].name,
         duplicate_city=cities[roles["duplicate"]].name, expected_findings=expected,
         expected_batch_findings=batch_expected, counts=counts, definitions=STAT_DEFINITIONS,
-        planted_cities=planted_cities, messy_cells=messy_cells,
+        planted_cities=planted_cities, messy_cells=messy_cells, spot_verdicts=spot_verdicts,
         batch_trace={"manufacturer": trace["manufacturer"], "batch": trace["batch"], "grade": trace["grade"],
                      "spec": trace["spec"], "source_city": trace["source_city"], "sites": trace_sites},
         photos=sorted(photos_written), missing_photos=missing_photos,
@@ -1572,7 +1370,8 @@ def _prepare_return(campaign: Campaign, city: City, seed: int, fill: dt.date, mi
 
 
 def _record_outputs(out: Path, contract, city: City, name: str, fill: dt.date, ret: CityReturn, seed: int,
-                    messy_cells: list, photos_written: list, missing_photos: list, trace_sites: list) -> None:
+                    messy_cells: list, photos_written: list, missing_photos: list, trace_sites: list,
+                    spot_verdicts: list) -> None:
     """What the manifest says about one written return: its messy cells, the photos written beside it
     (and the ones left out), the sites of the traced batch."""
     for sheet_key, idx, col in ret.messy:
@@ -1591,10 +1390,12 @@ def _record_outputs(out: Path, contract, city: City, name: str, fill: dt.date, r
                                        "cell": _cell(exp_sheet, "photos", idx), "photo": p})
     spot_sheet = contract.sheet("spotcheck")
     for idx, r in enumerate(ret.rows["spotcheck"]):
+        spot_verdicts.append({"file": name, "sheet": spot_sheet.title, "row": idx + 2, "item": r["item"],
+                              "verdict": r["_verdict"], "rule": r.get("_rule")})
         if r.get("_trace"):
             trace_sites.append({"city": city.name, "file": name, "project": r["project"],
                                 "cell": _cell(spot_sheet, "batch", idx), "item": r["item"],
-                                "judgment": r["_judgment"]})
+                                "judgment": r["_verdict"]})
 
 
 def _province_figures(campaign: Campaign, counts: dict[str, dict[str, Any]], used: list[CityReturn],
@@ -1706,7 +1507,7 @@ def _follow_up(ret: CityReturn, as_of: dt.date, filed: list[str], seed: int) -> 
     out: dict[str, int] = {}
     k = rng.randrange(len(_TRACK_CYCLE))
     for r in ret.rows["spotcheck"]:
-        if r.get("_judgment") != "不合格":
+        if r.get("_verdict") != "不合格":
             continue
         issued = r.get("notice_date")
         if not r.get("notice_no") or not isinstance(issued, dt.date):

@@ -375,3 +375,93 @@ def test_bench_returns_are_relabelled_copies(tmp_path, contract):
             if isinstance(v, str) else v  # noqa: E731
         assert data == {k: [[swap(v) for v in row] for row in rows] for k, rows in base.items()}
         assert validate_workbook(path, campaign) == []
+
+
+# -- the ground truth of the spot checks is the generator's own (addin/demo/spotcheck.py) --------------
+_JUDGE_NAMES = {"judge", "catalog", "items", "load_catalog", "normalize_grade", "campaign_rules"}
+
+
+def test_demo_package_never_asks_the_judge():
+    """By AST: no module of addin/demo imports addin.rules (judge, its catalog loader or helpers) or
+    anything that judges (checks, consolidate, excel UDFs), nor calls a name the judge exports or a
+    private helper of it; and importing the generator does not even load the judge."""
+    import ast
+    import subprocess
+
+    import addin.demo
+
+    folder = Path(addin.demo.__file__).parent
+    modules = sorted(folder.glob("*.py"))
+    assert {"generator.py", "spotcheck.py"} <= {m.name for m in modules}
+    banned = ("addin.rules", "addin.checks", "addin.consolidate", "addin.excel", "addin.udfs", "docgen")
+    for path in modules:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                mod = node.module or ""
+                assert not mod.startswith(banned), (path.name, mod)
+                assert not (mod == "addin" and {a.name for a in node.names} & {"rules", "checks", "consolidate"}), path.name
+            elif isinstance(node, ast.Import):
+                assert not [a.name for a in node.names if a.name.startswith(banned)], path.name
+            elif isinstance(node, ast.Call):
+                f = node.func
+                name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")
+                owner = getattr(f.value, "id", "") if isinstance(f, ast.Attribute) else ""
+                assert not (name == "judge" or "judge" in owner), (path.name, node.lineno, name)
+                assert name not in _JUDGE_NAMES - {"items"} or owner not in ("", "judge_mod"), (path.name, node.lineno)
+                assert not (name.startswith("_") and owner.startswith(("judge", "j"))), (path.name, node.lineno)
+    code = "import sys, addin.demo.generator; print(sorted(m for m in sys.modules if m.startswith('addin.rules')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]", out
+
+
+def test_demo_reads_the_same_catalog_as_the_judge():
+    """The demo's own TOML reader (data only) and the judge's loader see the same rules: ids, items,
+    methods, grades, spec bands, limits, editions' dates and what is unconfirmed."""
+    from decimal import Decimal
+
+    from addin.demo.spotcheck import load_rules
+    from addin.rules.judge import catalog
+
+    mine, theirs = load_rules(), catalog()
+    assert [r.id for r in mine] == [r.id for r in theirs]
+    for a, b in zip(mine, theirs):
+        assert (a.item, a.method, a.standard, a.clause, a.grade_prefix) == (b.item, b.method, b.standard, b.clause, b.grade_prefix)
+        assert a.grades == b.grades and (a.valid_from, a.valid_to) == (b.valid_from, b.valid_to), a.id
+        assert (a.unconfirmed, a.unconfirmed_results) == (b.unconfirmed, b.unconfirmed_results), a.id
+        band = lambda x: None if x is None else Decimal(x.numerator) / Decimal(x.denominator)  # noqa: E731
+        assert (band(a.band.lo), band(a.band.hi), band(a.band.over)) == (b.band.spec_min, b.band.spec_max, b.band.spec_over)
+        for key in b.limits:
+            for g in (b.grades or (None,)):
+                want = b.limit(key, g)
+                got = a.limit(key, g)
+                assert (None if got is None else Decimal(got.numerator) / Decimal(got.denominator)) == want, (a.id, key, g)
+
+
+def test_demo_evaluator_on_worked_examples():
+    """The demo's second implementation, on numbers worked by hand from the standards."""
+    from addin.demo.spotcheck import evaluate, load_rules
+
+    rules = {r.id: r for r in load_rules()}
+    rel = rules["rebar.rel.hrb"]
+    assert evaluate(rel, "HRB400E", "20", None, ["435", "442"])[:2] == ("合格", True)
+    assert evaluate(rel, "HRB400E", "20", None, ["435", "392"])[:2] == ("不合格", True)
+    assert evaluate(rel, "HRB400E", "20", None, ["435", "400"])[:2] == ("合格", False)   # on the limit: not clear
+    elong = rules["rebar.a.hrb"]     # 表6 注: d 28～40 mm, A − 1 %
+    assert evaluate(elong, "HRB400", "32", None, ["15.5"])[0] == "合格"
+    assert evaluate(elong, "HRB400", "25", None, ["15.5"])[0] == "不合格"
+    beam = rules["gb50204.cover.beam"]   # −7～+10 mm, 90 % / 80 %, cap 1.5×
+    ok9 = ["25"] * 9 + ["37"]            # 9 of 10 within: exactly 90 %, 合格 but on the limit
+    assert evaluate(beam, None, None, 25, ok9)[:2] == ("合格", False)
+    assert evaluate(beam, None, None, 25, ["25"] * 8 + ["37", "37"])[0] == "需复检"
+    assert evaluate(beam, None, None, 25, ["25"] * 9 + ["41"])[0] == "不合格"    # +16 > 15 = 1.5 × 10
+    mortar = rules["gb50203.mortar"]     # mean >= 1.10 × 7.5 = 8.25, min >= 0.85 × 7.5 = 6.375
+    assert evaluate(mortar, "M7.5", None, None, ["8.6", "8.4", "8.8"])[:2] == ("合格", True)
+    assert evaluate(mortar, "M7.5", None, None, ["9.6", "9.4", "6.2"])[0] == "不合格"
+    # JGJ/T 23: 10 areas 30.0 … 34.5 (step 0.5): m = 32.25 -> 32.2 (half to even), s = 1.5138 -> 1.51,
+    # fcu,e = 32.2 − 1.645 × 1.51 = 29.716
+    vals = [f"{30 + 0.5 * i:.1f}" for i in range(10)]
+    verdict, clear, detail = evaluate(rules["jgj23.rebound"], "C30", None, None, vals)
+    assert (verdict, clear) == ("不合格", False) and "29.72" in detail   # 0.28 MPa under C30: too close
+    assert evaluate(rules["jgj23.rebound"], "C35", None, None, vals)[:2] == ("不合格", True)
+    assert evaluate(rules["jgj23.rebound"], "C25", None, None, vals)[:2] == ("合格", True)

@@ -92,3 +92,22 @@ def test_returns_saved_by_a_real_client_give_the_same_findings(demo_manifest, de
         original = {(f.code, f.sheet, f.cell) for f in validate_workbook(demo_dir / name, campaign)}
         resaved = {(f.code, f.sheet, f.cell) for f in validate_workbook(out / name, campaign)}
         assert resaved == original and original, name
+
+
+def test_pipeline_judgment_equals_the_generators_intended_verdict_on_every_row(demo_manifest, consolidated):
+    """The generator picks each spot-check row's verdict first and builds the values for it from the
+    catalog's limits, never asking the judge (tests/test_demo.py checks that by AST); the judgment
+    the pipeline computes (qm check / consolidate, the judge with the campaign's date) must be the
+    same on every row of every file used — row by row, not only in the counts."""
+    spot = consolidated.frames["spotcheck"]
+    got = {(f, int(r)): j for f, r, j in zip(spot["source_file"], spot["source_row"], spot["judgment"])}
+    want = {(v["file"], v["row"]): v for v in demo_manifest.spot_verdicts}
+    assert set(got) == set(want)
+    wrong = [(k, want[k]["item"], want[k]["rule"], want[k]["verdict"], got[k]) for k in sorted(want)
+             if got[k] != want[k]["verdict"]]
+    assert wrong == []
+    verdicts = [v["verdict"] for v in want.values()]
+    # the realistic mix: mostly 合格, some 不合格, a few 需复检, the planted item outside the catalog
+    assert len(verdicts) > 500 and verdicts.count("无规则") == 1
+    assert 0.85 < verdicts.count("合格") / len(verdicts) < 0.97
+    assert 10 <= verdicts.count("不合格") <= 0.08 * len(verdicts) and 3 <= verdicts.count("需复检") <= 40
