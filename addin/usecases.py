@@ -347,6 +347,20 @@ def is_blank_return(path: str | Path) -> bool:
     return not typed
 
 
+def is_blank_scoring(path: str | Path) -> bool:
+    """Whether the scoring workbook at ``path`` is still as `qm template --scoring` wrote it (no
+    judge, no score, no quiz score typed), so it may be written again; the judges' filled
+    workbook is never replaced by a blank one (issue 17 class 1)."""
+    from addin.contest.workbook import read_scoring_workbook
+
+    try:
+        book = read_scoring_workbook(path)
+    except Exception:           # unreadable: not ours to replace either
+        return False
+    typed = any(p.online is not None or p.offline is not None for p in book.participants)
+    return not (book.judges or book.scores or typed)
+
+
 def previous_demo_file(path: str | Path) -> bool:
     """Whether ``path`` was written by an earlier `qm demo` into its folder (named in the folder's
     demo manifest); `qm demo` replaces only those, never a real return."""

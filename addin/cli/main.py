@@ -72,9 +72,14 @@ def cmd_template(args) -> int:
         print(f"已生成知识竞赛题库：{path}")
         return 0
     if args.scoring:
-        as_file = out.suffix.lower() == ".xlsx"
+        from addin.contest.workbook import scoring_filename
+        from addin.usecases import is_blank_scoring
+
+        as_file = out.suffix.lower() == ".xlsx"      # a filled scoring workbook is never replaced by a blank one
+        target = out if as_file else out / scoring_filename(camp)
         guard([args.source] if args.source else [],
-              [Output(out, "评分工作簿", (".xlsx",), kind="评分工作簿") if as_file else Output(out, "输出目录", folder=True)])
+              [None if as_file else Output(out, "输出目录", folder=True),
+               Output(target, "评分工作簿", (".xlsx",), kind="评分工作簿", replaceable=is_blank_scoring)])
     else:
         from addin.usecases import is_blank_return
 

@@ -141,7 +141,9 @@ def _friendly(exc: Exception) -> str:
     if isinstance(exc, PermissionError):
         return f"文件被占用或没有写入权限（{exc.filename}），请关闭已打开的同名文件后重试"
     if isinstance(exc, OSError):
-        return f"文件操作失败：{exc.strerror or exc}（{exc.filename or ''}）"
+        from addin.infra.paths import oserror_cause
+
+        return f"文件操作失败：{oserror_cause(exc)}（{exc.filename or ''}）"
     return f"出现意外错误（{type(exc).__name__}：{str(exc).strip()}），请将此信息反馈给技术支持"
 
 

@@ -127,7 +127,8 @@ class Output:
     folder: bool = False
     kind: str | None = None                 # our marker's kind for a workbook we write (addin.infra.marker)
     files: tuple[Path, ...] = ()            # a folder output: the files it will write (checked like outputs)
-    replaceable: Callable[[Path], bool] | None = None   # may this existing return among ``files`` be replaced?
+    replaceable: Callable[[Path], bool] | None = None   # may this existing return (or our own output of
+                                                        # ``kind``, e.g. a scoring workbook) be replaced?
 
 
 def _key(p: Path) -> Path:
@@ -263,6 +264,9 @@ def _check_replaceable(p: Path, where: str, out: Output) -> None:
     if theirs is not None:
         if out.kind is not None and theirs != out.kind:
             raise QmError(f"{where}已存在且是本程序生成的{theirs}，不能用{out.what}覆盖；请换一个文件名", file=p)
+        if out.kind is not None and out.replaceable and not out.replaceable(p):
+            raise QmError(f"{where}已存在且已经填写（评委或参赛成绩），重新生成会丢掉已填的内容；"
+                          "请换一个文件名，或先把已填的文件移走", file=p)
         return
     if _is_return(p) and not (out.replaceable and out.replaceable(p)):
         raise QmError(f"{where}已存在且是一份填报表，写入会覆盖它；请换一个文件名或输出目录", file=p)

@@ -304,3 +304,27 @@ def test_full_disk_while_annotating_leaves_no_copy(capsys, demo_manifest, tiny_d
     assert r.returncode == 2 and "磁盘空间不足" in r.stderr and "标注" in r.stderr
     assert "Traceback" not in r.stderr + r.stdout and "Exception ignored" not in r.stderr
     assert not [p for p in tiny_disk.rglob("*") if p.is_file()]
+
+
+def test_a_filled_scoring_workbook_is_never_replaced_by_a_blank_one(tmp_path, capsys):
+    """Class 1: `qm template --scoring` may write its blank workbook again, but never over one in
+    which a judge or a quiz score has been typed (the same kind of output, yet the judges' work)."""
+    from openpyxl import load_workbook
+
+    from addin.contest.workbook import JUDGES, scoring_filename
+    from addin.campaign.settings import load_campaign
+
+    book = tmp_path / "评分.xlsx"
+    assert run(capsys, "template", "--scoring", "-o", str(book))[0] == 0
+    assert run(capsys, "template", "--scoring", "-o", str(book))[0] == 0       # blank: written again
+    wb = load_workbook(book)
+    wb[JUDGES]["A2"] = "张评委"
+    wb.save(book)
+    folder = tmp_path / "下发"
+    folder.mkdir()
+    shutil.copy2(book, folder / scoring_filename(load_campaign()))
+    before = tree_hashes(tmp_path)
+    for target in (book, folder):
+        code, out, err = run(capsys, "template", "--scoring", "-o", str(target))
+        assert code == 2 and "已经填写" in err and "评分" in err and "Traceback" not in out + err
+    assert tree_hashes(tmp_path) == before
