@@ -86,14 +86,6 @@ class ConsolidationRun:
         return lines
 
 
-def collect_returns(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> tuple[list[Path], list[str]]:
-    """The returned workbooks under ``paths`` (files and folders, recursively), without the
-    paths in ``exclude`` (our own outputs); and the Chinese lines for paths that do not exist."""
-    files, problems = collect_files(paths)
-    skip = {Path(p).resolve() for p in exclude}
-    return [f for f in files if f.resolve() not in skip], problems
-
-
 def consolidate_returns(paths: Iterable[str | Path], campaign: Campaign, output: str | Path, *,
                         jobs: int | None = None, progress: Progress = None,
                         timeout: float | None = DEFAULT_FILE_TIMEOUT, memory_mb: int | None = DEFAULT_WORKER_MB,
