@@ -196,6 +196,33 @@ def _check_types(data: dict, where: str) -> None:
         raise SettingsError(f"活动设置文件 {where}：cities 应为城市列表（每个城市一段 [[cities]]，含 name 和 code）")
 
 
+# The keys the program reads, per table; a key outside them would silently do nothing (a misspelt
+# ``[rewards] random_mx`` keeps the default), so it is refused by name. Tables whose keys are read by
+# the typed rules ([contest], [knowledge], [fonts]) are checked there.
+_KNOWN_KEYS: dict[str, frozenset[str]] = {
+    "": frozenset(_REQUIRED + _TEXT_KEYS + _TABLE_KEYS + ("notice_date", "rules")),
+    "rewards": frozenset(("random_min", "random_max", "currency", "extra_by_level")),
+    "report": frozenset(("recipient", "issuer", "doc_number", "region_word")),
+    "contact": frozenset(("department", "name", "phone")),
+    "notices": frozenset(("cities", "rectification_days")),
+}
+
+
+def _check_known_keys(data: dict, where: str) -> None:
+    import difflib
+
+    for table, known in _KNOWN_KEYS.items():
+        values = data if not table else data.get(table, {})
+        unknown = sorted(k for k in values if k not in known) if isinstance(values, dict) else []
+        if unknown:
+            key = unknown[0]
+            near = difflib.get_close_matches(key, sorted(known), n=1)
+            label = f"[{table}] " if table else ""
+            raise SettingsError(f"活动设置文件 {where}：不认识的设置项 {label}{'、'.join(unknown)}"
+                                + (f"（是否应为 {near[0]}？）" if near else "")
+                                + "；拼错的设置项不会生效，请改正或删除")
+
+
 def parse_campaign(text: str, where: str = "<内置>") -> Campaign:
     try:
         data = tomllib.loads(text)
@@ -205,6 +232,7 @@ def parse_campaign(text: str, where: str = "<内置>") -> Campaign:
     if missing:
         raise SettingsError(f"活动设置文件 {where} 缺少必填项：{'、'.join(missing)}")
     _check_types(data, where)
+    _check_known_keys(data, where)
     cities = []
     for i, c in enumerate(data["cities"], 1):
         if not c.get("name") or not str(c.get("code", "")).isdigit() or len(str(c["code"])) != 6:

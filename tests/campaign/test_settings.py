@@ -72,3 +72,23 @@ def test_bad_settings_file_has_a_chinese_message(tmp_path, text, needle, capsys)
         load_campaign(f)
     assert main(["--campaign", str(f), "template", "--all", "-o", str(tmp_path / "o")]) == 2
     assert "bad.toml" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("edit, words", [
+    (lambda t: "yeer = 2022\n" + t, "不认识的设置项 yeer（是否应为 year？）"),
+    (lambda t: t.replace("random_max", "random_mx"), "[rewards] random_mx（是否应为 random_max？）"),
+    (lambda t: t.replace("[report]", '[report]\nrecipent = "某司"'), "[report] recipent（是否应为 recipient？）"),
+    (lambda t: t.replace("[contact]", '[contact]\nfax = "0771-1"'), "[contact] fax"),
+])
+def test_a_misspelt_setting_is_refused_by_name(tmp_path, edit, words):
+    """A key the program does not read would silently do nothing (the default stays): refused, named."""
+    from importlib import resources
+
+    from addin.campaign.settings import SettingsError, load_campaign
+
+    text = resources.files("addin.campaign").joinpath("data", "campaign_gx2022.toml").read_text("utf-8")
+    path = tmp_path / "活动.toml"
+    path.write_text(edit(text), "utf-8")
+    with pytest.raises(SettingsError) as err:
+        load_campaign(path)
+    assert words in err.value.message and "活动.toml" in err.value.message
