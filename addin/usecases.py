@@ -340,17 +340,17 @@ def is_blank_return(path: str | Path) -> bool:
 
 
 def is_blank_scoring(path: str | Path) -> bool:
-    """Whether the scoring workbook at ``path`` is still as `qm template --scoring` wrote it (no
-    judge, no score, no quiz score typed), so it may be written again; the judges' filled
-    workbook is never replaced by a blank one (issue 17 class 1)."""
+    """Whether the scoring workbook at ``path`` holds no judges' work yet (no judge listed, no score
+    row), so `qm template --scoring` may write it again; the judges' filled workbook is never
+    replaced by a blank one (issue 17 class 1). Quiz scores do not count: they come from the source
+    summary or from `qm quiz mark`, and are written again from there."""
     from addin.contest.workbook import read_scoring_workbook
 
     try:
         book = read_scoring_workbook(path)
     except Exception:           # unreadable: not ours to replace either
         return False
-    typed = any(p.online is not None or p.offline is not None for p in book.participants)
-    return not (book.judges or book.scores or typed)
+    return not (book.judges or book.scores)
 
 
 def previous_demo_file(path: str | Path) -> bool:

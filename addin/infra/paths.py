@@ -265,7 +265,7 @@ def _check_replaceable(p: Path, where: str, out: Output) -> None:
         if out.kind is not None and theirs != out.kind:
             raise QmError(f"{where}已存在且是本程序生成的{theirs}，不能用{out.what}覆盖；请换一个文件名", file=p)
         if out.kind is not None and out.replaceable and not out.replaceable(p):
-            raise QmError(f"{where}已存在且已经填写（评委或参赛成绩），重新生成会丢掉已填的内容；"
+            raise QmError(f"{where}已存在且评委已经填写（评委名单或评分），重新生成会丢掉已填的内容；"
                           "请换一个文件名，或先把已填的文件移走", file=p)
         return
     if _is_return(p) and not (out.replaceable and out.replaceable(p)):

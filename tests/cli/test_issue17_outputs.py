@@ -307,8 +307,9 @@ def test_full_disk_while_annotating_leaves_no_copy(capsys, demo_manifest, tiny_d
 
 
 def test_a_filled_scoring_workbook_is_never_replaced_by_a_blank_one(tmp_path, capsys):
-    """Class 1: `qm template --scoring` may write its blank workbook again, but never over one in
-    which a judge or a quiz score has been typed (the same kind of output, yet the judges' work)."""
+    """Class 1: `qm template --scoring` may write its blank workbook again (also one carrying the
+    source's entries and quiz scores), but never over one in which the judges have typed (the same
+    kind of output, yet the judges' work)."""
     from openpyxl import load_workbook
 
     from addin.contest.workbook import JUDGES, scoring_filename
@@ -326,5 +327,5 @@ def test_a_filled_scoring_workbook_is_never_replaced_by_a_blank_one(tmp_path, ca
     before = tree_hashes(tmp_path)
     for target in (book, folder):
         code, out, err = run(capsys, "template", "--scoring", "-o", str(target))
-        assert code == 2 and "已经填写" in err and "评分" in err and "Traceback" not in out + err
+        assert code == 2 and "评委已经填写" in err and "评分" in err and "Traceback" not in out + err
     assert tree_hashes(tmp_path) == before
