@@ -22,11 +22,9 @@ from pathlib import Path
 
 from addin.campaign.contest import MULTIPLE, QUESTION_TYPES, SINGLE, TRUE_FALSE, PaperRules
 from addin.campaign.settings import Campaign
-from addin.contest.quizbank import LETTERS, Question, QuizError, QuizFinding
+from addin.contest.quizbank import LETTERS, Question, QuizError, QuizFinding, save_quiz_workbook
 from addin.core.exact import short
 from addin.core.normalize import clean_text
-from addin.infra.atomic import atomic_path
-from addin.infra.marker import mark_openpyxl
 
 __all__ = ["PaperItem", "Variant", "Paper", "draw_paper", "write_paper_files", "write_answer_sheet", "write_key",
            "read_key", "Key", "KeyItem", "KEY_NAME", "SHEET_NAME", "ANSWER_SHEET", "ANSWER_COLUMNS",
@@ -270,17 +268,9 @@ def write_key(paper: Paper, path: str | Path) -> Path:
         for row in ws.iter_rows(min_row=2):
             row[10].alignment = Alignment(wrap_text=True, vertical="top")
         ws.freeze_panes = "A2"
-    meta = wb.create_sheet(META)
-    for r, (k, val) in enumerate((("template_id", KEY_TEMPLATE_ID), ("paper_id", paper.id), ("seed", paper.seed),
-                                  ("variants", "".join(v.name for v in paper.variants))), 1):
-        meta.cell(r, 1, k)
-        meta.cell(r, 2, val)
-    meta.sheet_state = "veryHidden"
-    mark_openpyxl(wb, "知识竞赛答案")          # never read as a city's return (addin.infra.marker)
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
-    return path
+    return save_quiz_workbook(wb, path, "知识竞赛答案", META,
+                              (("template_id", KEY_TEMPLATE_ID), ("paper_id", paper.id), ("seed", paper.seed),
+                               ("variants", "".join(v.name for v in paper.variants))))
 
 
 def read_key(where: str | Path) -> Key:
@@ -346,22 +336,12 @@ def write_answer_sheet(paper: Paper, path: str | Path, campaign: Campaign,
     _answer_rows(ws, paper, participants, last, answer_lists)
     _answer_checks(ws, paper, campaign, last, answer_lists)
     _answer_guide(guide, paper)
-    meta = wb.create_sheet(META)
-    for r, (k, val) in enumerate((("template_id", ANSWER_TEMPLATE_ID), ("paper_id", paper.id),
-                                  ("questions", len(paper.variants[0].items))), 1):
-        meta.cell(r, 1, k)
-        meta.cell(r, 2, val)
-    meta.sheet_state = "veryHidden"
     wb.active = 1
-    fixed = dt.datetime.combine(campaign.activity_start, dt.time(9, 0))
-    wb.properties.title = f"{paper.title}答题卡"
-    wb.properties.creator = campaign.authority
-    wb.properties.created = wb.properties.modified = fixed
-    mark_openpyxl(wb, "知识竞赛答题卡")        # never read as a city's return (addin.infra.marker)
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
-    return path
+    return save_quiz_workbook(wb, path, "知识竞赛答题卡", META,
+                              (("template_id", ANSWER_TEMPLATE_ID), ("paper_id", paper.id),
+                               ("questions", len(paper.variants[0].items))),
+                              title=f"{paper.title}答题卡", creator=campaign.authority,
+                              when=dt.datetime.combine(campaign.activity_start, dt.time(9, 0)))
 
 
 def _answer_kind(paper: Paper, position: int) -> tuple[str, int]:

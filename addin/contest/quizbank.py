@@ -15,18 +15,18 @@ import datetime as dt
 import random
 import re
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from addin.campaign.contest import MULTIPLE, QUESTION_TYPES, SINGLE, TRUE_FALSE, PaperRules
 from addin.campaign.settings import Campaign
-from addin.contest.scoring import SCORING_CODES
+from addin.contest.scoring import SCORING_CODES, ScoreFinding
 from addin.core.errors import QmValueError
-from addin.core.findings import CODES, ERROR, INFO, WARNING, Finding
+from addin.core.findings import CODES, ERROR, INFO, WARNING
 from addin.core.normalize import clean_text, to_halfwidth
 from addin.infra.atomic import atomic_path
 from addin.infra.marker import mark_openpyxl
@@ -64,18 +64,11 @@ _ALL_CODES = {**CODES, **SCORING_CODES, **QUIZ_CODES}
 
 
 @dataclass(frozen=True)
-class QuizFinding(Finding):
-    """A finding of the bank, a paper or the marking; same fields as :class:`addin.core.findings.Finding`."""
+class QuizFinding(ScoreFinding):
+    """A finding of the bank, a paper or the marking: a scoring finding whose code may also be a
+    quiz code (the marking reports duplicate participants with the scoring's code)."""
 
-    def __post_init__(self):
-        if self.code not in _ALL_CODES:
-            raise ValueError(f"unknown finding code {self.code!r}")
-        if not self.severity:
-            object.__setattr__(self, "severity", _ALL_CODES[self.code][0])
-
-    @property
-    def name(self) -> str:
-        return _ALL_CODES[self.code][1]
+    codes: ClassVar[Mapping[str, tuple[str, str]]] = _ALL_CODES
 
 
 class QuizError(QmValueError):
@@ -670,17 +663,31 @@ def write_bank(path: str | Path, campaign: Campaign, questions: Sequence[Questio
     lists.sheet_state = "hidden"
     _bank_checks(ws, paper, last)
     _bank_guide(guide, campaign)
-    meta = wb.create_sheet(BANK_META)
-    for r, (k, v) in enumerate((("template_id", BANK_TEMPLATE_ID), ("campaign_id", campaign.id)), 1):
-        meta.cell(r, 1, k)
-        meta.cell(r, 2, v)
-    meta.sheet_state = "veryHidden"
     wb.active = 1
-    fixed = dt.datetime.combine(campaign.notice_date, dt.time(9, 0))
-    wb.properties.title = f"{campaign.year}年质量知识竞赛题库"
-    wb.properties.creator = campaign.authority
-    wb.properties.created = wb.properties.modified = fixed
-    mark_openpyxl(wb, "知识竞赛题库")          # never read as a city's return (addin.infra.marker)
+    return save_quiz_workbook(wb, path, "知识竞赛题库", BANK_META,
+                              (("template_id", BANK_TEMPLATE_ID), ("campaign_id", campaign.id)),
+                              title=f"{campaign.year}年质量知识竞赛题库", creator=campaign.authority,
+                              when=dt.datetime.combine(campaign.notice_date, dt.time(9, 0)))
+
+
+def save_quiz_workbook(wb, path: str | Path, kind: str, meta_sheet: str, meta: Iterable[tuple[str, Any]], *,
+                       title: str | None = None, creator: str | None = None,
+                       when: dt.datetime | None = None) -> Path:
+    """Finish and save a quiz workbook (bank, key, answer sheet) the one way: its identity in a very
+    hidden sheet the readers check, fixed document properties when given (the same bytes for the
+    same paper), our output marker (never read as a city's return, addin.infra.marker), atomically."""
+    sheet = wb.create_sheet(meta_sheet)
+    for r, (k, v) in enumerate(meta, 1):
+        sheet.cell(r, 1, k)
+        sheet.cell(r, 2, v)
+    sheet.sheet_state = "veryHidden"
+    if title is not None:
+        wb.properties.title = title
+    if creator is not None:
+        wb.properties.creator = creator
+    if when is not None:
+        wb.properties.created = wb.properties.modified = when
+    mark_openpyxl(wb, kind)
     path = Path(path)
     with atomic_path(path) as tmp:
         wb.save(tmp)

@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, ClassVar, Iterable, Mapping, Sequence
 
 from addin.core.findings import CODES, ERROR, INFO, WARNING, Finding
 from addin.core.normalize import clean_text, parse_number
@@ -73,17 +73,20 @@ _ALL_CODES = {**CODES, **SCORING_CODES}
 
 @dataclass(frozen=True)
 class ScoreFinding(Finding):
-    """A finding of the scoring; same fields as :class:`addin.core.findings.Finding`."""
+    """A finding of the scoring; same fields as :class:`addin.core.findings.Finding`. ``codes`` is
+    the registry its code must come from (a subclass names its own, e.g. the quiz's)."""
+
+    codes: ClassVar[Mapping[str, tuple[str, str]]] = _ALL_CODES
 
     def __post_init__(self):
-        if self.code not in _ALL_CODES:
+        if self.code not in self.codes:
             raise ValueError(f"unknown finding code {self.code!r}")
         if not self.severity:
-            object.__setattr__(self, "severity", _ALL_CODES[self.code][0])
+            object.__setattr__(self, "severity", self.codes[self.code][0])
 
     @property
     def name(self) -> str:
-        return _ALL_CODES[self.code][1]
+        return self.codes[self.code][1]
 
 
 def _split_ref(ref: str) -> tuple[str, str]:
